@@ -1,0 +1,180 @@
+"""The archive: one markdown file per issue, `issues/YYYY-MM-DD.md`.
+
+Its YAML front matter is the record of what was published (number, date,
+subject, draft or sent, and the issue's structured content, from which the
+email can be rendered again); its body is the issue as markdown, to read on
+its own. A fingerprint of the file as the tool wrote it tells when the editor
+has changed a draft by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsletter.errors import InputError
+from newsletter.files import write_atomically
+from newsletter.model import Issue
+from newsletter.workspace import Workspace
+from newsletter.yamlfile import Fields, dump_yaml, parse_yaml, shown
+
+DRAFT = "draft"
+SENT = "sent"
+_FENCE = "---\n"
+_FINGERPRINT = "fingerprint: "
+
+
+@dataclass
+class ArchivedIssue:
+    path: Path
+    issue: Issue
+    status: str
+    built_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    hand_edited: bool
+
+    @property
+    def sent(self) -> bool:
+        return self.status == SENT
+
+
+def archive_path(workspace: Workspace, date: dt.date) -> Path:
+    return workspace.issues_dir / f"{date.isoformat()}.md"
+
+
+def write_archive(path: Path, issue: Issue, body: str, status: str = DRAFT,
+                  built_at: dt.datetime | None = None,
+                  sent_at: dt.datetime | None = None) -> None:
+    front: dict[str, Any] = {
+        "number": issue.number,
+        "date": issue.date.isoformat(),
+        "subject": issue.subject,
+        "status": status,
+        "built_at": built_at.isoformat() if built_at else None,
+        "sent_at": sent_at.isoformat() if sent_at else None,
+        "content": issue.to_dict(),
+    }
+    rest = dump_yaml(front) + _FENCE + "\n" + body.rstrip("\n") + "\n"
+    write_atomically(path, _FENCE + _FINGERPRINT + _digest(rest) + "\n" + rest)
+
+
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _split(path: Path, text: str) -> tuple[str, str, str]:
+    """(fingerprint, front matter YAML, body) of an archive file."""
+    if not text.startswith(_FENCE):
+        raise InputError(
+            f"{shown(path)}:1: an archived issue must start with '---' and its front matter.",
+            hint="Restore the file from git, or build the issue again with --force.",
+        )
+    end = text.find("\n" + _FENCE, len(_FENCE) - 1)
+    if end < 0:
+        raise InputError(
+            f"{shown(path)}: the front matter has no closing '---' line.",
+            hint="Restore the file from git, or build the issue again with --force.",
+        )
+    front = text[len(_FENCE): end + 1]
+    body = text[end + 1 + len(_FENCE):]
+    fingerprint = ""
+    if front.startswith(_FINGERPRINT):
+        first, _, front = front.partition("\n")
+        fingerprint = first[len(_FINGERPRINT):].strip()
+    return fingerprint, front, body
+
+
+def read_archived(path: Path) -> ArchivedIssue:
+    text = path.read_text(encoding="utf-8")
+    fingerprint, front_text, body = _split(path, text)
+    # YAML errors are reported at the file's line: the front matter starts on line 2 or 3.
+    offset = 2 if fingerprint else 1
+    try:
+        front = parse_yaml(front_text, path)
+    except InputError as err:
+        raise _shift(err, offset) from None
+    if not isinstance(front, dict) or "content" not in front:
+        raise InputError(
+            f"{shown(path)}: the front matter has no 'content'; the issue cannot be read.",
+            hint="Restore the file from git, or build the issue again with --force.",
+        )
+    try:
+        issue = Issue.from_dict(front["content"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise InputError(
+            f"{shown(path)}:{Fields(front, path, 'front matter').line_of('content') + offset}: "
+            "the issue's content is damaged "
+            f"({err}).",
+            hint="Restore the file from git, or build the issue again with --force.",
+        ) from None
+    rest = front_text + _FENCE + body
+    return ArchivedIssue(
+        path=path,
+        issue=issue,
+        status=str(front.get("status") or DRAFT),
+        built_at=_when(front.get("built_at")),
+        sent_at=_when(front.get("sent_at")),
+        hand_edited=fingerprint != _digest(rest),
+    )
+
+
+def _shift(err: InputError, offset: int) -> InputError:
+    head, sep, tail = err.message.partition(": ")
+    name, colon, line = head.rpartition(":")
+    if colon and line.isdigit():
+        return InputError(f"{name}:{int(line) + offset}{sep}{tail}", hint=err.hint)
+    return err
+
+
+def _when(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
+    """Every archived issue, oldest first."""
+    if not workspace.issues_dir.is_dir():
+        return []
+    archived = [read_archived(p) for p in sorted(workspace.issues_dir.glob("????-??-??.md"))]
+    return sorted(archived, key=lambda a: a.issue.date)
+
+
+def mark_sent(entry: ArchivedIssue, sent_at: dt.datetime) -> None:
+    """Record in the archive that the issue went out, keeping the body as it is."""
+    text = entry.path.read_text(encoding="utf-8")
+    _, _, body = _split(entry.path, text)
+    write_archive(entry.path, entry.issue, body.lstrip("\n"), status=SENT,
+                  built_at=entry.built_at, sent_at=sent_at)
+
+
+def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
+    """An issue by number ('12') or date ('2026-11-27'); the newest when ref is None."""
+    if not archive:
+        raise InputError("The archive is empty: no issue has been built yet.",
+                         hint="Build one with 'newsletter build'.")
+    if ref is None:
+        return archive[-1]
+    ref = ref.strip().lstrip("#")
+    for entry in archive:
+        if ref.isdigit() and entry.issue.number == int(ref):
+            return entry
+        if entry.issue.date.isoformat() == ref:
+            return entry
+    raise InputError(
+        f"No issue '{ref}' in the archive.",
+        hint="Give an issue number or date as listed by 'newsletter list'.",
+    )
+
+
+def featured_in_sent(archive: list[ArchivedIssue]) -> dict[str, ArchivedIssue]:
+    """For every key featured in a sent issue, the first sent issue that featured it."""
+    featured: dict[str, ArchivedIssue] = {}
+    for entry in archive:
+        if entry.sent:
+            for key in entry.issue.featured_keys():
+                featured.setdefault(key, entry)
+    return featured

@@ -1,0 +1,113 @@
+"""Building an issue: gather (settings, notes, feeds, archive) -> assemble the
+issue -> render it -> write the rendered email and the archive file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter import __version__
+from newsletter.archive import (
+    ArchivedIssue,
+    archive_path,
+    featured_in_sent,
+    load_archive,
+    write_archive,
+)
+from newsletter.errors import InputError
+from newsletter.feedcache import FeedCache
+from newsletter.feeds import Collector, FeedOutcome, choose_items, load_feed_sources
+from newsletter.fetch import FetchLimits
+from newsletter.files import write_atomically
+from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
+from newsletter.model import Issue
+from newsletter.notes import load_notes
+from newsletter.render import RenderedEmail, render_archive_body, render_email
+from newsletter.settings import Settings, require_settings
+from newsletter.workspace import Workspace
+from newsletter.yamlfile import shown
+
+
+@dataclass
+class BuildResult:
+    issue: Issue
+    archive_file: Path
+    html_file: Path | None = None
+    text_file: Path | None = None
+    already_sent: ArchivedIssue | None = None
+    feed_outcomes: list[FeedOutcome] = field(default_factory=list)
+
+
+def rendered_paths(workspace: Workspace, date: dt.date) -> tuple[Path, Path]:
+    stem = workspace.output_dir / date.isoformat()
+    return stem.with_suffix(".html"), stem.with_suffix(".txt")
+
+
+def user_agent(settings: Settings) -> str:
+    """Honest: names the tool, the newsletter, and whom to contact."""
+    who = "; ".join(p for p in (settings.organization, settings.editor_email) if p)
+    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + \
+        (f"; {who})" if who else ")")
+
+
+def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt.date:
+    if date is not None:
+        return date
+    return next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
+
+
+def build_issue(workspace: Workspace, *, now: dt.datetime, date: dt.date | None = None,
+                offline: bool = False, force: bool = False,
+                limits: FetchLimits | None = None,
+                progress: Callable[[FeedOutcome], None] | None = None) -> BuildResult:
+    settings = require_settings(workspace.settings_file)
+    notes = load_notes(workspace, settings.zone)
+    sources = load_feed_sources(workspace.feeds_file)
+    archive = load_archive(workspace)
+    date = issue_date(settings, date, now)
+    path = archive_path(workspace, date)
+
+    existing = next((a for a in archive if a.issue.date == date), None)
+    if existing and existing.sent:
+        return BuildResult(existing.issue, path, already_sent=existing)
+    if existing and existing.hand_edited and not force:
+        raise InputError(
+            f"{shown(path)} was edited by hand since it was built; building again would "
+            "replace your changes.",
+            hint="Keep a copy of your changes, then build again with --force.",
+        )
+
+    featured = set(featured_in_sent(archive))
+    collector = Collector(FeedCache(workspace.cache_dir / "feeds"), limits or FetchLimits(),
+                          user_agent(settings), settings.feeds.summary_length)
+    outcomes = collector.collect(sources, now, offline=offline, progress=progress)
+    since = feed_window_start(settings, archive, date)
+    items = choose_items(outcomes, since, featured, settings.feeds.max_items)
+
+    issue = assemble_issue(settings, notes, items, archive, date, featured)
+    email = render_email(issue, workspace.templates_dir)
+    body = render_archive_body(issue, workspace.templates_dir)
+
+    # Everything rendered without error: only now write, each file whole or not at all.
+    html_file, text_file = rendered_paths(workspace, date)
+    write_atomically(html_file, email.html)
+    write_atomically(text_file, email.text)
+    write_archive(path, issue, body, built_at=now)
+    return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
+
+
+def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
+    """The email of an archived issue, rendered again from its archive file alone."""
+    return render_email(entry.issue, workspace.templates_dir)
+
+
+def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
+    """The rendered files of an archived issue, rendering them if they are missing."""
+    html_file, text_file = rendered_paths(workspace, entry.issue.date)
+    if not (html_file.is_file() and text_file.is_file()):
+        email = rendered_email(workspace, entry)
+        write_atomically(html_file, email.html)
+        write_atomically(text_file, email.text)
+    return html_file, text_file

@@ -1,0 +1,157 @@
+"""Turning a feed's untrusted bytes into clean FeedItems.
+
+Nothing a feed sends reaches the email as markup: titles and summaries become
+plain text (Jinja escapes them), links must be absolute http(s) addresses
+without tracking parameters. So script, iframes, forms, event handlers and
+tracking pixels cannot get through, whatever the feed contains.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from newsletter.model import FeedItem
+from newsletter.urls import strip_tracking
+
+MAX_ENTRIES = 200  # per feed: more than any issue needs, and bounds the work
+FUTURE_SLACK = dt.timedelta(days=1)
+
+_SKIP_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "noscript",
+                 "template", "svg", "math", "head", "title", "select", "textarea"}
+_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+           "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "figure",
+           "figcaption", "hr"}
+
+
+class NotAFeed(Exception):
+    """The bytes are not a feed we can read; the message says what they are."""
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_CONTENT:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_CONTENT and self.skipping:
+            self.skipping -= 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, entities decoded once, spaces collapsed."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def shorten(text: str, length: int) -> str:
+    """Cut to at most `length` characters on a word boundary, with an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _detail_text(entry: Any, key: str) -> str:
+    """A title or summary as plain text. feedparser hands over text/plain values
+    already unescaped and HTML values as markup: unescape each exactly once."""
+    value = entry.get(key) or ""
+    detail = entry.get(f"{key}_detail") or {}
+    if "html" in str(detail.get("type", "text/html")):
+        return html_to_text(value)
+    return " ".join(value.split())
+
+
+def safe_link(link: str, base: str) -> str:
+    """An absolute http(s) link without tracking parameters, or '' if there is none."""
+    if not link:
+        return ""
+    absolute = urljoin(base, link.strip())
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    return strip_tracking(absolute)
+
+
+def _published(entry: Any) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
+            except (OverflowError, ValueError, OSError):
+                return None
+    return None
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str, source: str, section: str,
+               summary_length: int, now: dt.datetime,
+               first_seen: dict[str, str]) -> list[FeedItem]:
+    """The items of a feed, newest first. `first_seen` (item key -> ISO time) dates
+    the items that have no date, or an impossible one, and is updated in place."""
+    import feedparser  # imported here: it is slow to import and only builds need it
+
+    # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-type": content_type or "application/xml",
+                          "content-location": url},
+        resolve_relative_uris=True,
+        sanitize_html=True,
+    )
+    entries = parsed.get("entries") or []
+    if not entries and not parsed.get("version"):
+        head = body[:2048].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+            raise NotAFeed("not a feed: the server sent an HTML page")
+        if parsed.get("bozo"):
+            problem = str(parsed.get("bozo_exception", "")).split("\n")[0][:80]
+            raise NotAFeed(f"not a feed: the XML is broken ({problem})")
+        raise NotAFeed("not a feed: nothing readable in what the server sent")
+    items: list[FeedItem] = []
+    for entry in entries[:MAX_ENTRIES]:
+        link = safe_link(entry.get("link", ""), url)
+        title = _detail_text(entry, "title")
+        if not link or not title:
+            continue
+        summary = _detail_text(entry, "summary")
+        if not summary and entry.get("content"):
+            summary = html_to_text(entry["content"][0].get("value", ""))
+        item = FeedItem(
+            title=shorten(title, 200),
+            link=link,
+            source=source,
+            summary=shorten(summary, summary_length),
+            guid=str(entry.get("id", ""))[:500],
+            section=section,
+        )
+        key = item.keys[0]
+        seen = first_seen.setdefault(key, now.isoformat())
+        published = _published(entry)
+        if published is None or published > now + FUTURE_SLACK:
+            published = dt.datetime.fromisoformat(seen)
+        item.published = published
+        items.append(item)
+    items.sort(key=lambda i: i.published or now, reverse=True)
+    return items

@@ -1,0 +1,383 @@
+"""The `newsletter` command: a thin layer that reads options, calls one function
+of the core, and prints. Errors from the core (NewsletterError) become one line
+and an exit code: 1 for a failure, 2 for bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsletter import __version__, validate
+from newsletter.errors import InputError, NewsletterError
+from newsletter.workspace import ENV_VAR, Workspace, find_workspace
+
+
+class Failed(click.ClickException):
+    """A failure: exit 1, one line."""
+
+    exit_code = 1
+
+
+class BadInput(click.ClickException):
+    """Bad input from the editor: exit 2, one line (no usage text to wade through)."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Turns the core's errors into one line each, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            raise BadInput(str(err)) from None
+        except NewsletterError as err:
+            raise Failed(str(err)) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order of the weekly loop, not alphabetical
+
+
+def main() -> None:
+    cli(prog_name="newsletter")
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="newsletter")
+@click.option("--workspace", "-w", "workspace_path", envvar=ENV_VAR, metavar="PATH",
+              type=click.Path(file_okay=False, path_type=Path),
+              help=f"The workspace folder (default: the nearest folder with newsletter.yaml; "
+                   f"or set {ENV_VAR}).")
+@click.pass_context
+def cli(ctx: click.Context, workspace_path: Path | None) -> None:
+    """Build and email a weekly edtech newsletter for school staff.
+
+    \b
+    The weekly loop:
+      newsletter add-tool "Padlet" --url https://padlet.com ...   (any day)
+      newsletter add-event "Tech Talk: Google Forms" --when "2026-12-03 12:00"
+      newsletter build      (Friday: archive + HTML and text email)
+      newsletter preview    (look at it in a browser)
+    """
+    ctx.obj = workspace_path
+
+
+# --- helpers shared by the commands ---------------------------------------------
+
+
+def workspace_of(ctx: click.Context) -> Workspace:
+    return find_workspace(ctx.find_root().obj)
+
+
+def interactive() -> bool:
+    """Prompt only when a person is at a terminal; never under cron or in a pipe."""
+    return sys.stdin.isatty()
+
+
+def checked(parse: Callable[[Any], Any], option: str) -> Callable[..., Any]:
+    """A Click callback that runs a validator; its ValueError names the option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or value == () or value == "":
+            return value
+        try:
+            return parse(list(value) if isinstance(value, tuple) else value)
+        except ValueError as err:
+            raise BadInput(f"{option}: {err}.") from None
+
+    return callback
+
+
+def required(value: Any, option: str, label: str, parse: Callable[[Any], Any],
+             example: str) -> Any:
+    """A required value: asked for at a terminal, a clear error without one."""
+    if value not in (None, "", []):
+        return value
+    if not interactive():
+        raise BadInput(f"{option} is missing: {label} is required. Hint: add {option} "
+                       f"\"{example}\" (no questions are asked without a terminal).")
+
+    def proc(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as err:
+            raise click.BadParameter(str(err)) from None
+
+    return click.prompt(f"{label} (e.g. {example})", value_proc=proc)
+
+
+def settings_of(workspace: Workspace) -> Any:
+    from newsletter.settings import require_settings
+
+    return require_settings(workspace.settings_file)
+
+
+def today(workspace: Workspace) -> dt.date:
+    return dt.datetime.now(settings_of(workspace).zone).date()
+
+
+def added_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--date", "added", callback=checked(validate.day, "--date"),
+                        metavar="YYYY-MM-DD",
+                        help="The day the note was added (default: today).")(func)
+
+
+def force_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--force", is_flag=True, help=f"Add it even if {what}.")
+
+
+def said(path: Path, line: int, what: str) -> None:
+    from newsletter.yamlfile import shown
+
+    click.echo(f"Added {what} to {shown(path)}:{line}")
+
+
+# --- the commands, in the order of the weekly loop --------------------------------
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Tech Tidbits", show_default=True,
+              help="The newsletter's name, as readers see it.")
+def init(path: Path | None, title: str) -> None:
+    """Create a new workspace in PATH (default: here) with commented example files.
+
+    Never overwrites: if any of its files is already there, nothing is written."""
+    from newsletter.starter import create_workspace
+
+    root = path or Path.cwd()
+    created = create_workspace(root, title=title)
+    for file in created:
+        click.echo(f"created {file}")
+    click.echo(f"Next: edit {root / 'newsletter.yaml'}, then 'newsletter add-tool'.", err=True)
+
+
+@cli.command("add-tool")
+@click.argument("name")
+@click.option("--url", callback=checked(validate.url, "--url"), help="The tool's web address.")
+@click.option("--summary", help="What it does, in a sentence or two (markdown).")
+@click.option("--idea", help="One idea for using it in class (markdown).")
+@click.option("--grades", multiple=True, callback=checked(validate.grades, "--grades"),
+              help="Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.")
+@click.option("--subjects", multiple=True, callback=checked(validate.words, "--subjects"),
+              help="Subjects, e.g. 'ELA, Science'; repeat or use commas.")
+@click.option("--cost", callback=checked(validate.cost, "--cost"),
+              help=f"One of: {', '.join(validate.COSTS)}.")
+@click.option("--platforms", multiple=True, callback=checked(validate.words, "--platforms"),
+              help="Where it runs, e.g. 'web, iPad, Chromebook'.")
+@click.option("--privacy", help="Privacy note: student accounts? what data is collected?")
+@click.option("--requested-by", help="The teacher whose request this answers.")
+@click.option("--tags", multiple=True, callback=checked(validate.words, "--tags"),
+              help="Tags for finding it later, e.g. 'fractions, quizzes'.")
+@added_option
+@force_option("it was featured before or is already in your notes")
+@click.pass_context
+def add_tool(ctx: click.Context, name: str, url: str | None, summary: str | None,
+             idea: str | None, grades: list[str] | None, subjects: list[str] | None,
+             cost: str | None, platforms: list[str] | None, privacy: str | None,
+             requested_by: str | None, tags: list[str] | None, added: dt.date | None,
+             force: bool) -> None:
+    """Record a tool find (an app or website) for the next issue.
+
+    Asks for the address and summary at a terminal when they are not given."""
+    from newsletter.archive import load_archive
+    from newsletter.model import Tool
+    from newsletter.notes import add_tool as add
+
+    workspace = workspace_of(ctx)
+    url = required(url, "--url", "Web address", validate.url, "https://padlet.com")
+    summary = required(summary, "--summary", "What it does", str.strip,
+                       "A shared wall for posts, links and pictures")
+    tool = Tool(name=name.strip(), url=url, summary=summary.strip(), idea=(idea or "").strip(),
+                grades=grades or [], subjects=subjects or [], cost=cost or "",
+                platforms=platforms or [], privacy=(privacy or "").strip(),
+                requested_by=(requested_by or "").strip(), tags=tags or [],
+                added=added or today(workspace))
+    path, line = add(workspace, tool, load_archive(workspace), force=force)
+    said(path, line, f"'{tool.name}'")
+
+
+@cli.command("add-event")
+@click.argument("title")
+@click.option("--when", "start", help="Start, in the workspace time zone: 'YYYY-MM-DD HH:MM'.")
+@click.option("--end", help="End: 'YYYY-MM-DD HH:MM' (optional).")
+@click.option("--place", help="Room, or a video link.")
+@click.option("--signup", callback=checked(validate.url, "--signup"), help="Sign-up address.")
+@click.option("--description", help="What it is about (markdown).")
+@click.pass_context
+def add_event(ctx: click.Context, title: str, start: str | None, end: str | None,
+              place: str | None, signup: str | None, description: str | None) -> None:
+    """Record an upcoming Tech Talk, PD session or other event.
+
+    It appears in every issue until it has started."""
+    from newsletter.model import Event
+    from newsletter.notes import add_event as add
+
+    workspace = workspace_of(ctx)
+    zone = settings_of(workspace).zone
+
+    def moment(value: Any) -> dt.datetime:
+        return validate.moment(value, zone)
+
+    begins = required(start, "--when", "Starts", moment, "2026-12-03 12:00")
+    if isinstance(begins, str):
+        begins = checked(moment, "--when")(ctx, None, begins)  # type: ignore[arg-type]
+    ends = checked(moment, "--end")(ctx, None, end) if end else None  # type: ignore[arg-type]
+    if ends is not None and ends <= begins:
+        raise BadInput("--end: the event ends before it starts. Hint: check both times.")
+    event = Event(title=title.strip(), start=begins, end=ends, place=(place or "").strip(),
+                  signup=signup or "", description=(description or "").strip())
+    path, line = add(workspace, event)
+    said(path, line, f"the event '{event.title}'")
+
+
+@cli.command("add-link")
+@click.argument("title")
+@click.option("--url", callback=checked(validate.url, "--url"), help="The link.")
+@click.option("--note", help="A line about why it is worth a click (markdown).")
+@added_option
+@force_option("it was featured before")
+@click.pass_context
+def add_link(ctx: click.Context, title: str, url: str | None, note: str | None,
+             added: dt.date | None, force: bool) -> None:
+    """Record a link worth a click."""
+    from newsletter.archive import load_archive
+    from newsletter.model import Link
+    from newsletter.notes import add_link as add
+
+    workspace = workspace_of(ctx)
+    url = required(url, "--url", "Web address", validate.url, "https://example.org/article")
+    link = Link(title=title.strip(), url=url, note=(note or "").strip(),
+                added=added or today(workspace))
+    path, line = add(workspace, link, load_archive(workspace), force=force)
+    said(path, line, f"the link '{link.title}'")
+
+
+@cli.command("add-tip")
+@click.argument("text")
+@click.option("--title", help="A short title for the tip.")
+@click.option("--url", callback=checked(validate.url, "--url"), help="A link for more.")
+@click.option("--citizenship", is_flag=True,
+              help="File it under digital citizenship instead of tips.")
+@added_option
+@click.pass_context
+def add_tip(ctx: click.Context, text: str, title: str | None, url: str | None,
+            citizenship: bool, added: dt.date | None) -> None:
+    """Record a tip of the week (markdown), or a digital citizenship item."""
+    from newsletter.model import ShortNote
+    from newsletter.notes import add_short_note
+
+    workspace = workspace_of(ctx)
+    if not text.strip():
+        raise BadInput("TEXT is empty. Hint: write the tip in quotes after add-tip.")
+    note = ShortNote(text=text.strip(), title=(title or "").strip(), url=url or "",
+                     added=added or today(workspace))
+    kind = "citizenship" if citizenship else "tips"
+    path, line = add_short_note(workspace, kind, note)
+    said(path, line, "the digital citizenship item" if citizenship else "the tip")
+
+
+@cli.command()
+@click.option("--date", "date", callback=checked(validate.day, "--date"), metavar="YYYY-MM-DD",
+              help="The issue's date (default: the next issue day, today included).")
+@click.option("--offline", is_flag=True, help="Do not fetch feeds; use the cached copies.")
+@click.option("--force", is_flag=True, help="Replace a draft even if it was edited by hand.")
+@click.pass_context
+def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) -> None:
+    """Build the issue: archive it in issues/ and render its HTML and text email.
+
+    Takes every note not yet featured in a sent issue, events still ahead, and
+    new posts from the feeds. A sent issue is never rebuilt."""
+    from newsletter.build import build_issue
+    from newsletter.feeds import describe_failures
+    from newsletter.yamlfile import shown
+
+    workspace = workspace_of(ctx)
+    result = build_issue(workspace, now=dt.datetime.now(dt.UTC), date=date, offline=offline,
+                         force=force)
+    if result.already_sent:
+        sent = result.already_sent
+        when = f" on {sent.sent_at:%Y-%m-%d %H:%M}" if sent.sent_at else ""
+        click.echo(f"Issue #{sent.issue.number} ({sent.issue.date}) was already sent{when}; "
+                   "a sent issue is never rebuilt.", err=True)
+        return
+    for line in describe_failures(result.feed_outcomes):
+        click.echo(f"warning: {line}", err=True)
+    issue = result.issue
+    click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
+    click.echo(f"  {len(issue.tools)} tools, {len(issue.events)} events, "
+               f"{len(issue.feed_items)} blog posts", err=True)
+    click.echo(shown(result.archive_file))
+    click.echo(shown(result.html_file))  # type: ignore[arg-type]
+    click.echo(shown(result.text_file))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("issue", required=False)
+@click.option("--print", "print_path", is_flag=True,
+              help="Print the rendered file's path instead of opening a browser.")
+@click.option("--text", is_flag=True, help="The plain-text part instead of the HTML.")
+@click.pass_context
+def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool) -> None:
+    """Open an issue's email in the browser (default: the newest issue).
+
+    ISSUE is a number (12) or a date (2026-11-27)."""
+    import webbrowser
+
+    from newsletter.archive import find_issue, load_archive
+    from newsletter.build import ensure_rendered
+    from newsletter.yamlfile import shown
+
+    workspace = workspace_of(ctx)
+    entry = find_issue(load_archive(workspace), issue)
+    html_file, text_file = ensure_rendered(workspace, entry)
+    target = text_file if text else html_file
+    if print_path:
+        click.echo(shown(target))
+        return
+    if not webbrowser.open(target.resolve().as_uri()):
+        raise Failed(f"could not open a browser. The email is at {shown(target)}. "
+                     "Hint: open that file yourself, or use --print.")
+    click.echo(f"Opened {shown(target)}", err=True)
+
+
+@cli.command("list")
+@click.pass_context
+def list_issues(ctx: click.Context) -> None:
+    """List the archive: number, date, sent or draft, subject, and what is inside."""
+    from newsletter.archive import load_archive
+
+    archive = load_archive(workspace_of(ctx))
+    if not archive:
+        click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
+        return
+    for entry in archive:
+        issue = entry.issue
+        click.echo(f"#{issue.number:<4} {issue.date}  {entry.status:<5}  "
+                   f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
+                   f"{issue.subject}")
+
+
+@cli.command()
+@click.argument("issue")
+@click.option("--format", "form", type=click.Choice(["markdown", "text", "html"]),
+              default="markdown", show_default=True, help="What to print.")
+@click.pass_context
+def show(ctx: click.Context, issue: str, form: str) -> None:
+    """Print one issue: ISSUE is a number (12) or a date (2026-11-27)."""
+    from newsletter.archive import find_issue, load_archive
+    from newsletter.build import rendered_email
+
+    workspace = workspace_of(ctx)
+    entry = find_issue(load_archive(workspace), issue)
+    if form == "markdown":
+        click.echo(entry.path.read_text(encoding="utf-8"), nl=False)
+        return
+    email = rendered_email(workspace, entry)
+    click.echo(email.text if form == "text" else email.html, nl=False)

@@ -1,0 +1,94 @@
+"""Choosing an issue's date and number, and what goes into it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newsletter.archive import ArchivedIssue
+from newsletter.clean import shorten
+from newsletter.model import FeedItem, Issue, intro_key
+from newsletter.notes import Notes
+from newsletter.settings import Settings, subject_for
+
+
+def next_issue_date(today: dt.date, weekday: int) -> dt.date:
+    """The next issue day (a weekday, Monday = 0) on or after today."""
+    return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def issue_number(archive: list[ArchivedIssue], date: dt.date) -> int:
+    """The number the issue for `date` has, or the next one after the archive's last."""
+    for entry in archive:
+        if entry.issue.date == date:
+            return entry.issue.number
+    return max((entry.issue.number for entry in archive), default=0) + 1
+
+
+def previous_sent(archive: list[ArchivedIssue], date: dt.date) -> ArchivedIssue | None:
+    sent = [entry for entry in archive if entry.sent and entry.issue.date < date]
+    return sent[-1] if sent else None
+
+
+def feed_window_start(settings: Settings, archive: list[ArchivedIssue],
+                      date: dt.date) -> dt.datetime:
+    """Posts count from the previous sent issue, or from N days back when there is none."""
+    last = previous_sent(archive, date)
+    if last is not None:
+        return last.sent_at or dt.datetime.combine(last.issue.date, dt.time(), settings.zone)
+    start = date - dt.timedelta(days=settings.feeds.window_days)
+    return dt.datetime.combine(start, dt.time(), settings.zone)
+
+
+def date_label(date: dt.date) -> str:
+    """'Nov 27, 2026': no leading zero, the same on every platform."""
+    return f"{date:%b} {date.day}, {date.year}"
+
+
+def assemble_issue(settings: Settings, notes: Notes, feed_items: list[FeedItem],
+                   archive: list[ArchivedIssue], date: dt.date,
+                   featured: set[str]) -> Issue:
+    """Everything for the issue of `date`: notes not yet featured in a sent issue,
+    events still ahead (within events_days_ahead), and the chosen feed posts."""
+    number = issue_number(archive, date)
+
+    def fresh(note: object) -> bool:
+        return not (set(note.keys) & featured)  # type: ignore[attr-defined]
+
+    day_start = dt.datetime.combine(date, dt.time(), settings.zone)
+    horizon = day_start + dt.timedelta(days=settings.events_days_ahead)
+    events = sorted((e for e in notes.events if day_start <= e.start < horizon),
+                    key=lambda e: e.start)
+    intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
+    issue = Issue(
+        number=number,
+        date=date,
+        subject=subject_for(settings, number, date_label(date)),
+        masthead=settings.masthead(),
+        sections=list(settings.sections),
+        intro=intro,
+        tools=[t for t in notes.tools if fresh(t)],
+        events=events,
+        tips=[t for t in notes.tips if fresh(t)],
+        citizenship=[c for c in notes.citizenship if fresh(c)],
+        links=[link for link in notes.links if fresh(link)],
+        feed_items=feed_items,
+    )
+    issue.preheader = preheader(issue)
+    return issue
+
+
+def preheader(issue: Issue) -> str:
+    """The line inbox lists show after the subject: what is inside."""
+    parts: list[str] = []
+    if issue.tools:
+        names = [t.name for t in issue.tools[:3]]
+        parts.append("New tools: " + ", ".join(names) + (" and more" if len(issue.tools) > 3
+                                                          else ""))
+    if issue.events:
+        parts.append(f"Coming up: {issue.events[0].title}")
+    if issue.tips:
+        parts.append("a tip of the week")
+    if issue.feed_items:
+        parts.append(f"{len(issue.feed_items)} picks from edtech blogs")
+    text = "; ".join(parts) or f"This week's {issue.masthead.title}"
+    return shorten(text, 150)

@@ -1,0 +1,205 @@
+"""Rendering an issue through Jinja: the HTML email (CSS inlined), its plain-text
+twin, and the archive's markdown body.
+
+Templates come from the workspace's templates/ first, then the built-in ones,
+by file name. StrictUndefined makes a typo in a template fail loudly; HTML
+templates autoescape, and only markdown the editor wrote is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+import textwrap
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from markupsafe import Markup
+
+from newsletter.errors import InputError, NewsletterError
+from newsletter.model import Event, Issue
+from newsletter.yamlfile import shown
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+HTML_TEMPLATE = "email.html.j2"
+TEXT_TEMPLATE = "email.txt.j2"
+ARCHIVE_TEMPLATE = "archive.md.j2"
+TEMPLATE_NAMES = (HTML_TEMPLATE, TEXT_TEMPLATE, ARCHIVE_TEMPLATE)
+TEXT_WIDTH = 76
+
+COST_LABELS = {"free": "Free", "freemium": "Free with paid upgrades", "paid": "Paid"}
+SECTION_TITLES = {
+    "intro": "From the editor",
+    "tools": "Tools of the week",
+    "events": "Upcoming Tech Talks and PD",
+    "tip": "Tip of the week",
+    "citizenship": "Digital citizenship",
+    "links": "Worth a click",
+    "feeds": "From the blogs",
+}
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    html: str
+    text: str
+
+
+def markdown_to_html(text: str) -> Markup:
+    """The editor's markdown as HTML; the editor is trusted, feeds never come here."""
+    import markdown
+
+    return Markup(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(text: str) -> str:
+    """The editor's markdown as plain text for the text part: links written out."""
+    text = _MD_LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>" if m.group(1)
+                        else f"<{m.group(2)}>", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
+
+
+def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
+    """Wrap each paragraph to `width`, joining its lines first; list items start new
+    lines and keep a hanging indent; long URLs stay whole so they still work."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if _BULLET.match(line) or not lines:
+                lines.append(line.rstrip())
+            else:
+                lines[-1] += " " + line.strip()
+        filled = []
+        for line in lines:
+            bullet = _BULLET.match(line)
+            hang = " " * len(bullet.group(0)) if bullet else ""
+            filled.append(textwrap.fill(line if bullet else line.strip(), width=width,
+                                        initial_indent=indent, subsequent_indent=indent + hang,
+                                        break_long_words=False, break_on_hyphens=False))
+        paragraphs.append("\n".join(filled))
+    return "\n\n".join(paragraphs)
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+
+
+def event_when(event: Event, zone_name: str) -> str:
+    """'Thursday, Dec 3, 12:00 PM - 12:45 PM' in the workspace time zone."""
+    zone = ZoneInfo(zone_name)
+    start = event.start.astimezone(zone)
+    text = f"{start:%A}, {start:%b} {start.day}, {_clock(start)}"
+    if event.end:
+        end = event.end.astimezone(zone)
+        text += f" - {_clock(end)}" if end.date() == start.date() else \
+            f" - {end:%b} {end.day}, {_clock(end)}"
+    return text
+
+
+def _clock(moment: dt.datetime) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def long_date(date: dt.date) -> str:
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and name.endswith((".html", ".html.j2", ".htm"))  # type: ignore[union-attr]
+
+
+def template_environment(workspace_templates: Path | None) -> jinja2.Environment:
+    search = [str(p) for p in (workspace_templates, BUILTIN_TEMPLATES) if p and p.is_dir()]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(markdown=markdown_to_html, plain=markdown_to_text, wrap=wrap,
+                       long_date=long_date)
+    env.globals.update(cost_labels=COST_LABELS, section_titles=SECTION_TITLES,
+                       event_when=event_when)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render one template; any template mistake becomes one line with file:line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        where = f"{shown(Path(err.filename)) if err.filename else name}:{err.lineno}"
+        raise InputError(f"{where}: template error: {err.message}.",
+                         hint="Fix the template, or delete your copy to use the built-in one.") \
+            from None
+    except jinja2.TemplateNotFound as err:
+        raise NewsletterError(f"template '{err.name}' not found.",
+                              hint="Reinstall newsletter, or add the file to templates/.") \
+            from None
+    except jinja2.UndefinedError as err:
+        raise InputError(f"{_template_line(err, name)}: template error: {err.message}.",
+                         hint="Check the spelling of the name; 'newsletter show' prints what an "
+                              "issue holds.") from None
+
+
+def _template_line(err: Exception, name: str) -> str:
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        if frame.filename.endswith((".j2", ".html", ".txt", ".md")):
+            return f"{shown(Path(frame.filename))}:{frame.lineno}"
+    return name
+
+
+@functools.lru_cache(maxsize=1)
+def _inliner() -> Any:
+    """One premailer for every email: no network, cssutils' chatter kept out of the
+    output, and rules that cannot be inlined (@media) left in the head."""
+    from premailer import Premailer
+
+    return Premailer(
+        allow_network=False,
+        disable_validation=True,
+        cssutils_logging_level=logging.CRITICAL,
+        cssutils_logging_handler=logging.NullHandler(),
+        keep_style_tags=False,
+        remove_classes=False,
+        strip_important=False,
+        disable_leftover_css=False,
+    )
+
+
+def inline_css(html: str) -> str:
+    return str(_inliner().transform(html, pretty_print=False))
+
+
+def render_email(issue: Issue, workspace_templates: Path | None) -> RenderedEmail:
+    env = template_environment(workspace_templates)
+    html = render_template(env, HTML_TEMPLATE, issue=issue)
+    text = render_template(env, TEXT_TEMPLATE, issue=issue)
+    return RenderedEmail(subject=issue.subject, html=inline_css(html),
+                         text=_tidy_text(text))
+
+
+def render_archive_body(issue: Issue, workspace_templates: Path | None) -> str:
+    env = template_environment(workspace_templates)
+    return _tidy_text(render_template(env, ARCHIVE_TEMPLATE, issue=issue))
+
+
+def _tidy_text(text: str) -> str:
+    """No trailing spaces, never more than one blank line in a row."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"

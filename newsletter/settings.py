@@ -1,0 +1,132 @@
+"""The workspace's settings, read from newsletter.yaml and checked field by field."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsletter import validate
+from newsletter.errors import InputError
+from newsletter.model import Masthead
+from newsletter.yamlfile import Fields, load_yaml, shown
+
+SECTIONS = ("intro", "tools", "events", "tip", "citizenship", "links", "feeds")
+SUBJECT_FIELDS = ("title", "number", "date")
+
+
+@dataclass
+class FeedSettings:
+    window_days: int = 7
+    max_items: int = 12
+    summary_length: int = 280
+
+
+@dataclass
+class Settings:
+    title: str
+    tagline: str = ""
+    organization: str = ""
+    editor_name: str = ""
+    editor_email: str = ""
+    sender: str = ""
+    reply_to: str = ""
+    issue_weekday: int = 4  # Friday
+    time_zone: str = "UTC"
+    subject: str = "{title} #{number} - {date}"
+    sections: list[str] = field(default_factory=lambda: list(SECTIONS))
+    events_days_ahead: int = 60
+    footer: str = ""
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def masthead(self) -> Masthead:
+        return Masthead(
+            title=self.title,
+            tagline=self.tagline,
+            organization=self.organization,
+            editor_name=self.editor_name,
+            editor_email=self.editor_email,
+            time_zone=self.time_zone,
+            footer=self.footer,
+        )
+
+
+TOP_FIELDS = (
+    "title", "tagline", "organization", "editor", "from", "reply_to", "issue_day", "time_zone",
+    "subject", "sections", "events_days_ahead", "footer", "feeds",
+)
+
+
+def load_settings(path: Path) -> Settings:
+    data = load_yaml(path)
+    top = Fields(data, path, "newsletter.yaml", line=1)
+    top.only(TOP_FIELDS)
+    settings = Settings(title=top.text("title", required=True))
+    settings.tagline = top.text("tagline")
+    settings.organization = top.text("organization")
+    settings.sender = top.text("from")
+    settings.reply_to = top.text("reply_to")
+    settings.footer = top.text("footer")
+    if data.get("editor") is not None:
+        editor = Fields(data["editor"], path, "editor", line=data.line_of("editor"))
+        editor.only(("name", "email"))
+        settings.editor_name = editor.text("name")
+        settings.editor_email = editor.text("email")
+    weekday = top.checked("issue_day", validate.weekday)
+    if weekday is not None:
+        settings.issue_weekday = weekday
+    settings.time_zone = top.text("time_zone", default="UTC")
+    try:
+        ZoneInfo(settings.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise top.fail(
+            "time_zone", f"'{settings.time_zone}' is not a known time zone.",
+            hint="Use a name like America/Chicago or Europe/London.",
+        ) from None
+    settings.subject = top.text("subject", default=settings.subject)
+    _check_subject(settings.subject, top)
+    sections = top.text_list("sections")
+    if sections:
+        for name in sections:
+            if name not in SECTIONS:
+                raise top.fail("sections", f"'{name}' is not a section.",
+                               hint=f"Sections are: {', '.join(SECTIONS)}.")
+        settings.sections = sections
+    settings.events_days_ahead = top.number("events_days_ahead", 60, minimum=1)
+    if data.get("feeds") is not None:
+        feeds = Fields(data["feeds"], path, "feeds", line=data.line_of("feeds"))
+        feeds.only(("window_days", "max_items", "summary_length"))
+        settings.feeds = FeedSettings(
+            window_days=feeds.number("window_days", 7, minimum=1),
+            max_items=feeds.number("max_items", 12, minimum=0),
+            summary_length=feeds.number("summary_length", 280, minimum=40),
+        )
+    return settings
+
+
+def _check_subject(pattern: str, top: Fields) -> None:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as err:
+        raise top.fail("subject", f"{err}.", hint="Write placeholders as {number}.") from None
+    for name in names:
+        if name not in SUBJECT_FIELDS:
+            raise top.fail(
+                "subject", f"unknown placeholder '{{{name}}}'.",
+                hint=f"Use {', '.join('{' + n + '}' for n in SUBJECT_FIELDS)}.",
+            )
+
+
+def subject_for(settings: Settings, number: int, date_text: str) -> str:
+    return settings.subject.format(title=settings.title, number=number, date=date_text)
+
+
+def require_settings(path: Path) -> Settings:
+    if not path.is_file():
+        raise InputError(f"{shown(path)}: missing.", hint="Create it with 'newsletter init'.")
+    return load_settings(path)

@@ -1,0 +1,42 @@
+"""`newsletter init`: a new workspace from the commented files in starter_files/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsletter.errors import NewsletterError
+from newsletter.files import write_atomically
+from newsletter.yamlfile import shown
+
+STARTER_FILES = Path(__file__).parent / "starter_files"
+# Files whose names cannot be shipped as they are.
+RENAMED = {"gitignore": ".gitignore"}
+
+
+def starter_text(relative: str) -> str:
+    """The starter copy of a workspace file, e.g. 'notes/tools.yaml'."""
+    return (STARTER_FILES / relative).read_text(encoding="utf-8")
+
+
+def create_workspace(root: Path, title: str) -> list[Path]:
+    """Write the starter files into `root`; refuse, writing nothing, if any exists."""
+    sources = sorted(p for p in STARTER_FILES.rglob("*") if p.is_file())
+    targets = {src: root / RENAMED.get(src.name, str(src.relative_to(STARTER_FILES)))
+               for src in sources}
+    existing = [t for t in targets.values() if t.exists()]
+    if existing:
+        names = ", ".join(shown(t) for t in existing[:3])
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        raise NewsletterError(
+            f"{names}{more} already exist; init never overwrites a file.",
+            hint="Use an empty folder: 'newsletter init NEW-FOLDER'.",
+        )
+    quoted = json.dumps(title, ensure_ascii=False)  # a valid YAML string, whatever the title
+    sender = json.dumps(f"{title} <newsletter@your-district.example.org>", ensure_ascii=False)
+    for src, target in targets.items():
+        text = src.read_text(encoding="utf-8")
+        if src.name == "newsletter.yaml":
+            text = text.replace("__TITLE__", quoted).replace("__SENDER__", sender)
+        write_atomically(target, text)
+    return list(targets.values())

@@ -1,0 +1,213 @@
+"""Reading the editor's YAML files with line numbers, so every error can say where.
+
+`load_yaml` returns plain lists and `Mapping` objects (a dict that remembers the
+line of each key). `Fields` reads one mapping into typed values and turns any
+mistake into one InputError naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from newsletter.errors import InputError
+
+T = TypeVar("T")
+
+
+def shown(path: Path) -> str:
+    """A path as the editor should see it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+class Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers where it and each of its keys stand."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    mapping = Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the field '{key}' is given twice", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Parse YAML text that came from `path`; a syntax error names file and line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = err.problem or err.context or "it cannot be read"
+        raise InputError(
+            f"{shown(path)}:{line}: not valid YAML: {problem}.",
+            hint="Check the indentation and quoting on that line and the one above it.",
+        ) from None
+    except yaml.YAMLError as err:
+        raise InputError(f"{shown(path)}: not valid YAML: {err}.") from None
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{shown(path)}: not UTF-8 text.", hint="Save the file as UTF-8 in your editor."
+        ) from None
+    return parse_yaml(text, path)
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "nothing"
+    if isinstance(data, list):
+        return "a list"
+    return f"the text {str(data)[:40]!r}"
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class Fields:
+    """Read the fields of one YAML mapping, reporting mistakes with file and line."""
+
+    def __init__(self, data: Any, path: Path, what: str, line: int = 0) -> None:
+        self.path = path
+        self.what = what
+        if not isinstance(data, dict):
+            raise InputError(
+                f"{shown(path)}:{line}: expected {what} as 'field: value' lines, found "
+                f"{_kind(data)}.",
+                hint="Write one 'field: value' per line, indented under the entry.",
+            )
+        self.data = data
+        self.line = getattr(data, "line", line)
+
+    def line_of(self, key: str | None = None) -> int:
+        return self.data.line_of(key) if key and isinstance(self.data, Mapping) else self.line
+
+    def where(self, key: str | None = None) -> str:
+        return f"{shown(self.path)}:{self.line_of(key)}"
+
+    def fail(self, key: str, problem: str, hint: str | None = None) -> InputError:
+        return InputError(f"{self.where(key)}: {self.what} field '{key}': {problem}", hint=hint)
+
+    def only(self, allowed: Iterable[str]) -> None:
+        """Unknown fields are mistakes: say which, and the near name if there is one."""
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                near = suggest(str(key), allowed)
+                hint = f"Did you mean '{near}'?" if near else f"Known fields: {', '.join(allowed)}."
+                raise InputError(
+                    f"{self.where(key)}: unknown {self.what} field '{key}'.", hint=hint
+                )
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise InputError(
+                    f"{self.where()}: {self.what} is missing the field '{key}'.",
+                    hint=f"Add a line '{key}: ...' to it.",
+                )
+            return default
+        if isinstance(value, (dict, list)):
+            raise self.fail(key, "expected text, found a list or a mapping.")
+        return str(value).strip()
+
+    def text_list(self, key: str) -> list[str]:
+        """A list given either as a YAML list or as comma-separated text."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else str(value).split(",")
+        result = []
+        for item in items:
+            if isinstance(item, (dict, list)):
+                raise self.fail(key, "expected a list of words, found a nested list or mapping.")
+            if str(item).strip():
+                result.append(str(item).strip())
+        return result
+
+    def number(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(key, f"expected a whole number of at least {minimum}, got {value!r}.")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}.")
+        return value
+
+    def checked(self, key: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
+        """Run a validator from newsletter.validate on the field; its ValueError says why."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise InputError(
+                    f"{self.where()}: {self.what} is missing the field '{key}'.",
+                    hint=f"Add a line '{key}: ...' to it.",
+                )
+            return None
+        try:
+            return parse(value)
+        except ValueError as err:
+            raise self.fail(key, str(err)) from None
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line text as '|' blocks and short lists inline: YAML a person reads."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _represent_text)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=None, width=100,
+    )

@@ -1,0 +1,102 @@
+"""The command line as a whole: help text, finding the workspace, error shape."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from newsletter.cli import cli
+from tests.conftest import write
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path,command", list(all_commands(cli)), ids=lambda v: str(v))
+def test_every_command_has_help_text(path, command):
+    assert command.help and len(command.help.strip()) > 20, f"{path} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{' '.join(path)} {param.opts[0]} has no help text"
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert command.help.split("\n")[0][:30] in result.output
+
+
+def test_outside_a_workspace_says_so_and_suggests_init(tmp_path):
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 2
+    assert "not inside a newsletter workspace" in result.output
+    assert "newsletter init" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_workspace_option_pointing_nowhere(tmp_path):
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path / "nope"), "list"])
+    assert result.exit_code == 2
+    assert "not a newsletter workspace" in result.output
+
+
+def test_workspace_found_from_a_subfolder(workspace, monkeypatch):
+    monkeypatch.chdir(workspace / "notes")
+    result = CliRunner().invoke(cli, ["add-tip", "Use keyboard shortcuts", "--date",
+                                      "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "Use keyboard shortcuts" in (workspace / "notes" / "tips.yaml").read_text()
+
+
+def test_workspace_from_environment(workspace, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_WORKSPACE", str(workspace))
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert "No issues yet" in result.output
+
+
+def test_bad_settings_give_one_line_with_file_and_line(workspace, run):
+    write(workspace / "newsletter.yaml", """
+        title: Tech Tidbits
+        time_zone: America/Chicago
+        isue_day: friday
+    """)
+    result = run("build", "--offline", "--date", "2026-11-27")
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "newsletter.yaml:3: unknown newsletter.yaml field 'isue_day'" in result.output
+    assert "Did you mean 'issue_day'?" in result.output
+
+
+def test_python_dash_m_works(workspace):
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    done = subprocess.run([sys.executable, "-m", "newsletter", "--version"],
+                          capture_output=True, text=True, env=env, cwd=Path.cwd())
+    assert done.returncode == 0
+    assert "newsletter, version" in done.stdout
+
+
+def test_help_does_not_import_slow_libraries():
+    code = ("import sys; from newsletter.cli import main; sys.argv=['newsletter','--help']\n"
+            "try:\n  main()\nexcept SystemExit:\n  pass\n"
+            "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
+            " if m in sys.modules]\nprint('SLOW', slow)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "SLOW []" in done.stdout, done.stdout + done.stderr
+
+
+def test_add_tool_does_not_import_slow_libraries(workspace):
+    code = ("import sys; from newsletter.cli import main\n"
+            f"sys.argv=['newsletter','-w',{str(workspace)!r},'add-tool','Padlet','--url',"
+            "'https://padlet.com','--summary','A wall']\n"
+            "try:\n  main()\nexcept SystemExit:\n  pass\n"
+            "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
+            " if m in sys.modules]\nprint('SLOW', slow)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Added 'Padlet'" in done.stdout, done.stdout + done.stderr
+    assert "SLOW []" in done.stdout
