@@ -45,9 +45,14 @@ def archive_path(workspace: Workspace, date: dt.date) -> Path:
     return workspace.issues_dir / f"{date.isoformat()}.md"
 
 
-def write_archive(path: Path, issue: Issue, body: str, status: str = DRAFT,
-                  built_at: dt.datetime | None = None,
-                  sent_at: dt.datetime | None = None) -> None:
+def write_archive(
+    path: Path,
+    issue: Issue,
+    body: str,
+    status: str = DRAFT,
+    built_at: dt.datetime | None = None,
+    sent_at: dt.datetime | None = None,
+) -> None:
     front: dict[str, Any] = {
         "number": issue.number,
         "date": issue.date.isoformat(),
@@ -78,12 +83,12 @@ def _split(path: Path, text: str) -> tuple[str, str, str]:
             f"{shown(path)}: the front matter has no closing '---' line.",
             hint="Restore the file from git, or build the issue again with --force.",
         )
-    front = text[len(_FENCE): end + 1]
-    body = text[end + 1 + len(_FENCE):]
+    front = text[len(_FENCE) : end + 1]
+    body = text[end + 1 + len(_FENCE) :]
     fingerprint = ""
     if front.startswith(_FINGERPRINT):
         first, _, front = front.partition("\n")
-        fingerprint = first[len(_FINGERPRINT):].strip()
+        fingerprint = first[len(_FINGERPRINT) :].strip()
     return fingerprint, front, body
 
 
@@ -147,15 +152,23 @@ def mark_sent(entry: ArchivedIssue, sent_at: dt.datetime) -> None:
     """Record in the archive that the issue went out, keeping the body as it is."""
     text = entry.path.read_text(encoding="utf-8")
     _, _, body = _split(entry.path, text)
-    write_archive(entry.path, entry.issue, body.lstrip("\n"), status=SENT,
-                  built_at=entry.built_at, sent_at=sent_at)
+    write_archive(
+        entry.path,
+        entry.issue,
+        body.lstrip("\n"),
+        status=SENT,
+        built_at=entry.built_at,
+        sent_at=sent_at,
+    )
 
 
 def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
     """An issue by number ('12') or date ('2026-11-27'); the newest when ref is None."""
     if not archive:
-        raise InputError("The archive is empty: no issue has been built yet.",
-                         hint="Build one with 'newsletter build'.")
+        raise InputError(
+            "The archive is empty: no issue has been built yet.",
+            hint="Build one with 'newsletter build'.",
+        )
     if ref is None:
         return archive[-1]
     ref = ref.strip().lstrip("#")

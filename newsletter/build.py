@@ -48,8 +48,9 @@ def rendered_paths(workspace: Workspace, date: dt.date) -> tuple[Path, Path]:
 def user_agent(settings: Settings) -> str:
     """Honest: names the tool, the newsletter, and whom to contact."""
     who = "; ".join(p for p in (settings.organization, settings.editor_email) if p)
-    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + \
-        (f"; {who})" if who else ")")
+    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + (
+        f"; {who})" if who else ")"
+    )
 
 
 def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt.date:
@@ -58,10 +59,16 @@ def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt
     return next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
 
 
-def build_issue(workspace: Workspace, *, now: dt.datetime, date: dt.date | None = None,
-                offline: bool = False, force: bool = False,
-                limits: FetchLimits | None = None,
-                progress: Callable[[FeedOutcome], None] | None = None) -> BuildResult:
+def build_issue(
+    workspace: Workspace,
+    *,
+    now: dt.datetime,
+    date: dt.date | None = None,
+    offline: bool = False,
+    force: bool = False,
+    limits: FetchLimits | None = None,
+    progress: Callable[[FeedOutcome], None] | None = None,
+) -> BuildResult:
     settings = require_settings(workspace.settings_file)
     notes = load_notes(workspace, settings.zone)
     sources = load_feed_sources(workspace.feeds_file)
@@ -80,8 +87,12 @@ def build_issue(workspace: Workspace, *, now: dt.datetime, date: dt.date | None 
         )
 
     featured = set(featured_in_sent(archive))
-    collector = Collector(FeedCache(workspace.cache_dir / "feeds"), limits or FetchLimits(),
-                          user_agent(settings), settings.feeds.summary_length)
+    collector = Collector(
+        FeedCache(workspace.cache_dir / "feeds"),
+        limits or FetchLimits(),
+        user_agent(settings),
+        settings.feeds.summary_length,
+    )
     outcomes = collector.collect(sources, now, offline=offline, progress=progress)
     since = feed_window_start(settings, archive, date)
     items = choose_items(outcomes, since, featured, settings.feeds.max_items)

@@ -21,11 +21,47 @@ from newsletter.urls import strip_tracking
 MAX_ENTRIES = 200  # per feed: more than any issue needs, and bounds the work
 FUTURE_SLACK = dt.timedelta(days=1)
 
-_SKIP_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "noscript",
-                 "template", "svg", "math", "head", "title", "select", "textarea"}
-_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-           "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "figure",
-           "figcaption", "hr"}
+_SKIP_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "select",
+    "textarea",
+}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "figure",
+    "figcaption",
+    "hr",
+}
 
 
 class NotAFeed(Exception):
@@ -105,9 +141,17 @@ def _published(entry: Any) -> dt.datetime | None:
     return None
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str, source: str, section: str,
-               summary_length: int, now: dt.datetime,
-               first_seen: dict[str, str]) -> list[FeedItem]:
+def parse_feed(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str,
+    source: str,
+    section: str,
+    summary_length: int,
+    now: dt.datetime,
+    first_seen: dict[str, str],
+) -> list[FeedItem]:
     """The items of a feed, newest first. `first_seen` (item key -> ISO time) dates
     the items that have no date, or an impossible one, and is updated in place."""
     import feedparser  # imported here: it is slow to import and only builds need it
@@ -115,8 +159,10 @@ def parse_feed(body: bytes, *, url: str, content_type: str, source: str, section
     # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
     parsed = feedparser.parse(
         io.BytesIO(body),
-        response_headers={"content-type": content_type or "application/xml",
-                          "content-location": url},
+        response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": url,
+        },
         resolve_relative_uris=True,
         sanitize_html=True,
     )

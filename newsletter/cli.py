@@ -50,10 +50,16 @@ def main() -> None:
 
 @click.group(cls=Group)
 @click.version_option(__version__, prog_name="newsletter")
-@click.option("--workspace", "-w", "workspace_path", envvar=ENV_VAR, metavar="PATH",
-              type=click.Path(file_okay=False, path_type=Path),
-              help=f"The workspace folder (default: the nearest folder with newsletter.yaml; "
-                   f"or set {ENV_VAR}).")
+@click.option(
+    "--workspace",
+    "-w",
+    "workspace_path",
+    envvar=ENV_VAR,
+    metavar="PATH",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"The workspace folder (default: the nearest folder with newsletter.yaml; "
+    f"or set {ENV_VAR}).",
+)
 @click.pass_context
 def cli(ctx: click.Context, workspace_path: Path | None) -> None:
     """Build and email a weekly edtech newsletter for school staff.
@@ -94,14 +100,15 @@ def checked(parse: Callable[[Any], Any], option: str) -> Callable[..., Any]:
     return callback
 
 
-def required(value: Any, option: str, label: str, parse: Callable[[Any], Any],
-             example: str) -> Any:
+def required(value: Any, option: str, label: str, parse: Callable[[Any], Any], example: str) -> Any:
     """A required value: asked for at a terminal, a clear error without one."""
     if value not in (None, "", []):
         return value
     if not interactive():
-        raise BadInput(f"{option} is missing: {label} is required. Hint: add {option} "
-                       f"\"{example}\" (no questions are asked without a terminal).")
+        raise BadInput(
+            f"{option} is missing: {label} is required. Hint: add {option} "
+            f'"{example}" (no questions are asked without a terminal).'
+        )
 
     def proc(text: str) -> Any:
         try:
@@ -123,9 +130,13 @@ def today(workspace: Workspace) -> dt.date:
 
 
 def added_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--date", "added", callback=checked(validate.day, "--date"),
-                        metavar="YYYY-MM-DD",
-                        help="The day the note was added (default: today).")(func)
+    return click.option(
+        "--date",
+        "added",
+        callback=checked(validate.day, "--date"),
+        metavar="YYYY-MM-DD",
+        help="The day the note was added (default: today).",
+    )(func)
 
 
 def force_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -143,8 +154,12 @@ def said(path: Path, line: int, what: str) -> None:
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="Tech Tidbits", show_default=True,
-              help="The newsletter's name, as readers see it.")
+@click.option(
+    "--title",
+    default="Tech Tidbits",
+    show_default=True,
+    help="The newsletter's name, as readers see it.",
+)
 def init(path: Path | None, title: str) -> None:
     """Create a new workspace in PATH (default: here) with commented example files.
 
@@ -163,26 +178,56 @@ def init(path: Path | None, title: str) -> None:
 @click.option("--url", callback=checked(validate.url, "--url"), help="The tool's web address.")
 @click.option("--summary", help="What it does, in a sentence or two (markdown).")
 @click.option("--idea", help="One idea for using it in class (markdown).")
-@click.option("--grades", multiple=True, callback=checked(validate.grades, "--grades"),
-              help="Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.")
-@click.option("--subjects", multiple=True, callback=checked(validate.words, "--subjects"),
-              help="Subjects, e.g. 'ELA, Science'; repeat or use commas.")
-@click.option("--cost", callback=checked(validate.cost, "--cost"),
-              help=f"One of: {', '.join(validate.COSTS)}.")
-@click.option("--platforms", multiple=True, callback=checked(validate.words, "--platforms"),
-              help="Where it runs, e.g. 'web, iPad, Chromebook'.")
+@click.option(
+    "--grades",
+    multiple=True,
+    callback=checked(validate.grades, "--grades"),
+    help="Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.",
+)
+@click.option(
+    "--subjects",
+    multiple=True,
+    callback=checked(validate.words, "--subjects"),
+    help="Subjects, e.g. 'ELA, Science'; repeat or use commas.",
+)
+@click.option(
+    "--cost",
+    callback=checked(validate.cost, "--cost"),
+    help=f"One of: {', '.join(validate.COSTS)}.",
+)
+@click.option(
+    "--platforms",
+    multiple=True,
+    callback=checked(validate.words, "--platforms"),
+    help="Where it runs, e.g. 'web, iPad, Chromebook'.",
+)
 @click.option("--privacy", help="Privacy note: student accounts? what data is collected?")
 @click.option("--requested-by", help="The teacher whose request this answers.")
-@click.option("--tags", multiple=True, callback=checked(validate.words, "--tags"),
-              help="Tags for finding it later, e.g. 'fractions, quizzes'.")
+@click.option(
+    "--tags",
+    multiple=True,
+    callback=checked(validate.words, "--tags"),
+    help="Tags for finding it later, e.g. 'fractions, quizzes'.",
+)
 @added_option
 @force_option("it was featured before or is already in your notes")
 @click.pass_context
-def add_tool(ctx: click.Context, name: str, url: str | None, summary: str | None,
-             idea: str | None, grades: list[str] | None, subjects: list[str] | None,
-             cost: str | None, platforms: list[str] | None, privacy: str | None,
-             requested_by: str | None, tags: list[str] | None, added: dt.date | None,
-             force: bool) -> None:
+def add_tool(
+    ctx: click.Context,
+    name: str,
+    url: str | None,
+    summary: str | None,
+    idea: str | None,
+    grades: list[str] | None,
+    subjects: list[str] | None,
+    cost: str | None,
+    platforms: list[str] | None,
+    privacy: str | None,
+    requested_by: str | None,
+    tags: list[str] | None,
+    added: dt.date | None,
+    force: bool,
+) -> None:
     """Record a tool find (an app or website) for the next issue.
 
     Asks for the address and summary at a terminal when they are not given."""
@@ -192,13 +237,27 @@ def add_tool(ctx: click.Context, name: str, url: str | None, summary: str | None
 
     workspace = workspace_of(ctx)
     url = required(url, "--url", "Web address", validate.url, "https://padlet.com")
-    summary = required(summary, "--summary", "What it does", str.strip,
-                       "A shared wall for posts, links and pictures")
-    tool = Tool(name=name.strip(), url=url, summary=summary.strip(), idea=(idea or "").strip(),
-                grades=grades or [], subjects=subjects or [], cost=cost or "",
-                platforms=platforms or [], privacy=(privacy or "").strip(),
-                requested_by=(requested_by or "").strip(), tags=tags or [],
-                added=added or today(workspace))
+    summary = required(
+        summary,
+        "--summary",
+        "What it does",
+        str.strip,
+        "A shared wall for posts, links and pictures",
+    )
+    tool = Tool(
+        name=name.strip(),
+        url=url,
+        summary=summary.strip(),
+        idea=(idea or "").strip(),
+        grades=grades or [],
+        subjects=subjects or [],
+        cost=cost or "",
+        platforms=platforms or [],
+        privacy=(privacy or "").strip(),
+        requested_by=(requested_by or "").strip(),
+        tags=tags or [],
+        added=added or today(workspace),
+    )
     path, line = add(workspace, tool, load_archive(workspace), force=force)
     said(path, line, f"'{tool.name}'")
 
@@ -211,8 +270,15 @@ def add_tool(ctx: click.Context, name: str, url: str | None, summary: str | None
 @click.option("--signup", callback=checked(validate.url, "--signup"), help="Sign-up address.")
 @click.option("--description", help="What it is about (markdown).")
 @click.pass_context
-def add_event(ctx: click.Context, title: str, start: str | None, end: str | None,
-              place: str | None, signup: str | None, description: str | None) -> None:
+def add_event(
+    ctx: click.Context,
+    title: str,
+    start: str | None,
+    end: str | None,
+    place: str | None,
+    signup: str | None,
+    description: str | None,
+) -> None:
     """Record an upcoming Tech Talk, PD session or other event.
 
     It appears in every issue until it has started."""
@@ -231,8 +297,14 @@ def add_event(ctx: click.Context, title: str, start: str | None, end: str | None
     ends = checked(moment, "--end")(ctx, None, end) if end else None  # type: ignore[arg-type]
     if ends is not None and ends <= begins:
         raise BadInput("--end: the event ends before it starts. Hint: check both times.")
-    event = Event(title=title.strip(), start=begins, end=ends, place=(place or "").strip(),
-                  signup=signup or "", description=(description or "").strip())
+    event = Event(
+        title=title.strip(),
+        start=begins,
+        end=ends,
+        place=(place or "").strip(),
+        signup=signup or "",
+        description=(description or "").strip(),
+    )
     path, line = add(workspace, event)
     said(path, line, f"the event '{event.title}'")
 
@@ -244,8 +316,14 @@ def add_event(ctx: click.Context, title: str, start: str | None, end: str | None
 @added_option
 @force_option("it was featured before")
 @click.pass_context
-def add_link(ctx: click.Context, title: str, url: str | None, note: str | None,
-             added: dt.date | None, force: bool) -> None:
+def add_link(
+    ctx: click.Context,
+    title: str,
+    url: str | None,
+    note: str | None,
+    added: dt.date | None,
+    force: bool,
+) -> None:
     """Record a link worth a click."""
     from newsletter.archive import load_archive
     from newsletter.model import Link
@@ -253,8 +331,9 @@ def add_link(ctx: click.Context, title: str, url: str | None, note: str | None,
 
     workspace = workspace_of(ctx)
     url = required(url, "--url", "Web address", validate.url, "https://example.org/article")
-    link = Link(title=title.strip(), url=url, note=(note or "").strip(),
-                added=added or today(workspace))
+    link = Link(
+        title=title.strip(), url=url, note=(note or "").strip(), added=added or today(workspace)
+    )
     path, line = add(workspace, link, load_archive(workspace), force=force)
     said(path, line, f"the link '{link.title}'")
 
@@ -263,12 +342,19 @@ def add_link(ctx: click.Context, title: str, url: str | None, note: str | None,
 @click.argument("text")
 @click.option("--title", help="A short title for the tip.")
 @click.option("--url", callback=checked(validate.url, "--url"), help="A link for more.")
-@click.option("--citizenship", is_flag=True,
-              help="File it under digital citizenship instead of tips.")
+@click.option(
+    "--citizenship", is_flag=True, help="File it under digital citizenship instead of tips."
+)
 @added_option
 @click.pass_context
-def add_tip(ctx: click.Context, text: str, title: str | None, url: str | None,
-            citizenship: bool, added: dt.date | None) -> None:
+def add_tip(
+    ctx: click.Context,
+    text: str,
+    title: str | None,
+    url: str | None,
+    citizenship: bool,
+    added: dt.date | None,
+) -> None:
     """Record a tip of the week (markdown), or a digital citizenship item."""
     from newsletter.model import ShortNote
     from newsletter.notes import add_short_note
@@ -276,16 +362,25 @@ def add_tip(ctx: click.Context, text: str, title: str | None, url: str | None,
     workspace = workspace_of(ctx)
     if not text.strip():
         raise BadInput("TEXT is empty. Hint: write the tip in quotes after add-tip.")
-    note = ShortNote(text=text.strip(), title=(title or "").strip(), url=url or "",
-                     added=added or today(workspace))
+    note = ShortNote(
+        text=text.strip(),
+        title=(title or "").strip(),
+        url=url or "",
+        added=added or today(workspace),
+    )
     kind = "citizenship" if citizenship else "tips"
     path, line = add_short_note(workspace, kind, note)
     said(path, line, "the digital citizenship item" if citizenship else "the tip")
 
 
 @cli.command()
-@click.option("--date", "date", callback=checked(validate.day, "--date"), metavar="YYYY-MM-DD",
-              help="The issue's date (default: the next issue day, today included).")
+@click.option(
+    "--date",
+    "date",
+    callback=checked(validate.day, "--date"),
+    metavar="YYYY-MM-DD",
+    help="The issue's date (default: the next issue day, today included).",
+)
 @click.option("--offline", is_flag=True, help="Do not fetch feeds; use the cached copies.")
 @click.option("--force", is_flag=True, help="Replace a draft even if it was edited by hand.")
 @click.pass_context
@@ -299,20 +394,27 @@ def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) 
     from newsletter.yamlfile import shown
 
     workspace = workspace_of(ctx)
-    result = build_issue(workspace, now=dt.datetime.now(dt.UTC), date=date, offline=offline,
-                         force=force)
+    result = build_issue(
+        workspace, now=dt.datetime.now(dt.UTC), date=date, offline=offline, force=force
+    )
     if result.already_sent:
         sent = result.already_sent
         when = f" on {sent.sent_at:%Y-%m-%d %H:%M}" if sent.sent_at else ""
-        click.echo(f"Issue #{sent.issue.number} ({sent.issue.date}) was already sent{when}; "
-                   "a sent issue is never rebuilt.", err=True)
+        click.echo(
+            f"Issue #{sent.issue.number} ({sent.issue.date}) was already sent{when}; "
+            "a sent issue is never rebuilt.",
+            err=True,
+        )
         return
     for line in describe_failures(result.feed_outcomes):
         click.echo(f"warning: {line}", err=True)
     issue = result.issue
     click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
-    click.echo(f"  {len(issue.tools)} tools, {len(issue.events)} events, "
-               f"{len(issue.feed_items)} blog posts", err=True)
+    click.echo(
+        f"  {len(issue.tools)} tools, {len(issue.events)} events, "
+        f"{len(issue.feed_items)} blog posts",
+        err=True,
+    )
     click.echo(shown(result.archive_file))
     click.echo(shown(result.html_file))  # type: ignore[arg-type]
     click.echo(shown(result.text_file))  # type: ignore[arg-type]
@@ -320,8 +422,12 @@ def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) 
 
 @cli.command()
 @click.argument("issue", required=False)
-@click.option("--print", "print_path", is_flag=True,
-              help="Print the rendered file's path instead of opening a browser.")
+@click.option(
+    "--print",
+    "print_path",
+    is_flag=True,
+    help="Print the rendered file's path instead of opening a browser.",
+)
 @click.option("--text", is_flag=True, help="The plain-text part instead of the HTML.")
 @click.pass_context
 def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool) -> None:
@@ -342,8 +448,10 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
         click.echo(shown(target))
         return
     if not webbrowser.open(target.resolve().as_uri()):
-        raise Failed(f"could not open a browser. The email is at {shown(target)}. "
-                     "Hint: open that file yourself, or use --print.")
+        raise Failed(
+            f"could not open a browser. The email is at {shown(target)}. "
+            "Hint: open that file yourself, or use --print."
+        )
     click.echo(f"Opened {shown(target)}", err=True)
 
 
@@ -359,15 +467,23 @@ def list_issues(ctx: click.Context) -> None:
         return
     for entry in archive:
         issue = entry.issue
-        click.echo(f"#{issue.number:<4} {issue.date}  {entry.status:<5}  "
-                   f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
-                   f"{issue.subject}")
+        click.echo(
+            f"#{issue.number:<4} {issue.date}  {entry.status:<5}  "
+            f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
+            f"{issue.subject}"
+        )
 
 
 @cli.command()
 @click.argument("issue")
-@click.option("--format", "form", type=click.Choice(["markdown", "text", "html"]),
-              default="markdown", show_default=True, help="What to print.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["markdown", "text", "html"]),
+    default="markdown",
+    show_default=True,
+    help="What to print.",
+)
 @click.pass_context
 def show(ctx: click.Context, issue: str, form: str) -> None:
     """Print one issue: ISSUE is a number (12) or a date (2026-11-27)."""

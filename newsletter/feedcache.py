@@ -60,8 +60,12 @@ class FeedCache:
         if write_body:
             write_bytes_atomically(body_path, entry.body)
         meta = {
-            "url": entry.url, "etag": entry.etag, "last_modified": entry.last_modified,
-            "fetched_at": entry.fetched_at, "moved_to": entry.moved_to,
-            "final_url": entry.final_url, "first_seen": entry.first_seen,
+            "url": entry.url,
+            "etag": entry.etag,
+            "last_modified": entry.last_modified,
+            "fetched_at": entry.fetched_at,
+            "moved_to": entry.moved_to,
+            "final_url": entry.final_url,
+            "first_seen": entry.first_seen,
         }
         write_bytes_atomically(meta_path, json.dumps(meta, indent=1).encode())

@@ -90,12 +90,17 @@ def load_feed_sources(path: Path) -> list[FeedSource]:
             exclude=f.text_list("exclude"),
         )
         if source.section not in FEED_SECTIONS:
-            raise f.fail("section", f"'{source.section}' is not a section for feed posts.",
-                         hint=f"Use one of: {', '.join(FEED_SECTIONS)}.")
+            raise f.fail(
+                "section",
+                f"'{source.section}' is not a section for feed posts.",
+                hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
+            )
         if source.url in seen:
-            raise InputError(f"{f.where('url')}: the feed {source.url} is listed twice "
-                             f"(also on line {seen[source.url]}).",
-                             hint="Remove one of the two entries.")
+            raise InputError(
+                f"{f.where('url')}: the feed {source.url} is listed twice "
+                f"(also on line {seen[source.url]}).",
+                hint="Remove one of the two entries.",
+            )
         seen[source.url] = f.line_of("url")
         sources.append(source)
     return sources
@@ -111,8 +116,13 @@ class Collector:
     user_agent: str
     summary_length: int = 280
 
-    def collect(self, sources: list[FeedSource], now: dt.datetime, offline: bool = False,
-                progress: Callable[[FeedOutcome], None] | None = None) -> list[FeedOutcome]:
+    def collect(
+        self,
+        sources: list[FeedSource],
+        now: dt.datetime,
+        offline: bool = False,
+        progress: Callable[[FeedOutcome], None] | None = None,
+    ) -> list[FeedOutcome]:
         cached = {s.url: self.cache.load(s.url) for s in sources}
         outcomes: dict[str, FeedOutcome] = {}
 
@@ -123,23 +133,30 @@ class Collector:
 
         if offline:
             for source in sources:
-                done(self._from_cache(source, cached[source.url], now, CACHED,
-                                      "offline, and no cached copy"))
+                done(
+                    self._from_cache(
+                        source, cached[source.url], now, CACHED, "offline, and no cached copy"
+                    )
+                )
             return [outcomes[s.url] for s in sources]
 
         started = time.monotonic()
         stop_at = started + self.limits.deadline
         gate = HostGate(self.limits.per_host)
-        pool = ThreadPoolExecutor(max_workers=max(1, self.limits.concurrency),
-                                  thread_name_prefix="feed")
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, self.limits.concurrency), thread_name_prefix="feed"
+        )
         pending: dict[Future[Response], FeedSource] = {}
         begun: dict[str, float] = {}
         for source in sources:
             entry = cached[source.url]
             begun[source.url] = time.monotonic()
             future = pool.submit(
-                fetch, entry.moved_to if entry and entry.moved_to else source.url,
-                limits=self.limits, user_agent=self.user_agent, gate=gate,
+                fetch,
+                entry.moved_to if entry and entry.moved_to else source.url,
+                limits=self.limits,
+                user_agent=self.user_agent,
+                gate=gate,
                 etag=entry.etag if entry and entry.body else "",
                 last_modified=entry.last_modified if entry and entry.body else "",
                 stop_at=stop_at,
@@ -157,15 +174,26 @@ class Collector:
                     outcome.seconds = time.monotonic() - begun[source.url]
                     done(outcome)
             for source in pending.values():
-                done(self._from_cache(source, cached[source.url], now, STALE,
-                                      f"gave up: the whole collection has "
-                                      f"{self.limits.deadline:g} s"))
+                done(
+                    self._from_cache(
+                        source,
+                        cached[source.url],
+                        now,
+                        STALE,
+                        f"gave up: the whole collection has {self.limits.deadline:g} s",
+                    )
+                )
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return [outcomes[s.url] for s in sources]
 
-    def _settle(self, source: FeedSource, future: Future[Response], entry: CachedFeed | None,
-                now: dt.datetime) -> FeedOutcome:
+    def _settle(
+        self,
+        source: FeedSource,
+        future: Future[Response],
+        entry: CachedFeed | None,
+        now: dt.datetime,
+    ) -> FeedOutcome:
         try:
             response = future.result()
         except FetchError as err:
@@ -196,34 +224,52 @@ class Collector:
         self.cache.save(fresh)
         return FeedOutcome(source, NEW, items)
 
-    def _parse(self, source: FeedSource, entry: CachedFeed, now: dt.datetime,
-               content_type: str = "") -> list[FeedItem]:
+    def _parse(
+        self, source: FeedSource, entry: CachedFeed, now: dt.datetime, content_type: str = ""
+    ) -> list[FeedItem]:
         first_seen = entry.first_seen
         items = parse_feed(
-            entry.body, url=entry.final_url or entry.url, content_type=content_type,
-            source=source.name, section=source.section,
-            summary_length=self.summary_length, now=now, first_seen=first_seen,
+            entry.body,
+            url=entry.final_url or entry.url,
+            content_type=content_type,
+            source=source.name,
+            section=source.section,
+            summary_length=self.summary_length,
+            now=now,
+            first_seen=first_seen,
         )
         # Forget items that left the feed, so the cache does not grow forever.
         current = {item.keys[0] for item in items}
         entry.first_seen = {k: v for k, v in first_seen.items() if k in current}
         return items
 
-    def _from_cache(self, source: FeedSource, entry: CachedFeed | None, now: dt.datetime,
-                    status: str, reason: str) -> FeedOutcome:
+    def _from_cache(
+        self,
+        source: FeedSource,
+        entry: CachedFeed | None,
+        now: dt.datetime,
+        status: str,
+        reason: str,
+    ) -> FeedOutcome:
         """The last good copy, when there is one; otherwise the feed fails."""
         if entry and entry.body:
             try:
                 items = self._parse(source, entry, now)
             except NotAFeed:
                 return FeedOutcome(source, FAILED, reason=reason)
-            return FeedOutcome(source, status, items, reason=reason if status == STALE else "",
-                               copy_from=entry.fetched)
+            return FeedOutcome(
+                source,
+                status,
+                items,
+                reason=reason if status == STALE else "",
+                copy_from=entry.fetched,
+            )
         return FeedOutcome(source, FAILED, reason=reason)
 
 
-def choose_items(outcomes: list[FeedOutcome], since: dt.datetime, featured: set[str],
-                 max_items: int) -> list[FeedItem]:
+def choose_items(
+    outcomes: list[FeedOutcome], since: dt.datetime, featured: set[str], max_items: int
+) -> list[FeedItem]:
     """The posts for an issue: in the window, never featured before (by link or GUID,
     across all feeds and the archive), filtered and limited per feed, newest first."""
     chosen: list[FeedItem] = []

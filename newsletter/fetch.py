@@ -21,8 +21,9 @@ from urllib.parse import urljoin, urlsplit
 
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECTS = (301, 308)
-ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-          "text/xml;q=0.9, */*;q=0.1")
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,16 @@ class HostGate:
             yield
 
 
-def fetch(url: str, *, limits: FetchLimits, user_agent: str, gate: HostGate,
-          etag: str = "", last_modified: str = "", stop_at: float | None = None) -> Response:
+def fetch(
+    url: str,
+    *,
+    limits: FetchLimits,
+    user_agent: str,
+    gate: HostGate,
+    etag: str = "",
+    last_modified: str = "",
+    stop_at: float | None = None,
+) -> Response:
     """GET `url`, following redirects, within the limits; raises FetchError."""
     feed_stop = time.monotonic() + limits.feed_timeout
     stop = min(feed_stop, stop_at) if stop_at else feed_stop
@@ -81,8 +90,9 @@ def fetch(url: str, *, limits: FetchLimits, user_agent: str, gate: HostGate,
         visited.append(current)
         host = urlsplit(current).hostname or ""
         with gate.slot(host):
-            status, headers, body = _request(current, limits, user_agent, etag, last_modified,
-                                             stop, feed_stop)
+            status, headers, body = _request(
+                current, limits, user_agent, etag, last_modified, stop, feed_stop
+            )
         if status not in REDIRECTS:
             return Response(status, current, headers, body, moved_to)
         location = headers.get("location")
@@ -98,8 +108,15 @@ def fetch(url: str, *, limits: FetchLimits, user_agent: str, gate: HostGate,
     raise FetchError(f"more than {limits.max_redirects} redirects")
 
 
-def _request(url: str, limits: FetchLimits, user_agent: str, etag: str, last_modified: str,
-             stop: float, feed_stop: float) -> tuple[int, dict[str, str], bytes]:
+def _request(
+    url: str,
+    limits: FetchLimits,
+    user_agent: str,
+    etag: str,
+    last_modified: str,
+    stop: float,
+    feed_stop: float,
+) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not a web address: {url}")
@@ -109,8 +126,12 @@ def _request(url: str, limits: FetchLimits, user_agent: str, etag: str, last_mod
     connect_timeout = min(limits.connect_timeout, remaining)
     conn: http.client.HTTPConnection
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=connect_timeout,
-                                           context=ssl.create_default_context())
+        conn = http.client.HTTPSConnection(
+            parts.hostname,
+            parts.port,
+            timeout=connect_timeout,
+            context=ssl.create_default_context(),
+        )
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=connect_timeout)
     headers = {"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
@@ -167,8 +188,13 @@ def _out_of_time(stop: float, feed_stop: float, limits: FetchLimits) -> FetchErr
     return FetchError(f"timed out after {limits.feed_timeout:g} s (the server is too slow)")
 
 
-def _read_body(response: http.client.HTTPResponse, headers: dict[str, str],
-               limits: FetchLimits, stop: float, feed_stop: float) -> bytes:
+def _read_body(
+    response: http.client.HTTPResponse,
+    headers: dict[str, str],
+    limits: FetchLimits,
+    stop: float,
+    feed_stop: float,
+) -> bytes:
     """Read at most max_bytes (after decompression), and stop at the time limit."""
     too_big = FetchError(f"too large: over {limits.max_bytes // (1024 * 1024)} MB")
     declared = headers.get("content-length", "")

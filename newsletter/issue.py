@@ -29,8 +29,9 @@ def previous_sent(archive: list[ArchivedIssue], date: dt.date) -> ArchivedIssue 
     return sent[-1] if sent else None
 
 
-def feed_window_start(settings: Settings, archive: list[ArchivedIssue],
-                      date: dt.date) -> dt.datetime:
+def feed_window_start(
+    settings: Settings, archive: list[ArchivedIssue], date: dt.date
+) -> dt.datetime:
     """Posts count from the previous sent issue, or from N days back when there is none."""
     last = previous_sent(archive, date)
     if last is not None:
@@ -44,9 +45,14 @@ def date_label(date: dt.date) -> str:
     return f"{date:%b} {date.day}, {date.year}"
 
 
-def assemble_issue(settings: Settings, notes: Notes, feed_items: list[FeedItem],
-                   archive: list[ArchivedIssue], date: dt.date,
-                   featured: set[str]) -> Issue:
+def assemble_issue(
+    settings: Settings,
+    notes: Notes,
+    feed_items: list[FeedItem],
+    archive: list[ArchivedIssue],
+    date: dt.date,
+    featured: set[str],
+) -> Issue:
     """Everything for the issue of `date`: notes not yet featured in a sent issue,
     events still ahead (within events_days_ahead), and the chosen feed posts."""
     number = issue_number(archive, date)
@@ -56,8 +62,9 @@ def assemble_issue(settings: Settings, notes: Notes, feed_items: list[FeedItem],
 
     day_start = dt.datetime.combine(date, dt.time(), settings.zone)
     horizon = day_start + dt.timedelta(days=settings.events_days_ahead)
-    events = sorted((e for e in notes.events if day_start <= e.start < horizon),
-                    key=lambda e: e.start)
+    events = sorted(
+        (e for e in notes.events if day_start <= e.start < horizon), key=lambda e: e.start
+    )
     intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
     issue = Issue(
         number=number,
@@ -82,8 +89,9 @@ def preheader(issue: Issue) -> str:
     parts: list[str] = []
     if issue.tools:
         names = [t.name for t in issue.tools[:3]]
-        parts.append("New tools: " + ", ".join(names) + (" and more" if len(issue.tools) > 3
-                                                          else ""))
+        parts.append(
+            "New tools: " + ", ".join(names) + (" and more" if len(issue.tools) > 3 else "")
+        )
     if issue.events:
         parts.append(f"Coming up: {issue.events[0].title}")
     if issue.tips:

@@ -146,7 +146,12 @@ class Issue:
         """Everything this issue features, as keys that later builds skip."""
         keys: set[str] = set()
         notes: list[Tool | Link | ShortNote | FeedItem] = [
-            *self.tools, *self.links, *self.tips, *self.citizenship, *self.feed_items]
+            *self.tools,
+            *self.links,
+            *self.tips,
+            *self.citizenship,
+            *self.feed_items,
+        ]
         for note in notes:
             keys.update(note.keys)
         if self.intro.strip():

@@ -22,8 +22,20 @@ from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, load_yaml, parse_yaml, shown
 
-TOOL_FIELDS = ("name", "url", "summary", "idea", "grades", "subjects", "cost", "platforms",
-               "privacy", "requested_by", "tags", "added")
+TOOL_FIELDS = (
+    "name",
+    "url",
+    "summary",
+    "idea",
+    "grades",
+    "subjects",
+    "cost",
+    "platforms",
+    "privacy",
+    "requested_by",
+    "tags",
+    "added",
+)
 EVENT_FIELDS = ("title", "start", "end", "place", "signup", "description")
 LINK_FIELDS = ("title", "url", "note", "added")
 SHORT_NOTE_FIELDS = ("title", "text", "url", "added")
@@ -36,6 +48,7 @@ NOTE_FILES = {
     "citizenship": "citizenship.yaml",
 }
 INTRO_FILE = "intro.md"
+
 
 @dataclass
 class Notes:
@@ -140,8 +153,7 @@ def load_notes(workspace: Workspace, zone: dt.tzinfo) -> Notes:
         events=[read_event(e, events_path, zone) for e in events],
         links=[read_link(e, links_path) for e in links],
         tips=[read_short_note(e, tips_path, "tip") for e in tips],
-        citizenship=[read_short_note(e, citizenship_path, "citizenship item")
-                     for e in citizenship],
+        citizenship=[read_short_note(e, citizenship_path, "citizenship item") for e in citizenship],
         intro=_read_intro(intro_path),
     )
 
@@ -154,7 +166,7 @@ def _read_intro(path: Path) -> str:
     while "<!--" in text:
         start = text.index("<!--")
         end = text.find("-->", start)
-        text = text[:start] + (text[end + 3:] if end >= 0 else "")
+        text = text[:start] + (text[end + 3 :] if end >= 0 else "")
     return text.strip()
 
 
@@ -164,8 +176,11 @@ def append_entry(path: Path, kind: str, entry: dict[str, Any]) -> int:
     Returns the line the new entry starts on. The whole new text is parsed
     before it replaces the file, so a mistake can never leave a broken file.
     """
-    old = (path.read_text(encoding="utf-8") if path.is_file()
-           else starter_text(f"notes/{NOTE_FILES[kind]}"))
+    old = (
+        path.read_text(encoding="utf-8")
+        if path.is_file()
+        else starter_text(f"notes/{NOTE_FILES[kind]}")
+    )
     before = _entries(path) if path.is_file() else []
     clean = {key: value for key, value in entry.items() if value not in (None, "", [])}
     addition = dump_yaml([clean])
@@ -196,8 +211,9 @@ def check_not_featured(keys: list[str], what: str, archive: list[ArchivedIssue])
             )
 
 
-def add_tool(workspace: Workspace, tool: Tool, archive: list[ArchivedIssue],
-             force: bool = False) -> tuple[Path, int]:
+def add_tool(
+    workspace: Workspace, tool: Tool, archive: list[ArchivedIssue], force: bool = False
+) -> tuple[Path, int]:
     path = notes_file(workspace, "tools")
     if not force:
         check_not_featured(tool.keys, f"'{tool.name}'", archive)
@@ -210,10 +226,18 @@ def add_tool(workspace: Workspace, tool: Tool, archive: list[ArchivedIssue],
                     hint="Edit that entry, or add this one anyway with --force.",
                 )
     entry = {
-        "name": tool.name, "url": tool.url, "summary": tool.summary, "idea": tool.idea,
-        "grades": tool.grades, "subjects": tool.subjects, "cost": tool.cost,
-        "platforms": tool.platforms, "privacy": tool.privacy,
-        "requested_by": tool.requested_by, "tags": tool.tags, "added": tool.added,
+        "name": tool.name,
+        "url": tool.url,
+        "summary": tool.summary,
+        "idea": tool.idea,
+        "grades": tool.grades,
+        "subjects": tool.subjects,
+        "cost": tool.cost,
+        "platforms": tool.platforms,
+        "privacy": tool.privacy,
+        "requested_by": tool.requested_by,
+        "tags": tool.tags,
+        "added": tool.added,
     }
     return path, append_entry(path, "tools", entry)
 
@@ -224,13 +248,16 @@ def add_event(workspace: Workspace, event: Event) -> tuple[Path, int]:
         "title": event.title,
         "start": event.start.strftime("%Y-%m-%d %H:%M"),
         "end": event.end.strftime("%Y-%m-%d %H:%M") if event.end else None,
-        "place": event.place, "signup": event.signup, "description": event.description,
+        "place": event.place,
+        "signup": event.signup,
+        "description": event.description,
     }
     return path, append_entry(path, "events", entry)
 
 
-def add_link(workspace: Workspace, link: Link, archive: list[ArchivedIssue],
-             force: bool = False) -> tuple[Path, int]:
+def add_link(
+    workspace: Workspace, link: Link, archive: list[ArchivedIssue], force: bool = False
+) -> tuple[Path, int]:
     if not force:
         check_not_featured(link.keys, f"The link {link.url}", archive)
     path = notes_file(workspace, "links")

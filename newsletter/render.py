@@ -65,8 +65,9 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 def markdown_to_text(text: str) -> str:
     """The editor's markdown as plain text for the text part: links written out."""
-    text = _MD_LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>" if m.group(1)
-                        else f"<{m.group(2)}>", text)
+    text = _MD_LINK.sub(
+        lambda m: f"{m.group(1)} <{m.group(2)}>" if m.group(1) else f"<{m.group(2)}>", text
+    )
     text = _MD_EMPHASIS.sub(r"\2", text)
     return re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
 
@@ -86,9 +87,16 @@ def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
         for line in lines:
             bullet = _BULLET.match(line)
             hang = " " * len(bullet.group(0)) if bullet else ""
-            filled.append(textwrap.fill(line if bullet else line.strip(), width=width,
-                                        initial_indent=indent, subsequent_indent=indent + hang,
-                                        break_long_words=False, break_on_hyphens=False))
+            filled.append(
+                textwrap.fill(
+                    line if bullet else line.strip(),
+                    width=width,
+                    initial_indent=indent,
+                    subsequent_indent=indent + hang,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
         paragraphs.append("\n".join(filled))
     return "\n\n".join(paragraphs)
 
@@ -103,8 +111,11 @@ def event_when(event: Event, zone_name: str) -> str:
     text = f"{start:%A}, {start:%b} {start.day}, {_clock(start)}"
     if event.end:
         end = event.end.astimezone(zone)
-        text += f" - {_clock(end)}" if end.date() == start.date() else \
-            f" - {end:%b} {end.day}, {_clock(end)}"
+        text += (
+            f" - {_clock(end)}"
+            if end.date() == start.date()
+            else f" - {end:%b} {end.day}, {_clock(end)}"
+        )
     return text
 
 
@@ -131,10 +142,12 @@ def template_environment(workspace_templates: Path | None) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=markdown_to_html, plain=markdown_to_text, wrap=wrap,
-                       long_date=long_date)
-    env.globals.update(cost_labels=COST_LABELS, section_titles=SECTION_TITLES,
-                       event_when=event_when)
+    env.filters.update(
+        markdown=markdown_to_html, plain=markdown_to_text, wrap=wrap, long_date=long_date
+    )
+    env.globals.update(
+        cost_labels=COST_LABELS, section_titles=SECTION_TITLES, event_when=event_when
+    )
     return env
 
 
@@ -144,17 +157,20 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as err:
         where = f"{shown(Path(err.filename)) if err.filename else name}:{err.lineno}"
-        raise InputError(f"{where}: template error: {err.message}.",
-                         hint="Fix the template, or delete your copy to use the built-in one.") \
-            from None
+        raise InputError(
+            f"{where}: template error: {err.message}.",
+            hint="Fix the template, or delete your copy to use the built-in one.",
+        ) from None
     except jinja2.TemplateNotFound as err:
-        raise NewsletterError(f"template '{err.name}' not found.",
-                              hint="Reinstall newsletter, or add the file to templates/.") \
-            from None
+        raise NewsletterError(
+            f"template '{err.name}' not found.",
+            hint="Reinstall newsletter, or add the file to templates/.",
+        ) from None
     except jinja2.UndefinedError as err:
-        raise InputError(f"{_template_line(err, name)}: template error: {err.message}.",
-                         hint="Check the spelling of the name; 'newsletter show' prints what an "
-                              "issue holds.") from None
+        raise InputError(
+            f"{_template_line(err, name)}: template error: {err.message}.",
+            hint="Check the spelling of the name; 'newsletter show' prints what an issue holds.",
+        ) from None
 
 
 def _template_line(err: Exception, name: str) -> str:
@@ -190,8 +206,7 @@ def render_email(issue: Issue, workspace_templates: Path | None) -> RenderedEmai
     env = template_environment(workspace_templates)
     html = render_template(env, HTML_TEMPLATE, issue=issue)
     text = render_template(env, TEXT_TEMPLATE, issue=issue)
-    return RenderedEmail(subject=issue.subject, html=inline_css(html),
-                         text=_tidy_text(text))
+    return RenderedEmail(subject=issue.subject, html=inline_css(html), text=_tidy_text(text))
 
 
 def render_archive_body(issue: Issue, workspace_templates: Path | None) -> str:

@@ -57,8 +57,19 @@ class Settings:
 
 
 TOP_FIELDS = (
-    "title", "tagline", "organization", "editor", "from", "reply_to", "issue_day", "time_zone",
-    "subject", "sections", "events_days_ahead", "footer", "feeds",
+    "title",
+    "tagline",
+    "organization",
+    "editor",
+    "from",
+    "reply_to",
+    "issue_day",
+    "time_zone",
+    "subject",
+    "sections",
+    "events_days_ahead",
+    "footer",
+    "feeds",
 )
 
 
@@ -85,7 +96,8 @@ def load_settings(path: Path) -> Settings:
         ZoneInfo(settings.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise top.fail(
-            "time_zone", f"'{settings.time_zone}' is not a known time zone.",
+            "time_zone",
+            f"'{settings.time_zone}' is not a known time zone.",
             hint="Use a name like America/Chicago or Europe/London.",
         ) from None
     settings.subject = top.text("subject", default=settings.subject)
@@ -94,8 +106,11 @@ def load_settings(path: Path) -> Settings:
     if sections:
         for name in sections:
             if name not in SECTIONS:
-                raise top.fail("sections", f"'{name}' is not a section.",
-                               hint=f"Sections are: {', '.join(SECTIONS)}.")
+                raise top.fail(
+                    "sections",
+                    f"'{name}' is not a section.",
+                    hint=f"Sections are: {', '.join(SECTIONS)}.",
+                )
         settings.sections = sections
     settings.events_days_ahead = top.number("events_days_ahead", 60, minimum=1)
     if data.get("feeds") is not None:
@@ -117,7 +132,8 @@ def _check_subject(pattern: str, top: Fields) -> None:
     for name in names:
         if name not in SUBJECT_FIELDS:
             raise top.fail(
-                "subject", f"unknown placeholder '{{{name}}}'.",
+                "subject",
+                f"unknown placeholder '{{{name}}}'.",
                 hint=f"Use {', '.join('{' + n + '}' for n in SUBJECT_FIELDS)}.",
             )
 

@@ -22,8 +22,9 @@ def starter_text(relative: str) -> str:
 def create_workspace(root: Path, title: str) -> list[Path]:
     """Write the starter files into `root`; refuse, writing nothing, if any exists."""
     sources = sorted(p for p in STARTER_FILES.rglob("*") if p.is_file())
-    targets = {src: root / RENAMED.get(src.name, str(src.relative_to(STARTER_FILES)))
-               for src in sources}
+    targets = {
+        src: root / RENAMED.get(src.name, str(src.relative_to(STARTER_FILES))) for src in sources
+    }
     existing = [t for t in targets.values() if t.exists()]
     if existing:
         names = ", ".join(shown(t) for t in existing[:3])

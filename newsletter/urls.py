@@ -4,8 +4,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track who clicked; they are dropped from links we print.
 TRACKING_PARAMETERS = {
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
-    "_hsenc", "_hsmi", "mkt_tok", "ref_src", "oly_anon_id", "oly_enc_id", "vero_id",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "yclid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ref_src",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
 }
 
 
@@ -17,8 +30,11 @@ def is_tracking_parameter(name: str) -> bool:
 def strip_tracking(url: str) -> str:
     """The same link without utm_* and other click-tracking parameters."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not is_tracking_parameter(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_parameter(k)
+    ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -30,8 +46,9 @@ def normalize_url(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     port = parts.port
-    if port and not ((parts.scheme == "http" and port == 80) or
-                     (parts.scheme == "https" and port == 443)):
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
+    ):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))

@@ -20,7 +20,9 @@ def url(value: Any) -> str:
     text = str(value).strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
-        raise ValueError(f"'{text}' is not a web address; write it in full, like https://padlet.com")
+        raise ValueError(
+            f"'{text}' is not a web address; write it in full, like https://padlet.com"
+        )
     return text
 
 
@@ -37,8 +39,11 @@ def _grade(token: str) -> str:
 
 def grades(value: Any) -> list[str]:
     """Grades as K, 1-12 or bands like 3-5, from a list or comma/space separated text."""
-    raw = [part for item in (value if isinstance(value, list) else [value])
-           for part in re.split(r"[,\s]+", str(item))]
+    raw = [
+        part
+        for item in (value if isinstance(value, list) else [value])
+        for part in re.split(r"[,\s]+", str(item))
+    ]
     result: list[str] = []
     for item in raw:
         text = str(item).strip()
@@ -115,6 +120,9 @@ def weekday(value: Any) -> int:
 
 def words(value: Any) -> list[str]:
     """A comma-separated list, or a YAML list, of short words (subjects, platforms, tags)."""
-    raw = [part for item in (value if isinstance(value, list) else [value])
-           for part in str(item).split(",")]
+    raw = [
+        part
+        for item in (value if isinstance(value, list) else [value])
+        for part in str(item).split(",")
+    ]
     return [part.strip() for part in raw if part.strip()]

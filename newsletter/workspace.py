@@ -56,8 +56,9 @@ class Workspace:
         return self.state_dir / "out"
 
 
-def find_workspace(explicit: str | os.PathLike[str] | None = None,
-                   start: Path | None = None) -> Workspace:
+def find_workspace(
+    explicit: str | os.PathLike[str] | None = None, start: Path | None = None
+) -> Workspace:
     """The workspace named by --workspace or NEWSLETTER_WORKSPACE, or else the
     nearest folder at or above `start` that holds newsletter.yaml."""
     if explicit:

@@ -208,6 +208,10 @@ _BlockDumper.add_representer(str, _represent_text)
 
 def dump_yaml(data: Any) -> str:
     return yaml.dump(
-        data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=None, width=100,
+        data,
+        Dumper=_BlockDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
     )

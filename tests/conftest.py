@@ -50,8 +50,9 @@ def run(workspace: Path):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, root: Path | None = None):
-        return runner.invoke(cli, ["--workspace", str(root or workspace), *args], input=input,
-                             catch_exceptions=False)
+        return runner.invoke(
+            cli, ["--workspace", str(root or workspace), *args], input=input, catch_exceptions=False
+        )
 
     return invoke
 

@@ -79,8 +79,11 @@ class FeedServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if (route.last_modified and not route.etag
-                        and self.headers.get("If-Modified-Since") == route.last_modified):
+                if (
+                    route.last_modified
+                    and not route.etag
+                    and self.headers.get("If-Modified-Since") == route.last_modified
+                ):
                     self.send_response(304)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
@@ -138,9 +141,11 @@ class FeedServer:
 
 def rss(title: str, items: list[dict[str, str]]) -> bytes:
     """A small RSS 2.0 feed; each item: title, link, and optional date, guid, description."""
-    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<rss version='2.0'><channel>"
-             f"<title>{title}</title><link>https://blog.example.org/</link>"
-             f"<description>{title}</description>"]
+    parts = [
+        f"<?xml version='1.0' encoding='utf-8'?>\n<rss version='2.0'><channel>"
+        f"<title>{title}</title><link>https://blog.example.org/</link>"
+        f"<description>{title}</description>"
+    ]
     for item in items:
         parts.append("<item>")
         parts.append(f"<title>{item['title']}</title><link>{item['link']}</link>")

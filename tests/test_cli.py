@@ -47,8 +47,7 @@ def test_workspace_option_pointing_nowhere(tmp_path):
 
 def test_workspace_found_from_a_subfolder(workspace, monkeypatch):
     monkeypatch.chdir(workspace / "notes")
-    result = CliRunner().invoke(cli, ["add-tip", "Use keyboard shortcuts", "--date",
-                                      "2026-11-23"])
+    result = CliRunner().invoke(cli, ["add-tip", "Use keyboard shortcuts", "--date", "2026-11-23"])
     assert result.exit_code == 0, result.output
     assert "Use keyboard shortcuts" in (workspace / "notes" / "tips.yaml").read_text()
 
@@ -61,11 +60,14 @@ def test_workspace_from_environment(workspace, monkeypatch):
 
 
 def test_bad_settings_give_one_line_with_file_and_line(workspace, run):
-    write(workspace / "newsletter.yaml", """
+    write(
+        workspace / "newsletter.yaml",
+        """
         title: Tech Tidbits
         time_zone: America/Chicago
         isue_day: friday
-    """)
+    """,
+    )
     result = run("build", "--offline", "--date", "2026-11-27")
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
@@ -75,28 +77,37 @@ def test_bad_settings_give_one_line_with_file_and_line(workspace, run):
 
 def test_python_dash_m_works(workspace):
     env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
-    done = subprocess.run([sys.executable, "-m", "newsletter", "--version"],
-                          capture_output=True, text=True, env=env, cwd=Path.cwd())
+    done = subprocess.run(
+        [sys.executable, "-m", "newsletter", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path.cwd(),
+    )
     assert done.returncode == 0
     assert "newsletter, version" in done.stdout
 
 
 def test_help_does_not_import_slow_libraries():
-    code = ("import sys; from newsletter.cli import main; sys.argv=['newsletter','--help']\n"
-            "try:\n  main()\nexcept SystemExit:\n  pass\n"
-            "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
-            " if m in sys.modules]\nprint('SLOW', slow)")
+    code = (
+        "import sys; from newsletter.cli import main; sys.argv=['newsletter','--help']\n"
+        "try:\n  main()\nexcept SystemExit:\n  pass\n"
+        "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
+        " if m in sys.modules]\nprint('SLOW', slow)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "SLOW []" in done.stdout, done.stdout + done.stderr
 
 
 def test_add_tool_does_not_import_slow_libraries(workspace):
-    code = ("import sys; from newsletter.cli import main\n"
-            f"sys.argv=['newsletter','-w',{str(workspace)!r},'add-tool','Padlet','--url',"
-            "'https://padlet.com','--summary','A wall']\n"
-            "try:\n  main()\nexcept SystemExit:\n  pass\n"
-            "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
-            " if m in sys.modules]\nprint('SLOW', slow)")
+    code = (
+        "import sys; from newsletter.cli import main\n"
+        f"sys.argv=['newsletter','-w',{str(workspace)!r},'add-tool','Padlet','--url',"
+        "'https://padlet.com','--summary','A wall']\n"
+        "try:\n  main()\nexcept SystemExit:\n  pass\n"
+        "slow = [m for m in ('premailer', 'feedparser', 'lxml', 'markdown', 'cssutils')"
+        " if m in sys.modules]\nprint('SLOW', slow)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "Added 'Padlet'" in done.stdout, done.stdout + done.stderr
     assert "SLOW []" in done.stdout

@@ -17,11 +17,34 @@ from tests.conftest import write
 
 CHICAGO = ZoneInfo("America/Chicago")
 
-PADLET = ["add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A shared wall.",
-          "--idea", "Open a unit with a wall.", "--grades", "3-5,6-8", "--subjects", "ELA",
-          "--subjects", "Science", "--cost", "Freemium", "--platforms", "web, iPad",
-          "--privacy", "No student accounts.", "--requested-by", "Ms. Alvarez",
-          "--tags", "brainstorming", "--date", "2026-11-23"]
+PADLET = [
+    "add-tool",
+    "Padlet",
+    "--url",
+    "https://padlet.com",
+    "--summary",
+    "A shared wall.",
+    "--idea",
+    "Open a unit with a wall.",
+    "--grades",
+    "3-5,6-8",
+    "--subjects",
+    "ELA",
+    "--subjects",
+    "Science",
+    "--cost",
+    "Freemium",
+    "--platforms",
+    "web, iPad",
+    "--privacy",
+    "No student accounts.",
+    "--requested-by",
+    "Ms. Alvarez",
+    "--tags",
+    "brainstorming",
+    "--date",
+    "2026-11-23",
+]
 
 
 def test_add_tool_records_every_field(workspace, run):
@@ -42,7 +65,9 @@ def test_add_tool_records_every_field(workspace, run):
 
 
 def test_add_tool_keeps_what_the_editor_wrote(workspace, run):
-    tools = write(workspace / "notes" / "tools.yaml", """
+    tools = write(
+        workspace / "notes" / "tools.yaml",
+        """
         # My own notes, in my own order.
         - name: Zeta   # the last letter, first on purpose
           url: https://zeta.example.org
@@ -53,7 +78,8 @@ def test_add_tool_keeps_what_the_editor_wrote(workspace, run):
         # a comment between entries
         - url: https://alpha.example.org
           name: Alpha
-    """)
+    """,
+    )
     before = tools.read_text()
     assert run(*PADLET).exit_code == 0
     after = tools.read_text()
@@ -65,23 +91,38 @@ def test_add_tool_keeps_what_the_editor_wrote(workspace, run):
 def test_two_tools_in_a_row_from_an_empty_notes_folder(workspace, run):
     (workspace / "notes" / "tools.yaml").unlink()
     assert run(*PADLET).exit_code == 0
-    assert run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary",
-               "Annotate PDFs.").exit_code == 0
+    assert (
+        run(
+            "add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "Annotate PDFs."
+        ).exit_code
+        == 0
+    )
     names = [t.name for t in load_notes(Workspace(workspace), CHICAGO).tools]
     assert names == ["Padlet", "Kami"]
 
 
-@pytest.mark.parametrize("option,value,message", [
-    ("--url", "padlet.com", "--url: 'padlet.com' is not a web address"),
-    ("--url", "ftp://padlet.com", "--url: 'ftp://padlet.com' is not a web address"),
-    ("--grades", "13", "--grades: '13' is not a grade"),
-    ("--grades", "5-3", "--grades: the band '5-3' runs backwards"),
-    ("--cost", "cheap", "--cost: 'cheap' is not a cost; use one of: free, freemium, paid"),
-    ("--date", "27/11/2026", "--date: '27/11/2026' is not a date"),
-])
+@pytest.mark.parametrize(
+    "option,value,message",
+    [
+        ("--url", "padlet.com", "--url: 'padlet.com' is not a web address"),
+        ("--url", "ftp://padlet.com", "--url: 'ftp://padlet.com' is not a web address"),
+        ("--grades", "13", "--grades: '13' is not a grade"),
+        ("--grades", "5-3", "--grades: the band '5-3' runs backwards"),
+        ("--cost", "cheap", "--cost: 'cheap' is not a cost; use one of: free, freemium, paid"),
+        ("--date", "27/11/2026", "--date: '27/11/2026' is not a date"),
+    ],
+)
 def test_add_tool_rejects_bad_values_naming_the_option(workspace, run, option, value, message):
-    args = ["add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall",
-            option, value]
+    args = [
+        "add-tool",
+        "Padlet",
+        "--url",
+        "https://padlet.com",
+        "--summary",
+        "A wall",
+        option,
+        value,
+    ]
     tools = workspace / "notes" / "tools.yaml"
     before = tools.read_text()
     result = run(*args)
@@ -137,17 +178,21 @@ def test_same_tool_in_notes_wants_force(workspace, run):
     assert again.exit_code == 2
     assert "is already in your notes" in again.output
     assert "--force" in again.output
-    forced = run("add-tool", "Padlet wall", "--url", "http://www.padlet.com/", "--summary",
-                 "x", "--force")
+    forced = run(
+        "add-tool", "Padlet wall", "--url", "http://www.padlet.com/", "--summary", "x", "--force"
+    )
     assert forced.exit_code == 0
 
 
 def test_a_damaged_notes_file_is_never_appended_to(workspace, run):
-    tools = write(workspace / "notes" / "tools.yaml", """
+    tools = write(
+        workspace / "notes" / "tools.yaml",
+        """
         - name: Zeta
           url: https://zeta.example.org
          summary: bad indentation
-    """)
+    """,
+    )
     before = tools.read_text()
     result = run(*PADLET)
     assert result.exit_code == 2
@@ -156,11 +201,14 @@ def test_a_damaged_notes_file_is_never_appended_to(workspace, run):
 
 
 def test_an_entry_the_append_would_break_is_refused(workspace, run):
-    tools = write(workspace / "notes" / "tools.yaml", """
+    tools = write(
+        workspace / "notes" / "tools.yaml",
+        """
         tools:
           - name: Zeta
             url: https://zeta.example.org
-    """)
+    """,
+    )
     before = tools.read_text()
     result = run(*PADLET)
     assert result.exit_code == 2
@@ -169,9 +217,20 @@ def test_an_entry_the_append_would_break_is_refused(workspace, run):
 
 
 def test_add_event_in_the_workspace_time_zone(workspace, run):
-    result = run("add-event", "Tech Talk: Google Forms", "--when", "2026-12-03 12:00",
-                 "--end", "2026-12-03 12:45", "--place", "Library",
-                 "--signup", "https://forms.example.org/t", "--description", "Bring lunch.")
+    result = run(
+        "add-event",
+        "Tech Talk: Google Forms",
+        "--when",
+        "2026-12-03 12:00",
+        "--end",
+        "2026-12-03 12:45",
+        "--place",
+        "Library",
+        "--signup",
+        "https://forms.example.org/t",
+        "--description",
+        "Bring lunch.",
+    )
     assert result.exit_code == 0, result.output
     (event,) = load_notes(Workspace(workspace), CHICAGO).events
     assert event.start.isoformat() == "2026-12-03T12:00:00-06:00"
@@ -179,12 +238,15 @@ def test_add_event_in_the_workspace_time_zone(workspace, run):
     assert event.place == "Library"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--when", "next thursday"], "--when: 'next thursday' is not a date and time"),
-    (["--when", "2026-12-03"], "--when: '2026-12-03' has no time of day"),
-    (["--when", "2026-12-03 12:00", "--end", "2026-12-03 11:00"], "--end: the event ends"),
-    (["--when", "2026-12-03 12:00", "--signup", "forms"], "--signup: 'forms' is not a web"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--when", "next thursday"], "--when: 'next thursday' is not a date and time"),
+        (["--when", "2026-12-03"], "--when: '2026-12-03' has no time of day"),
+        (["--when", "2026-12-03 12:00", "--end", "2026-12-03 11:00"], "--end: the event ends"),
+        (["--when", "2026-12-03 12:00", "--signup", "forms"], "--signup: 'forms' is not a web"),
+    ],
+)
 def test_add_event_rejects_bad_times(workspace, run, args, message):
     result = run("add-event", "Tech Talk", *args)
     assert result.exit_code == 2
@@ -192,8 +254,17 @@ def test_add_event_rejects_bad_times(workspace, run, args, message):
 
 
 def test_add_link_and_tips(workspace, run):
-    assert run("add-link", "Hour of Code", "--url", "https://hourofcode.com/learn",
-               "--note", "CS week.").exit_code == 0
+    assert (
+        run(
+            "add-link",
+            "Hour of Code",
+            "--url",
+            "https://hourofcode.com/learn",
+            "--note",
+            "CS week.",
+        ).exit_code
+        == 0
+    )
     assert run("add-tip", "Press **Ctrl+Shift+V**.", "--title", "Paste plain").exit_code == 0
     assert run("add-tip", "Check the source.", "--citizenship").exit_code == 0
     notes = load_notes(Workspace(workspace), CHICAGO)
@@ -203,28 +274,36 @@ def test_add_link_and_tips(workspace, run):
 
 
 def test_a_typo_in_a_field_name_suggests_the_right_one(workspace):
-    write(workspace / "notes" / "tools.yaml", """
+    write(
+        workspace / "notes" / "tools.yaml",
+        """
         - name: Padlet
           url: https://padlet.com
           grade: 3-5
-    """)
+    """,
+    )
     with pytest.raises(InputError) as caught:
         load_notes(Workspace(workspace), CHICAGO)
     message = str(caught.value)
-    assert message.startswith("notes/tools.yaml:3: unknown tool field 'grade'") or \
-        "tools.yaml:3: unknown tool field 'grade'" in message
+    assert (
+        message.startswith("notes/tools.yaml:3: unknown tool field 'grade'")
+        or "tools.yaml:3: unknown tool field 'grade'" in message
+    )
     assert "Did you mean 'grades'?" in message
 
 
 def test_bad_values_in_yaml_name_file_line_and_field(workspace):
-    write(workspace / "notes" / "tools.yaml", """
+    write(
+        workspace / "notes" / "tools.yaml",
+        """
         - name: Padlet
           url: https://padlet.com
 
         - name: Other
           url: https://other.example.org
           cost: cheap
-    """)
+    """,
+    )
     with pytest.raises(InputError) as caught:
         load_notes(Workspace(workspace), CHICAGO)
     assert "tools.yaml:6: tool field 'cost': 'cheap' is not a cost" in str(caught.value)
@@ -236,10 +315,23 @@ def test_subprocess_add_tool_interrupted_leaves_file_whole(workspace):
     original = tools.read_text()
     env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
     for delay in (0.05, 0.1, 0.15, 0.2, 0.3):
-        proc = subprocess.Popen([sys.executable, "-m", "newsletter", "add-tool", "Kami",
-                                 "--url", "https://kamiapp.com", "--summary", "PDFs",
-                                 "--force"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "newsletter",
+                "add-tool",
+                "Kami",
+                "--url",
+                "https://kamiapp.com",
+                "--summary",
+                "PDFs",
+                "--force",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.kill()
         proc.wait()
