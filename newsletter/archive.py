@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 from newsletter.files import write_atomically
 from newsletter.model import Issue
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Fields, dump_yaml, parse_yaml, shown
+from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
 
 DRAFT = "draft"
 SENT = "sent"

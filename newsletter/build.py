@@ -16,7 +16,7 @@ from newsletter.archive import (
     load_archive,
     write_archive,
 )
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 from newsletter.feedcache import FeedCache
 from newsletter.feeds import Collector, FeedOutcome, choose_items, load_feed_sources
 from newsletter.fetch import FetchLimits
@@ -27,7 +27,6 @@ from newsletter.notes import load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
 from newsletter.settings import Settings, require_settings
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import shown
 
 
 @dataclass

@@ -4,17 +4,23 @@ and an exit code: 1 for a failure, 2 for bad input."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsletter import __version__, validate
+from newsletter import __version__
 from newsletter.errors import InputError, NewsletterError
-from newsletter.workspace import ENV_VAR, Workspace, find_workspace
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from newsletter.workspace import Workspace
+
+# Only click is imported for `newsletter --help`; each command imports what it uses.
+ENV_VAR = "NEWSLETTER_WORKSPACE"
+COSTS_HELP = "One of: free, freemium, paid."
 
 
 class Failed(click.ClickException):
@@ -56,12 +62,12 @@ def main() -> None:
     "workspace_path",
     envvar=ENV_VAR,
     metavar="PATH",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help=f"The workspace folder (default: the nearest folder with newsletter.yaml; "
     f"or set {ENV_VAR}).",
 )
 @click.pass_context
-def cli(ctx: click.Context, workspace_path: Path | None) -> None:
+def cli(ctx: click.Context, workspace_path: str | None) -> None:
     """Build and email a weekly edtech newsletter for school staff.
 
     \b
@@ -78,6 +84,8 @@ def cli(ctx: click.Context, workspace_path: Path | None) -> None:
 
 
 def workspace_of(ctx: click.Context) -> Workspace:
+    from newsletter.workspace import find_workspace
+
     return find_workspace(ctx.find_root().obj)
 
 
@@ -86,12 +94,17 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def checked(parse: Callable[[Any], Any], option: str) -> Callable[..., Any]:
-    """A Click callback that runs a validator; its ValueError names the option."""
+def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any]:
+    """A Click callback that runs a validator (a function, or the name of one in
+    newsletter.validate, imported only when used); its ValueError names the option."""
 
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    def callback(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
         if value is None or value == () or value == "":
             return value
+        if isinstance(parse, str):
+            from newsletter import validate
+
+            return checked(getattr(validate, parse), option)(ctx, param, value)
         try:
             return parse(list(value) if isinstance(value, tuple) else value)
         except ValueError as err:
@@ -126,6 +139,8 @@ def settings_of(workspace: Workspace) -> Any:
 
 
 def today(workspace: Workspace) -> dt.date:
+    import datetime as dt
+
     return dt.datetime.now(settings_of(workspace).zone).date()
 
 
@@ -133,7 +148,7 @@ def added_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--date",
         "added",
-        callback=checked(validate.day, "--date"),
+        callback=checked("day", "--date"),
         metavar="YYYY-MM-DD",
         help="The day the note was added (default: today).",
     )(func)
@@ -143,8 +158,8 @@ def force_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
     return click.option("--force", is_flag=True, help=f"Add it even if {what}.")
 
 
-def said(path: Path, line: int, what: str) -> None:
-    from newsletter.yamlfile import shown
+def said(path: Any, line: int, what: str) -> None:
+    from newsletter.errors import shown
 
     click.echo(f"Added {what} to {shown(path)}:{line}")
 
@@ -153,20 +168,22 @@ def said(path: Path, line: int, what: str) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(file_okay=False))
 @click.option(
     "--title",
     default="Tech Tidbits",
     show_default=True,
     help="The newsletter's name, as readers see it.",
 )
-def init(path: Path | None, title: str) -> None:
+def init(path: str | None, title: str) -> None:
     """Create a new workspace in PATH (default: here) with commented example files.
 
     Never overwrites: if any of its files is already there, nothing is written."""
+    from pathlib import Path
+
     from newsletter.starter import create_workspace
 
-    root = path or Path.cwd()
+    root = Path(path or ".")
     created = create_workspace(root, title=title)
     for file in created:
         click.echo(f"created {file}")
@@ -175,30 +192,30 @@ def init(path: Path | None, title: str) -> None:
 
 @cli.command("add-tool")
 @click.argument("name")
-@click.option("--url", callback=checked(validate.url, "--url"), help="The tool's web address.")
+@click.option("--url", callback=checked("url", "--url"), help="The tool's web address.")
 @click.option("--summary", help="What it does, in a sentence or two (markdown).")
 @click.option("--idea", help="One idea for using it in class (markdown).")
 @click.option(
     "--grades",
     multiple=True,
-    callback=checked(validate.grades, "--grades"),
+    callback=checked("grades", "--grades"),
     help="Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.",
 )
 @click.option(
     "--subjects",
     multiple=True,
-    callback=checked(validate.words, "--subjects"),
+    callback=checked("words", "--subjects"),
     help="Subjects, e.g. 'ELA, Science'; repeat or use commas.",
 )
 @click.option(
     "--cost",
-    callback=checked(validate.cost, "--cost"),
-    help=f"One of: {', '.join(validate.COSTS)}.",
+    callback=checked("cost", "--cost"),
+    help=COSTS_HELP,
 )
 @click.option(
     "--platforms",
     multiple=True,
-    callback=checked(validate.words, "--platforms"),
+    callback=checked("words", "--platforms"),
     help="Where it runs, e.g. 'web, iPad, Chromebook'.",
 )
 @click.option("--privacy", help="Privacy note: student accounts? what data is collected?")
@@ -206,7 +223,7 @@ def init(path: Path | None, title: str) -> None:
 @click.option(
     "--tags",
     multiple=True,
-    callback=checked(validate.words, "--tags"),
+    callback=checked("words", "--tags"),
     help="Tags for finding it later, e.g. 'fractions, quizzes'.",
 )
 @added_option
@@ -231,6 +248,7 @@ def add_tool(
     """Record a tool find (an app or website) for the next issue.
 
     Asks for the address and summary at a terminal when they are not given."""
+    from newsletter import validate
     from newsletter.archive import load_archive
     from newsletter.model import Tool
     from newsletter.notes import add_tool as add
@@ -267,7 +285,7 @@ def add_tool(
 @click.option("--when", "start", help="Start, in the workspace time zone: 'YYYY-MM-DD HH:MM'.")
 @click.option("--end", help="End: 'YYYY-MM-DD HH:MM' (optional).")
 @click.option("--place", help="Room, or a video link.")
-@click.option("--signup", callback=checked(validate.url, "--signup"), help="Sign-up address.")
+@click.option("--signup", callback=checked("url", "--signup"), help="Sign-up address.")
 @click.option("--description", help="What it is about (markdown).")
 @click.pass_context
 def add_event(
@@ -282,6 +300,8 @@ def add_event(
     """Record an upcoming Tech Talk, PD session or other event.
 
     It appears in every issue until it has started."""
+
+    from newsletter import validate
     from newsletter.model import Event
     from newsletter.notes import add_event as add
 
@@ -311,7 +331,7 @@ def add_event(
 
 @cli.command("add-link")
 @click.argument("title")
-@click.option("--url", callback=checked(validate.url, "--url"), help="The link.")
+@click.option("--url", callback=checked("url", "--url"), help="The link.")
 @click.option("--note", help="A line about why it is worth a click (markdown).")
 @added_option
 @force_option("it was featured before")
@@ -325,6 +345,7 @@ def add_link(
     force: bool,
 ) -> None:
     """Record a link worth a click."""
+    from newsletter import validate
     from newsletter.archive import load_archive
     from newsletter.model import Link
     from newsletter.notes import add_link as add
@@ -341,7 +362,7 @@ def add_link(
 @cli.command("add-tip")
 @click.argument("text")
 @click.option("--title", help="A short title for the tip.")
-@click.option("--url", callback=checked(validate.url, "--url"), help="A link for more.")
+@click.option("--url", callback=checked("url", "--url"), help="A link for more.")
 @click.option(
     "--citizenship", is_flag=True, help="File it under digital citizenship instead of tips."
 )
@@ -377,7 +398,7 @@ def add_tip(
 @click.option(
     "--date",
     "date",
-    callback=checked(validate.day, "--date"),
+    callback=checked("day", "--date"),
     metavar="YYYY-MM-DD",
     help="The issue's date (default: the next issue day, today included).",
 )
@@ -389,9 +410,11 @@ def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) 
 
     Takes every note not yet featured in a sent issue, events still ahead, and
     new posts from the feeds. A sent issue is never rebuilt."""
+    import datetime as dt
+
     from newsletter.build import build_issue
+    from newsletter.errors import shown
     from newsletter.feeds import describe_failures
-    from newsletter.yamlfile import shown
 
     workspace = workspace_of(ctx)
     result = build_issue(
@@ -438,7 +461,7 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 
     from newsletter.archive import find_issue, load_archive
     from newsletter.build import ensure_rendered
-    from newsletter.yamlfile import shown
+    from newsletter.errors import shown
 
     workspace = workspace_of(ctx)
     entry = find_issue(load_archive(workspace), issue)
@@ -497,3 +520,25 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
         return
     email = rendered_email(workspace, entry)
     click.echo(email.text if form == "text" else email.html, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--copy",
+    "name",
+    metavar="NAME",
+    help="Copy the built-in template NAME into templates/ to customise it.",
+)
+@click.pass_context
+def templates(ctx: click.Context, name: str | None) -> None:
+    """List the email and archive templates, and which ones the workspace overrides."""
+    from newsletter.errors import shown
+    from newsletter.render import copy_builtin_template, template_sources
+
+    workspace = workspace_of(ctx)
+    if name:
+        target = copy_builtin_template(name, workspace.templates_dir)
+        click.echo(f"Copied the built-in {name} to {shown(target)}; edit it there.")
+        return
+    for template, source in template_sources(workspace.templates_dir):
+        click.echo(f"{template:<16} {source}")

@@ -4,6 +4,25 @@ Core code raises these with a message that says what is wrong, where, and how
 to fix it; only the CLI turns them into exit codes.
 """
 
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def shown(path: Path) -> str:
+    """A path as the editor should see it: relative to the current folder when inside it."""
+    # os.path rather than pathlib: this module is on `newsletter --help`'s fast path.
+    try:
+        full = os.path.realpath(path)
+        relative = os.path.relpath(full, os.path.realpath(os.getcwd()))
+    except (ValueError, OSError):
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
 
 class NewsletterError(Exception):
     """Something failed (exit 1): a feed, a template, the mail server."""

@@ -15,12 +15,12 @@ from typing import Any
 
 from newsletter import validate
 from newsletter.archive import ArchivedIssue, featured_in_sent
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 from newsletter.files import write_atomically
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Fields, dump_yaml, load_yaml, parse_yaml, shown
+from newsletter.yamlfile import Fields, dump_yaml, load_yaml, parse_yaml
 
 TOOL_FIELDS = (
     "name",

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
-from newsletter.errors import InputError, NewsletterError
+from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue
-from newsletter.yamlfile import shown
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 HTML_TEMPLATE = "email.html.j2"
@@ -218,3 +217,33 @@ def _tidy_text(text: str) -> str:
     """No trailing spaces, never more than one blank line in a row."""
     lines = [line.rstrip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def template_sources(workspace_templates: Path) -> list[tuple[str, str]]:
+    """Each template's name and where it comes from: the workspace, or built in."""
+    return [
+        (
+            name,
+            shown(workspace_templates / name)
+            if (workspace_templates / name).is_file()
+            else "built in",
+        )
+        for name in TEMPLATE_NAMES
+    ]
+
+
+def copy_builtin_template(name: str, workspace_templates: Path) -> Path:
+    if name not in TEMPLATE_NAMES:
+        raise InputError(
+            f"'{name}' is not a template.", hint=f"Templates are: {', '.join(TEMPLATE_NAMES)}."
+        )
+    target = workspace_templates / name
+    if target.exists():
+        raise NewsletterError(
+            f"{shown(target)} already exists; it is not overwritten.",
+            hint="Delete it first to start again from the built-in one.",
+        )
+    from newsletter.files import write_atomically
+
+    write_atomically(target, (BUILTIN_TEMPLATES / name).read_text(encoding="utf-8"))
+    return target

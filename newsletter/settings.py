@@ -8,9 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import validate
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 from newsletter.model import Masthead
-from newsletter.yamlfile import Fields, load_yaml, shown
+from newsletter.yamlfile import Fields, load_yaml
 
 SECTIONS = ("intro", "tools", "events", "tip", "citizenship", "links", "feeds")
 SUBJECT_FIELDS = ("title", "number", "date")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsletter.errors import NewsletterError
+from newsletter.errors import NewsletterError, shown
 from newsletter.files import write_atomically
-from newsletter.yamlfile import shown
 
 STARTER_FILES = Path(__file__).parent / "starter_files"
 # Files whose names cannot be shipped as they are.

@@ -7,8 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.errors import WorkspaceNotFound
-from newsletter.yamlfile import shown
+from newsletter.errors import WorkspaceNotFound, shown
 
 SETTINGS_NAME = "newsletter.yaml"
 ENV_VAR = "NEWSLETTER_WORKSPACE"

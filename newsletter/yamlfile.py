@@ -14,17 +14,9 @@ from typing import Any, TypeVar
 
 import yaml
 
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 
 T = TypeVar("T")
-
-
-def shown(path: Path) -> str:
-    """A path as the editor should see it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 class Mapping(dict):  # type: ignore[type-arg]

@@ -111,3 +111,10 @@ def test_add_tool_does_not_import_slow_libraries(workspace):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "Added 'Padlet'" in done.stdout, done.stdout + done.stderr
     assert "SLOW []" in done.stdout
+
+
+def test_cost_help_lists_the_costs_the_validator_accepts():
+    from newsletter import validate
+    from newsletter.cli import COSTS_HELP
+
+    assert f"One of: {', '.join(validate.COSTS)}." == COSTS_HELP

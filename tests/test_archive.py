@@ -1,0 +1,128 @@
+"""The archive: list, show, preview, and reading damaged files."""
+
+import datetime as dt
+
+import pytest
+
+from newsletter.archive import load_archive, mark_sent, read_archived
+from newsletter.errors import InputError
+from newsletter.workspace import Workspace
+
+
+@pytest.fixture
+def two_issues(workspace, run):
+    assert (
+        run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.").exit_code
+        == 0
+    )
+    assert run("build", "--date", "2026-11-20").exit_code == 0
+    (first,) = load_archive(Workspace(workspace))
+    mark_sent(first, dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC))
+    assert (
+        run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
+    )
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    return workspace
+
+
+def test_list_shows_number_date_state_and_counts(two_issues, run):
+    result = run("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["#1", "2026-11-20", "sent", "1"]
+    assert lines[1].split()[:4] == ["#2", "2026-11-27", "draft", "1"]
+    assert "Tech Tidbits #2 - Nov 27, 2026" in lines[1]
+
+
+def test_show_by_number_and_by_date(two_issues, run):
+    by_number = run("show", "1")
+    by_date = run("show", "2026-11-20")
+    assert by_number.exit_code == by_date.exit_code == 0
+    assert by_number.stdout == by_date.stdout
+    assert "status: sent" in by_number.stdout
+    assert "[Padlet](https://padlet.com)" in by_number.stdout
+    text = run("show", "2", "--format", "text")
+    assert "Kami <https://kamiapp.com>" in text.stdout
+
+
+def test_show_unknown_issue(two_issues, run):
+    result = run("show", "7")
+    assert result.exit_code == 2
+    assert "No issue '7' in the archive" in result.output
+
+
+def test_preview_prints_path_and_renders_when_missing(two_issues, run):
+    out = two_issues / ".newsletter" / "out"
+    (out / "2026-11-20.html").unlink()
+    result = run("preview", "1", "--print")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "ws/.newsletter/out/2026-11-20.html"
+    assert "Padlet" in (out / "2026-11-20.html").read_text()
+    newest = run("preview", "--print", "--text")
+    assert newest.stdout.strip() == "ws/.newsletter/out/2026-11-27.txt"
+
+
+def test_preview_opens_a_browser(two_issues, run, monkeypatch, tmp_path):
+    """BROWSER names the program webbrowser runs: a script that records its argument."""
+    record = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {record}\n')
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(browser))
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    result = run("preview", "2")
+    assert result.exit_code == 0, result.output
+    for _ in range(50):
+        if record.exists():
+            break
+        import time
+
+        time.sleep(0.1)
+    assert record.read_text().strip().endswith("/ws/.newsletter/out/2026-11-27.html")
+
+
+def test_damaged_front_matter_names_the_line(two_issues):
+    path = two_issues / "issues" / "2026-11-27.md"
+    lines = path.read_text().splitlines()
+    lines[3] = "subject: [unclosed"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_archived(path)
+    assert "2026-11-27.md:" in str(caught.value)
+    assert "not valid YAML" in str(caught.value)
+
+
+def test_init_creates_a_workspace_and_never_overwrites(tmp_path, run):
+    from click.testing import CliRunner
+
+    from newsletter.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", "new-ws", "--title", 'Tech "Tidbits"'])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "new-ws"
+    for name in (
+        "newsletter.yaml",
+        "feeds.yaml",
+        "notes/tools.yaml",
+        "notes/intro.md",
+        "templates/README.md",
+        "issues/README.md",
+        ".gitignore",
+    ):
+        assert (root / name).is_file(), name
+    from newsletter.settings import load_settings
+
+    assert load_settings(root / "newsletter.yaml").title == 'Tech "Tidbits"'
+    # The new workspace builds as it is.
+    built = runner.invoke(cli, ["-w", str(root), "build", "--offline", "--date", "2026-11-27"])
+    assert built.exit_code == 0, built.output
+    # A second init refuses and changes nothing.
+    (root / "newsletter.yaml").write_text("title: Mine\n")
+    again = runner.invoke(cli, ["init", "new-ws"])
+    assert again.exit_code == 1
+    assert "already exist; init never overwrites" in again.output
+    assert (root / "newsletter.yaml").read_text() == "title: Mine\n"
