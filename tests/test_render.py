@@ -170,3 +170,24 @@ def test_templates_lists_and_copies(workspace, run):
     assert again.exit_code == 1 and "already exists" in again.output
     unknown = run("templates", "--copy", "email.j2")
     assert unknown.exit_code == 2 and "is not a template" in unknown.output
+
+
+def test_css_inliner_stays_quiet_about_email_only_css(tmp_path, capfd, caplog):
+    """Outlook-only and vendor properties make cssutils complain; none of it may reach
+    the editor's terminal or the cron log."""
+    write(
+        tmp_path / "templates" / "email.html.j2",
+        """
+        <html><head><style>
+        .x { mso-line-height-rule: exactly; colr: red; -webkit-text-size-adjust: 100%; }
+        @media (max-width: 600px) { .x { width: 100% !important; } }
+        </style></head><body><p class="x">{{ issue.subject }}</p></body></html>
+    """,
+    )
+    with caplog.at_level("DEBUG"):
+        email = render_email(sample_issue(), tmp_path / "templates")
+    assert 'style="mso-line-height-rule:exactly' in email.html
+    assert "@media (max-width: 600px)" in email.html.split("</head>")[0]
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+    assert not [r for r in caplog.records if "cssutils" in r.name.lower()]
