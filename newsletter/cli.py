@@ -45,6 +45,9 @@ class Group(click.Group):
             raise BadInput(str(err)) from None
         except NewsletterError as err:
             raise Failed(str(err)) from None
+        except OSError as err:  # a full disk, a read-only folder: say which file
+            where = f"{err.filename}: " if err.filename else ""
+            raise Failed(f"{where}{err.strerror or err}.") from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)  # in the order of the weekly loop, not alphabetical

@@ -118,3 +118,14 @@ def test_cost_help_lists_the_costs_the_validator_accepts():
     from newsletter.cli import COSTS_HELP
 
     assert f"One of: {', '.join(validate.COSTS)}." == COSTS_HELP
+
+
+def test_a_file_system_error_is_one_line_not_a_traceback(workspace, run):
+    tips = workspace / "notes" / "tips.yaml"
+    tips.unlink()
+    tips.mkdir()  # a folder where the notes file should be: reading it fails
+    result = run("add-tip", "A tip.")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "tips.yaml: Is a directory." in result.output
+    assert "Traceback" not in result.output
