@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsletter import __version__
-from newsletter.errors import InputError, NewsletterError
+from newsletter.errors import InputError, NewsletterError, shown
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -46,7 +46,7 @@ class Group(click.Group):
         except NewsletterError as err:
             raise Failed(str(err)) from None
         except OSError as err:  # a full disk, a read-only folder: say which file
-            where = f"{err.filename}: " if err.filename else ""
+            where = f"{shown(err.filename)}: " if err.filename else ""
             raise Failed(f"{where}{err.strerror or err}.") from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -28,6 +28,10 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
+    except OSError as err:
+        Path(tmp_name).unlink(missing_ok=True)
+        # Name the file the editor knows, not our temporary one.
+        raise OSError(err.errno, err.strerror, str(path)) from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -127,5 +127,5 @@ def test_a_file_system_error_is_one_line_not_a_traceback(workspace, run):
     result = run("add-tip", "A tip.")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
-    assert "tips.yaml: Is a directory." in result.output
+    assert "Error: ws/notes/tips.yaml: Is a directory." in result.output
     assert "Traceback" not in result.output
