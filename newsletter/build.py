@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsletter import __version__
 from newsletter.archive import (
     ArchivedIssue,
     archive_path,
@@ -16,10 +15,14 @@ from newsletter.archive import (
     load_archive,
     write_archive,
 )
-from newsletter.errors import InputError, shown
-from newsletter.feedcache import FeedCache
-from newsletter.feeds import Collector, FeedOutcome, choose_items, load_feed_sources
-from newsletter.fetch import FetchLimits
+from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.feeds import (
+    FeedOutcome,
+    choose_items,
+    collector_for,
+    describe_failures,
+    load_feed_sources,
+)
 from newsletter.files import write_atomically
 from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
 from newsletter.model import Issue
@@ -27,6 +30,19 @@ from newsletter.notes import load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
 from newsletter.settings import Settings, require_settings
 from newsletter.workspace import Workspace
+
+
+class FeedsFailed(NewsletterError):
+    """--strict: some feeds failed, so nothing was built."""
+
+    def __init__(self, problems: list[str]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{count} feed{'s' if count != 1 else ''} failed and --strict is on; "
+            "nothing was built.",
+            hint="Fix or remove the feeds named above in feeds.yaml, or build without --strict.",
+        )
+        self.problems = problems
 
 
 @dataclass
@@ -44,14 +60,6 @@ def rendered_paths(workspace: Workspace, date: dt.date) -> tuple[Path, Path]:
     return stem.with_suffix(".html"), stem.with_suffix(".txt")
 
 
-def user_agent(settings: Settings) -> str:
-    """Honest: names the tool, the newsletter, and whom to contact."""
-    who = "; ".join(p for p in (settings.organization, settings.editor_email) if p)
-    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + (
-        f"; {who})" if who else ")"
-    )
-
-
 def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt.date:
     if date is not None:
         return date
@@ -65,7 +73,7 @@ def build_issue(
     date: dt.date | None = None,
     offline: bool = False,
     force: bool = False,
-    limits: FetchLimits | None = None,
+    strict: bool = False,
     progress: Callable[[FeedOutcome], None] | None = None,
 ) -> BuildResult:
     settings = require_settings(workspace.settings_file)
@@ -86,13 +94,10 @@ def build_issue(
         )
 
     featured = set(featured_in_sent(archive))
-    collector = Collector(
-        FeedCache(workspace.cache_dir / "feeds"),
-        limits or FetchLimits(),
-        user_agent(settings),
-        settings.feeds.summary_length,
-    )
+    collector = collector_for(workspace, settings)
     outcomes = collector.collect(sources, now, offline=offline, progress=progress)
+    if strict and describe_failures(outcomes):
+        raise FeedsFailed(describe_failures(outcomes))
     since = feed_window_start(settings, archive, date)
     items = choose_items(outcomes, since, featured, settings.feeds.max_items)
 

@@ -167,6 +167,25 @@ def said(path: Any, line: int, what: str) -> None:
     click.echo(f"Added {what} to {shown(path)}:{line}")
 
 
+class FeedProgress:
+    """'Fetching feeds: 3 done (Edutopia)' on one line, at a terminal only: a cron log
+    gets nothing but the result."""
+
+    def __init__(self) -> None:
+        self.shown = sys.stderr.isatty()
+        self.count = 0
+
+    def __call__(self, outcome: Any) -> None:
+        self.count += 1
+        if self.shown:
+            line = f"Fetching feeds: {self.count} done ({outcome.source.name})"
+            click.echo(f"\r{line[:78]:<78}", err=True, nl=False)
+
+    def clear(self) -> None:
+        if self.shown and self.count:
+            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+
+
 # --- the commands, in the order of the weekly loop --------------------------------
 
 
@@ -407,22 +426,39 @@ def add_tip(
 )
 @click.option("--offline", is_flag=True, help="Do not fetch feeds; use the cached copies.")
 @click.option("--force", is_flag=True, help="Replace a draft even if it was edited by hand.")
+@click.option("--strict", is_flag=True, help="Fail, building nothing, if any feed fails.")
 @click.pass_context
-def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) -> None:
+def build(
+    ctx: click.Context, date: dt.date | None, offline: bool, force: bool, strict: bool
+) -> None:
     """Build the issue: archive it in issues/ and render its HTML and text email.
 
     Takes every note not yet featured in a sent issue, events still ahead, and
     new posts from the feeds. A sent issue is never rebuilt."""
     import datetime as dt
 
-    from newsletter.build import build_issue
+    from newsletter.build import FeedsFailed, build_issue
     from newsletter.errors import shown
     from newsletter.feeds import describe_failures
 
     workspace = workspace_of(ctx)
-    result = build_issue(
-        workspace, now=dt.datetime.now(dt.UTC), date=date, offline=offline, force=force
-    )
+    progress = FeedProgress()
+    try:
+        result = build_issue(
+            workspace,
+            now=dt.datetime.now(dt.UTC),
+            date=date,
+            offline=offline,
+            force=force,
+            strict=strict,
+            progress=progress,
+        )
+    except FeedsFailed as err:
+        progress.clear()
+        for line in err.problems:
+            click.echo(f"warning: {line}", err=True)
+        raise
+    progress.clear()
     if result.already_sent:
         sent = result.already_sent
         when = f" on {sent.sent_at:%Y-%m-%d %H:%M}" if sent.sent_at else ""
@@ -444,6 +480,35 @@ def build(ctx: click.Context, date: dt.date | None, offline: bool, force: bool) 
     click.echo(shown(result.archive_file))
     click.echo(shown(result.html_file))  # type: ignore[arg-type]
     click.echo(shown(result.text_file))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any feed fails.")
+@click.pass_context
+def fetch(ctx: click.Context, strict: bool) -> None:
+    """Fetch every feed now, refresh the cache, and show how each one went.
+
+    A feed that fails keeps its last good copy for the next build."""
+    import datetime as dt
+
+    from newsletter.feeds import FAILED, STALE, refresh_feeds
+
+    progress = FeedProgress()
+    outcomes = refresh_feeds(workspace_of(ctx), dt.datetime.now(dt.UTC), progress=progress)
+    progress.clear()
+    if not outcomes:
+        click.echo("No feeds in feeds.yaml.", err=True)
+        return
+    width = min(max(len(o.source.name) for o in outcomes), 40)
+    click.echo(f"{'feed':<{width}}  {'outcome':<44} {'items':>5} {'time':>7}")
+    for o in outcomes:
+        outcome = o.status if o.status not in (FAILED, STALE) else f"{o.status}: {o.reason}"
+        click.echo(
+            f"{o.source.name[:width]:<{width}}  {outcome:<44} {len(o.items):>5} {o.seconds:>5.1f} s"
+        )
+    failed = [o for o in outcomes if o.status in (FAILED, STALE)]
+    if failed and strict:
+        raise Failed(f"{len(failed)} of {len(outcomes)} feeds failed (--strict).")
 
 
 @cli.command()

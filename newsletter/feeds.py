@@ -10,12 +10,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsletter import validate
+from newsletter import __version__, validate
 from newsletter.clean import NotAFeed, parse_feed
 from newsletter.errors import InputError
 from newsletter.feedcache import CachedFeed, FeedCache
 from newsletter.fetch import FetchError, FetchLimits, HostGate, Response, fetch
 from newsletter.model import FeedItem
+from newsletter.settings import FeedSettings, Settings, require_settings
+from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, load_yaml
 
 FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude")
@@ -106,6 +108,46 @@ def load_feed_sources(path: Path) -> list[FeedSource]:
     return sources
 
 
+def fetch_limits(feeds: FeedSettings) -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=feeds.connect_timeout,
+        read_timeout=feeds.read_timeout,
+        feed_timeout=feeds.feed_timeout,
+        deadline=feeds.deadline,
+        max_bytes=int(feeds.max_size_mb * 1024 * 1024),
+        per_host=feeds.per_host,
+        concurrency=feeds.concurrency,
+    )
+
+
+def user_agent(settings: Settings) -> str:
+    """Honest: names the tool, the newsletter, and whom to contact."""
+    who = "; ".join(p for p in (settings.organization, settings.editor_email) if p)
+    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + (
+        f"; {who})" if who else ")"
+    )
+
+
+def collector_for(workspace: Workspace, settings: Settings) -> Collector:
+    return Collector(
+        FeedCache(workspace.cache_dir / "feeds"),
+        fetch_limits(settings.feeds),
+        user_agent(settings),
+        settings.feeds.summary_length,
+    )
+
+
+def refresh_feeds(
+    workspace: Workspace,
+    now: dt.datetime,
+    progress: Callable[[FeedOutcome], None] | None = None,
+) -> list[FeedOutcome]:
+    """Fetch every feed of the workspace now, updating the cache (`newsletter fetch`)."""
+    settings = require_settings(workspace.settings_file)
+    sources = load_feed_sources(workspace.feeds_file)
+    return collector_for(workspace, settings).collect(sources, now, progress=progress)
+
+
 @dataclass
 class Collector:
     """Collects many feeds at once: fetches run in threads, parsing happens on the
@@ -123,6 +165,7 @@ class Collector:
         offline: bool = False,
         progress: Callable[[FeedOutcome], None] | None = None,
     ) -> list[FeedOutcome]:
+        """Every source's outcome, in the order of `sources`."""
         cached = {s.url: self.cache.load(s.url) for s in sources}
         outcomes: dict[str, FeedOutcome] = {}
 
@@ -134,55 +177,47 @@ class Collector:
         if offline:
             for source in sources:
                 done(
-                    self._from_cache(
+                    self._fallback(
                         source, cached[source.url], now, CACHED, "offline, and no cached copy"
                     )
                 )
             return [outcomes[s.url] for s in sources]
 
-        started = time.monotonic()
-        stop_at = started + self.limits.deadline
+        stop_at = time.monotonic() + self.limits.deadline
         gate = HostGate(self.limits.per_host)
-        pool = ThreadPoolExecutor(
-            max_workers=max(1, self.limits.concurrency), thread_name_prefix="feed"
-        )
+        pool = ThreadPoolExecutor(max_workers=self.limits.concurrency, thread_name_prefix="feed")
         pending: dict[Future[Response], FeedSource] = {}
-        begun: dict[str, float] = {}
+        started = time.monotonic()
         for source in sources:
             entry = cached[source.url]
-            begun[source.url] = time.monotonic()
+            have_copy = bool(entry and entry.body)
             future = pool.submit(
                 fetch,
                 entry.moved_to if entry and entry.moved_to else source.url,
                 limits=self.limits,
                 user_agent=self.user_agent,
                 gate=gate,
-                etag=entry.etag if entry and entry.body else "",
-                last_modified=entry.last_modified if entry and entry.body else "",
+                etag=entry.etag if entry and have_copy else "",
+                last_modified=entry.last_modified if entry and have_copy else "",
                 stop_at=stop_at,
             )
             pending[future] = source
         try:
             while pending:
-                remaining = stop_at - time.monotonic() + 1.0  # fetches stop themselves first
+                # The fetches stop themselves at the deadline; the second of slack is
+                # for a thread stuck where no timeout reaches (a slow DNS answer).
+                remaining = stop_at - time.monotonic() + 1.0
                 finished, _ = wait(pending, timeout=max(remaining, 0), return_when=FIRST_COMPLETED)
                 if not finished:
                     break
                 for future in finished:
                     source = pending.pop(future)
                     outcome = self._settle(source, future, cached[source.url], now)
-                    outcome.seconds = time.monotonic() - begun[source.url]
+                    outcome.seconds = time.monotonic() - started
                     done(outcome)
             for source in pending.values():
-                done(
-                    self._from_cache(
-                        source,
-                        cached[source.url],
-                        now,
-                        STALE,
-                        f"gave up: the whole collection has {self.limits.deadline:g} s",
-                    )
-                )
+                reason = f"gave up: the whole collection has {self.limits.deadline:g} s"
+                done(self._fallback(source, cached[source.url], now, STALE, reason))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return [outcomes[s.url] for s in sources]
@@ -197,15 +232,13 @@ class Collector:
         try:
             response = future.result()
         except FetchError as err:
-            return self._from_cache(source, entry, now, STALE, str(err))
+            return self._fallback(source, entry, now, STALE, str(err))
         if response.status == 304 and entry and entry.body:
             entry.moved_to = response.moved_to or entry.moved_to
-            try:
-                items = self._parse(source, entry, now)
-            except NotAFeed as err:
-                return FeedOutcome(source, FAILED, reason=f"cached copy unreadable: {err}")
-            self.cache.save(entry, write_body=False)
-            return FeedOutcome(source, NOT_MODIFIED, items, copy_from=entry.fetched)
+            outcome = self._fallback(source, entry, now, NOT_MODIFIED, "")
+            if outcome.status != FAILED:
+                self.cache.save(entry, write_body=False)
+            return outcome
         fresh = CachedFeed(
             url=source.url,
             etag=response.headers.get("etag", ""),
@@ -216,17 +249,17 @@ class Collector:
             first_seen=dict(entry.first_seen) if entry else {},
             body=response.body,
         )
-        fresh_type = response.headers.get("content-type", "")
         try:
-            items = self._parse(source, fresh, now, fresh_type)
+            items = self._parse(source, fresh, now, response.headers.get("content-type", ""))
         except NotAFeed as err:
-            return self._from_cache(source, entry, now, STALE, str(err))
+            return self._fallback(source, entry, now, STALE, str(err))
         self.cache.save(fresh)
         return FeedOutcome(source, NEW, items)
 
     def _parse(
         self, source: FeedSource, entry: CachedFeed, now: dt.datetime, content_type: str = ""
     ) -> list[FeedItem]:
+        """Parse the entry's bytes, and keep the items in the entry for next time."""
         first_seen = entry.first_seen
         items = parse_feed(
             entry.body,
@@ -241,9 +274,19 @@ class Collector:
         # Forget items that left the feed, so the cache does not grow forever.
         current = {item.keys[0] for item in items}
         entry.first_seen = {k: v for k, v in first_seen.items() if k in current}
+        entry.items, entry.summary_length = items, self.summary_length
         return items
 
-    def _from_cache(
+    def _cached_items(
+        self, source: FeedSource, entry: CachedFeed, now: dt.datetime
+    ) -> list[FeedItem]:
+        if entry.items is None or entry.summary_length != self.summary_length:
+            return self._parse(source, entry, now)
+        for item in entry.items:  # the feed may have been renamed in feeds.yaml
+            item.source, item.section = source.name, source.section
+        return entry.items
+
+    def _fallback(
         self,
         source: FeedSource,
         entry: CachedFeed | None,
@@ -254,9 +297,9 @@ class Collector:
         """The last good copy, when there is one; otherwise the feed fails."""
         if entry and entry.body:
             try:
-                items = self._parse(source, entry, now)
+                items = self._cached_items(source, entry, now)
             except NotAFeed:
-                return FeedOutcome(source, FAILED, reason=reason)
+                return FeedOutcome(source, FAILED, reason=reason or "the cached copy is damaged")
             return FeedOutcome(
                 source,
                 status,

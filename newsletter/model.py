@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from newsletter.urls import normalize_url
@@ -159,7 +159,7 @@ class Issue:
         return keys
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        return to_plain(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Issue:
@@ -167,16 +167,16 @@ class Issue:
             number=int(data["number"]),
             date=_date(data["date"]),
             subject=str(data["subject"]),
-            masthead=_build(Masthead, data.get("masthead") or {}),
+            masthead=from_plain(Masthead, data.get("masthead") or {}),
             sections=list(data.get("sections") or []),
             preheader=str(data.get("preheader") or ""),
             intro=str(data.get("intro") or ""),
-            tools=[_build(Tool, d) for d in data.get("tools") or []],
-            events=[_build(Event, d) for d in data.get("events") or []],
-            tips=[_build(ShortNote, d) for d in data.get("tips") or []],
-            citizenship=[_build(ShortNote, d) for d in data.get("citizenship") or []],
-            links=[_build(Link, d) for d in data.get("links") or []],
-            feed_items=[_build(FeedItem, d) for d in data.get("feed_items") or []],
+            tools=[from_plain(Tool, d) for d in data.get("tools") or []],
+            events=[from_plain(Event, d) for d in data.get("events") or []],
+            tips=[from_plain(ShortNote, d) for d in data.get("tips") or []],
+            citizenship=[from_plain(ShortNote, d) for d in data.get("citizenship") or []],
+            links=[from_plain(Link, d) for d in data.get("links") or []],
+            feed_items=[from_plain(FeedItem, d) for d in data.get("feed_items") or []],
         )
 
 
@@ -184,12 +184,15 @@ def intro_key(text: str) -> str:
     return _text_key("intro", text)
 
 
-def _plain(value: Any) -> Any:
-    """Dates and times as ISO text, so the archive's YAML stays plain and portable."""
+def to_plain(value: Any) -> Any:
+    """Dates and times as ISO text, so the archive's YAML (and the feed cache's JSON)
+    stays plain and portable. Takes a dataclass or what asdict made of one."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [to_plain(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
@@ -203,7 +206,8 @@ _DATETIME_FIELDS = {"start", "end", "published"}
 _DATE_FIELDS = {"added"}
 
 
-def _build(cls: type[T], data: dict[str, Any]) -> T:
+def from_plain(cls: type[T], data: dict[str, Any]) -> T:
+    """The dataclass `cls` from what to_plain made of it; unknown keys are ignored."""
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for key, value in data.items():

@@ -21,6 +21,18 @@ class FeedSettings:
     window_days: int = 7
     max_items: int = 12
     summary_length: int = 280
+    # How long to wait, in seconds: to connect; for each answer; for one feed in all;
+    # for the whole collection.
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    feed_timeout: float = 20.0
+    deadline: float = 30.0
+    max_size_mb: float = 5.0  # per feed, after decompression
+    per_host: int = 2  # requests at once to one host
+    concurrency: int = 64  # requests at once in all
+
+
+FEED_FIELDS = tuple(FeedSettings.__dataclass_fields__)
 
 
 @dataclass
@@ -115,11 +127,19 @@ def load_settings(path: Path) -> Settings:
     settings.events_days_ahead = top.number("events_days_ahead", 60, minimum=1)
     if data.get("feeds") is not None:
         feeds = Fields(data["feeds"], path, "feeds", line=data.line_of("feeds"))
-        feeds.only(("window_days", "max_items", "summary_length"))
+        feeds.only(FEED_FIELDS)
+        default = FeedSettings()
         settings.feeds = FeedSettings(
-            window_days=feeds.number("window_days", 7, minimum=1),
-            max_items=feeds.number("max_items", 12, minimum=0),
-            summary_length=feeds.number("summary_length", 280, minimum=40),
+            window_days=feeds.number("window_days", default.window_days, minimum=1),
+            max_items=feeds.number("max_items", default.max_items, minimum=0),
+            summary_length=feeds.number("summary_length", default.summary_length, minimum=40),
+            connect_timeout=feeds.seconds("connect_timeout", default.connect_timeout),
+            read_timeout=feeds.seconds("read_timeout", default.read_timeout),
+            feed_timeout=feeds.seconds("feed_timeout", default.feed_timeout),
+            deadline=feeds.seconds("deadline", default.deadline),
+            max_size_mb=feeds.seconds("max_size_mb", default.max_size_mb),
+            per_host=feeds.number("per_host", default.per_host, minimum=1),
+            concurrency=feeds.number("concurrency", default.concurrency, minimum=1),
         )
     return settings
 

@@ -161,6 +161,15 @@ class Fields:
             raise self.fail(key, f"expected a whole number of at least {minimum}, got {value!r}.")
         return value
 
+    def seconds(self, key: str, default: float) -> float:
+        """A positive number (seconds, megabytes): whole or with a decimal point."""
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise self.fail(key, f"expected a number above 0, got {value!r}.")
+        return float(value)
+
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key)
         if value is None:
