@@ -11,6 +11,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
+import re
+import warnings
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -62,6 +64,16 @@ _BLOCKS = {
     "figcaption",
     "hr",
 }
+
+
+# A feed needs no document type, and its internal subset is where entity tricks live
+# (billion laughs, external entities): it is removed before any parser sees it.
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def without_doctype(body: bytes) -> bytes:
+    head, tail = body[:65536], body[65536:]
+    return _DOCTYPE.sub(b"", head, count=1) + tail
 
 
 class NotAFeed(Exception):
@@ -132,7 +144,9 @@ def safe_link(link: str, base: str) -> str:
 
 def _published(entry: Any) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        with warnings.catch_warnings():  # feedparser warns when it maps one to another
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parsed = entry.get(key)
         if parsed:
             try:
                 return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
@@ -158,7 +172,7 @@ def parse_feed(
 
     # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
     parsed = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(without_doctype(body)),
         response_headers={
             "content-type": content_type or "application/xml",
             "content-location": url,

@@ -500,12 +500,11 @@ def fetch(ctx: click.Context, strict: bool) -> None:
         click.echo("No feeds in feeds.yaml.", err=True)
         return
     width = min(max(len(o.source.name) for o in outcomes), 40)
-    click.echo(f"{'feed':<{width}}  {'outcome':<44} {'items':>5} {'time':>7}")
+    click.echo(f"{'feed':<{width}}  {'items':>5}  {'time':>7}  outcome")
     for o in outcomes:
         outcome = o.status if o.status not in (FAILED, STALE) else f"{o.status}: {o.reason}"
-        click.echo(
-            f"{o.source.name[:width]:<{width}}  {outcome:<44} {len(o.items):>5} {o.seconds:>5.1f} s"
-        )
+        name = o.source.name[:width]
+        click.echo(f"{name:<{width}}  {len(o.items):>5}  {o.seconds:>5.1f} s  {outcome}")
     failed = [o for o in outcomes if o.status in (FAILED, STALE)]
     if failed and strict:
         raise Failed(f"{len(failed)} of {len(outcomes)} feeds failed (--strict).")
