@@ -35,7 +35,7 @@ class FetchLimits:
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
     per_host: int = 2
-    concurrency: int = 16
+    concurrency: int = 64
 
 
 @dataclass

@@ -3,7 +3,12 @@ so no test touches the repository's own issues/ or the user's home."""
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +60,34 @@ def run(workspace: Path):
         )
 
     return invoke
+
+
+class Terminal:
+    """A command running at a real terminal (a pty), to type into and read from."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the command at a terminal
+            os.execve(sys.executable, [sys.executable, *args], env)
+        self.output = b""
+
+    def read_until(self, text: bytes, timeout: float = 20) -> None:
+        stop = time.monotonic() + timeout
+        while text not in self.output and time.monotonic() < stop:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    self.output += os.read(self.fd, 1024)
+                except OSError:  # the command ended
+                    break
+        assert text in self.output, self.output.decode(errors="replace")
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, line.encode() + b"\r")
+
+    def exit_code(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ kind, hostile content, and choosing which posts go into an issue."""
 
 import datetime as dt
 import gzip
+import os
 import tracemalloc
 
 import pytest
@@ -24,6 +25,7 @@ from newsletter.feeds import (
 from newsletter.fetch import FetchLimits
 from newsletter.model import FeedItem
 from newsletter.render import render_email
+from tests.conftest import Terminal
 from tests.feedserver import Route, rss
 from tests.test_render import sample_issue
 
@@ -475,3 +477,22 @@ def test_feed_settings_are_checked(workspace, run):
     assert (
         "newsletter.yaml:3: feeds field 'read_timeout': expected a number above 0" in result.output
     )
+
+
+def test_fetch_limits_default_to_the_settings_defaults():
+    from newsletter.feeds import fetch_limits
+    from newsletter.settings import FeedSettings
+
+    assert fetch_limits(FeedSettings()) == FetchLimits()
+
+
+def test_progress_shows_at_a_terminal(workspace, feed_server):
+    feed_server.routes["/good.xml"] = Route(rss("Good", POSTS))
+    (workspace / "feeds.yaml").write_text(
+        f"feeds:\n  - name: Good Blog\n    url: {feed_server.url('/good.xml')}\n"
+    )
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    terminal = Terminal(["-m", "newsletter", "fetch"], env)
+    terminal.read_until(b"Fetching feeds: 1 done (Good Blog)")
+    terminal.read_until(b"new items")
+    assert terminal.exit_code() == 0

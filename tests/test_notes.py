@@ -1,8 +1,6 @@
 """Recording notes: add-tool, add-event, add-link, add-tip, and reading notes back."""
 
 import os
-import pty
-import select
 import subprocess
 import sys
 import time
@@ -13,7 +11,7 @@ import pytest
 from newsletter.errors import InputError
 from newsletter.notes import load_notes
 from newsletter.workspace import Workspace
-from tests.conftest import write
+from tests.conftest import Terminal, write
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -142,32 +140,15 @@ def test_add_tool_without_a_terminal_never_prompts(workspace, run):
 def test_add_tool_prompts_at_a_terminal(workspace):
     """A real terminal (a pty): the missing fields are asked for, a bad answer again."""
     env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: newsletter at a terminal
-        os.execve(sys.executable, [sys.executable, "-m", "newsletter", "add-tool", "Kami"], env)
-    output = b""
-
-    def read_until(text: bytes, timeout: float = 20) -> None:
-        nonlocal output
-        stop = time.monotonic() + timeout
-        while text not in output and time.monotonic() < stop:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    output += os.read(fd, 1024)
-                except OSError:
-                    break
-        assert text in output, output.decode(errors="replace")
-
-    read_until(b"Web address")
-    os.write(fd, b"kamiapp.com\r")
-    read_until(b"is not a web address")
-    os.write(fd, b"https://kamiapp.com\r")
-    read_until(b"What it does")
-    os.write(fd, b"Annotate PDFs together.\r")
-    read_until(b"Added 'Kami'")
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    terminal = Terminal(["-m", "newsletter", "add-tool", "Kami"], env)
+    terminal.read_until(b"Web address")
+    terminal.type("kamiapp.com")
+    terminal.read_until(b"is not a web address")
+    terminal.type("https://kamiapp.com")
+    terminal.read_until(b"What it does")
+    terminal.type("Annotate PDFs together.")
+    terminal.read_until(b"Added 'Kami'")
+    assert terminal.exit_code() == 0
     (tool,) = load_notes(Workspace(workspace), CHICAGO).tools
     assert (tool.url, tool.summary) == ("https://kamiapp.com", "Annotate PDFs together.")
 
