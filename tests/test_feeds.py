@@ -496,3 +496,16 @@ def test_progress_shows_at_a_terminal(workspace, feed_server):
     terminal.read_until(b"Fetching feeds: 1 done (Good Blog)")
     terminal.read_until(b"new items")
     assert terminal.exit_code() == 0
+
+
+def test_malformed_xml_with_items_is_still_read(collect, feed_server):
+    broken = (
+        b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>B</title>"
+        b"<item><title>Fish & chips</title><link>https://blog.example.org/fish</link>"
+        b"<pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate></item>"
+        b"<item><title>Unclosed<link>https://blog.example.org/u</link></item>"
+    )
+    feed_server.routes["/broken.xml"] = Route(broken)
+    outcome = one(collect("/broken.xml"))
+    assert outcome.status == NEW
+    assert outcome.items[0].title == "Fish & chips"
