@@ -118,6 +118,16 @@ def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     return render_email(entry.issue, workspace.templates_dir)
 
 
+def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
+    """The email as built (what the editor previewed), rendering it if it is missing."""
+    html_file, text_file = ensure_rendered(workspace, entry)
+    return RenderedEmail(
+        subject=entry.issue.subject,
+        html=html_file.read_text(encoding="utf-8"),
+        text=text_file.read_text(encoding="utf-8"),
+    )
+
+
 def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
     """The rendered files of an archived issue, rendering them if they are missing."""
     html_file, text_file = rendered_paths(workspace, entry.issue.date)

@@ -609,3 +609,153 @@ def templates(ctx: click.Context, name: str | None) -> None:
         return
     for template, source in template_sources(workspace.templates_dir):
         click.echo(f"{template:<16} {source}")
+
+
+@cli.command()
+@click.argument("issue", required=False)
+@click.option("--yes", is_flag=True, help="Send without asking (needed without a terminal).")
+@click.option("--dry-run", is_flag=True, help="Show what would go to whom; send nothing.")
+@click.option(
+    "--to",
+    "to",
+    metavar="ADDRESS",
+    help="Send one test copy, marked [TEST], to ADDRESS; the issue stays unsent.",
+)
+@click.option("--group", help="Send only to the staff in this group (staff.csv's groups).")
+@click.option("--verbose", is_flag=True, help="Say what happens on the connection.")
+@click.pass_context
+def send(
+    ctx: click.Context,
+    issue: str | None,
+    yes: bool,
+    dry_run: bool,
+    to: str | None,
+    group: str | None,
+    verbose: bool,
+) -> None:
+    """Email an issue to staff (default: the newest built, unsent issue).
+
+    Each person gets it once: a rerun after a crash or a dropped connection sends
+    only to those not yet sent, and a sent issue is never sent again. With no SMTP
+    host configured, messages go to .newsletter/outbox/ instead."""
+    import datetime as dt
+    import os
+
+    from newsletter.archive import find_issue, load_archive
+    from newsletter.send import Sender, latest_unsent, make_transport, prepare_send, run_send
+
+    workspace = workspace_of(ctx)
+    settings = settings_of(workspace)
+    archive = load_archive(workspace)
+    entry = find_issue(archive, issue) if issue else latest_unsent(archive)
+    if entry is None:
+        click.echo(
+            "Nothing to send: every issue in the archive has been sent. "
+            "Build the next one with 'newsletter build'.",
+            err=True,
+        )
+        return
+    if entry.sent and not to:
+        when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
+        click.echo(
+            f"Issue #{entry.issue.number} ({entry.issue.date}) was already sent{when}; "
+            "nothing to do.",
+            err=True,
+        )
+        return
+    job = prepare_send(workspace, settings, entry, os.environ, to=to, group=group)
+    for line in job.problems:
+        click.echo(f"warning: {line}", err=True)
+    via = "the outbox folder (no SMTP host configured)" if job.outbox else job.smtp_host
+    what = f"issue #{entry.issue.number} '{job.edition.subject}'"
+    count = f"{len(job.recipients)} recipient{'s' if len(job.recipients) != 1 else ''}"
+    if dry_run:
+        click.echo(f"Would send {what} to {count} via {via}:")
+        for r in job.recipients:
+            click.echo(f"  {r.email}" + (f"  ({r.name})" if r.name else ""))
+        return
+    if not yes and not to:  # a test copy to yourself needs no confirmation
+        if not interactive():
+            raise BadInput(
+                f"Sending {what} to {count} needs confirmation. Hint: add --yes "
+                "(as a cron job does), or --dry-run to see the list first."
+            )
+        click.confirm(f"Send {what} to {count} via {via}?", abort=True)
+
+    def say(line: str) -> None:
+        click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
+
+    transport = make_transport(workspace, settings, job, os.environ, say if verbose else None)
+    sender = Sender(transport, settings.send, say=say)
+    report = run_send(workspace, settings, job, transport, sender)
+    report_send(job, report, transport)
+
+
+def report_send(job: Any, report: Any, transport: Any) -> None:
+    """The closing lines an IT person reads in the cron log, and the exit status."""
+    number = job.entry.issue.number
+    if job.test:
+        if report.sent:
+            click.echo(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
+            return
+        raise Failed(
+            f"The test copy to {job.recipients[0].email} was not sent: "
+            f"{next(iter({**report.refused, **report.deferred}.values()), report.stopped)}"
+        )
+    if job.outbox:
+        click.echo(
+            f"Wrote {len(report.sent)} messages to {shown(transport.folder)}; the issue is "
+            "not marked sent. Configure smtp in newsletter.yaml to send for real."
+        )
+        return
+    done = len(report.sent) + report.already_sent
+    click.echo(
+        f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "
+        f"in all, over {report.connections} connection(s)."
+    )
+    for email in sorted(report.in_doubt):
+        click.echo(
+            f"warning: {email}: in doubt (a run stopped while sending it); not sent "
+            "again. Send them a copy by hand if they did not get it.",
+            err=True,
+        )
+    problems = []
+    if report.refused:
+        problems.append(
+            f"{len(report.refused)} refused for good: " + ", ".join(sorted(report.refused))
+        )
+    if report.deferred:
+        problems.append(f"{len(report.deferred)} deferred")
+    if report.marked_sent:
+        click.echo(f"Issue #{number} is recorded as sent in {shown(job.entry.path)}.")
+    if report.stopped:
+        raise Failed(
+            f"sending stopped: {report.stopped}. Run 'newsletter send' again to "
+            "send the rest; nobody gets it twice."
+        )
+    if problems:
+        hint = (
+            " Run 'newsletter send' again later for the deferred ones." if report.deferred else ""
+        )
+        raise Failed("; ".join(problems) + "." + hint)
+
+
+@cli.command()
+@click.option(
+    "--at",
+    "at",
+    default="07:00",
+    show_default=True,
+    metavar="HH:MM",
+    help="The time of day to build and send, in the machine's time zone.",
+)
+@click.pass_context
+def cron(ctx: click.Context, at: str) -> None:
+    """Print a crontab line that builds and sends each issue on the issue day.
+
+    Paste it into 'crontab -e'. It uses absolute paths and works in cron's bare
+    environment; its output is appended to .newsletter/logs/cron.log."""
+    from newsletter.cron import crontab_line
+
+    workspace = workspace_of(ctx)
+    click.echo(crontab_line(workspace, settings_of(workspace), at, sys.argv[0]))

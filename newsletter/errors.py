@@ -21,7 +21,10 @@ def shown(path: Path) -> str:
         relative = os.path.relpath(full, os.path.realpath(os.getcwd()))
     except (ValueError, OSError):
         return str(path)
-    return str(path) if relative.startswith("..") else relative
+    # Relative only below the current folder, and never from / (cron's current folder).
+    if relative.startswith("..") or os.path.realpath(os.getcwd()) == os.sep:
+        return full
+    return relative
 
 
 class NewsletterError(Exception):

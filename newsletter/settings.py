@@ -34,6 +34,31 @@ class FeedSettings:
 
 FEED_FIELDS = tuple(FeedSettings.__dataclass_fields__)
 
+SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+@dataclass
+class SmtpSettings:
+    """The mail server. Never a password: that comes from NEWSLETTER_SMTP_PASSWORD
+    or from password_command (a password manager), at send time."""
+
+    host: str = ""
+    port: int = 0  # 0: the usual port for the security mode
+    security: str = "starttls"
+    user: str = ""
+    password_command: str = ""
+    timeout: float = 30.0
+
+
+@dataclass
+class SendSettings:
+    staff_list: str = "staff.csv"  # relative to the workspace
+    list_address: str = ""  # one distribution list instead of the staff list
+    unsubscribe: str = ""  # mailto: address or https: page, for List-Unsubscribe
+    rate_per_minute: int = 0  # 0: no limit (Office 365 allows 30)
+    retries: int = 5  # attempts for a message that meets a temporary failure
+    retry_delay: float = 2.0  # seconds before the first retry; doubles each time
+
 
 @dataclass
 class Settings:
@@ -51,6 +76,8 @@ class Settings:
     events_days_ahead: int = 60
     footer: str = ""
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    send: SendSettings = field(default_factory=SendSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -82,6 +109,8 @@ TOP_FIELDS = (
     "events_days_ahead",
     "footer",
     "feeds",
+    "smtp",
+    "send",
 )
 
 
@@ -141,7 +170,55 @@ def load_settings(path: Path) -> Settings:
             per_host=feeds.number("per_host", default.per_host, minimum=1),
             concurrency=feeds.number("concurrency", default.concurrency, minimum=1),
         )
+    if data.get("smtp") is not None:
+        settings.smtp = _smtp_settings(Fields(data["smtp"], path, "smtp", data.line_of("smtp")))
+    if data.get("send") is not None:
+        settings.send = _send_settings(Fields(data["send"], path, "send", data.line_of("send")))
     return settings
+
+
+def _smtp_settings(f: Fields) -> SmtpSettings:
+    if "password" in f.data:
+        raise InputError(
+            f"{f.where('password')}: a password does not belong in newsletter.yaml.",
+            hint="Remove it; set NEWSLETTER_SMTP_PASSWORD, or password_command to a "
+            "command that prints it (a password manager's).",
+        )
+    f.only(tuple(SmtpSettings.__dataclass_fields__))
+    smtp = SmtpSettings(
+        host=f.text("host"),
+        port=f.number("port", 0, minimum=0),
+        security=f.text("security", default="starttls").lower(),
+        user=f.text("user"),
+        password_command=f.text("password_command"),
+        timeout=f.seconds("timeout", 30.0),
+    )
+    if smtp.security not in SECURITY_MODES:
+        raise f.fail(
+            "security",
+            f"'{smtp.security}' is not a security mode.",
+            hint=f"Use one of: {', '.join(SECURITY_MODES)}.",
+        )
+    return smtp
+
+
+def _send_settings(f: Fields) -> SendSettings:
+    f.only(tuple(SendSettings.__dataclass_fields__))
+    send = SendSettings(
+        staff_list=f.text("staff_list", default="staff.csv"),
+        list_address=f.text("list_address"),
+        unsubscribe=f.text("unsubscribe"),
+        rate_per_minute=f.number("rate_per_minute", 0, minimum=0),
+        retries=f.number("retries", 5, minimum=1),
+        retry_delay=f.seconds("retry_delay", 2.0),
+    )
+    if send.unsubscribe and not send.unsubscribe.startswith(("mailto:", "https://", "http://")):
+        raise f.fail(
+            "unsubscribe",
+            f"'{send.unsubscribe}' is neither a mailto: address nor a web page.",
+            hint="Write it as mailto:list@example.org or https://...",
+        )
+    return send
 
 
 def _check_subject(pattern: str, top: Fields) -> None:

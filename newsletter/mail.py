@@ -1,0 +1,244 @@
+"""Delivering messages: over SMTP (one connection for many messages) or into an
+outbox folder of .eml files when no mail server is configured."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shlex
+import smtplib
+import socket
+import ssl
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from newsletter.errors import InputError, NewsletterError
+from newsletter.files import write_bytes_atomically
+from newsletter.settings import SECURITY_MODES, SmtpSettings
+
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: a 4xx reply, a dropped or refused connection."""
+
+    def __init__(self, reason: str, connection: bool = False) -> None:
+        super().__init__(reason)
+        self.connection = connection  # the whole connection failed, not one recipient
+
+
+class PermanentFailure(Exception):
+    """A 5xx reply for one recipient: trying again will not help."""
+
+
+class SendError(NewsletterError):
+    """Nothing more can be sent this run: login refused, sender refused, no server."""
+
+
+def smtp_settings(configured: SmtpSettings, environ: Mapping[str, str]) -> SmtpSettings:
+    """newsletter.yaml's smtp settings, with NEWSLETTER_SMTP_* taking precedence."""
+    smtp = replace(configured)
+    if environ.get("NEWSLETTER_SMTP_HOST"):
+        smtp.host = environ["NEWSLETTER_SMTP_HOST"].strip()
+    if environ.get("NEWSLETTER_SMTP_PORT"):
+        port = environ["NEWSLETTER_SMTP_PORT"].strip()
+        if not port.isdigit():
+            raise InputError(
+                f"NEWSLETTER_SMTP_PORT: '{port}' is not a port number.",
+                hint="Use a number like 587.",
+            )
+        smtp.port = int(port)
+    if environ.get("NEWSLETTER_SMTP_SECURITY"):
+        smtp.security = environ["NEWSLETTER_SMTP_SECURITY"].strip().lower()
+        if smtp.security not in SECURITY_MODES:
+            raise InputError(
+                f"NEWSLETTER_SMTP_SECURITY: '{smtp.security}' is not a security mode.",
+                hint=f"Use one of: {', '.join(SECURITY_MODES)}.",
+            )
+    if environ.get("NEWSLETTER_SMTP_USER"):
+        smtp.user = environ["NEWSLETTER_SMTP_USER"].strip()
+    if not smtp.port:
+        smtp.port = DEFAULT_PORTS[smtp.security]
+    return smtp
+
+
+def smtp_password(smtp: SmtpSettings, environ: Mapping[str, str]) -> str | None:
+    """The password, from NEWSLETTER_SMTP_PASSWORD or password_command; never from a
+    file in the workspace, never printed."""
+    if not smtp.user:
+        return None
+    if environ.get("NEWSLETTER_SMTP_PASSWORD"):
+        return environ["NEWSLETTER_SMTP_PASSWORD"]
+    if smtp.password_command:
+        try:
+            done = subprocess.run(
+                shlex.split(smtp.password_command),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                stdin=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as err:
+            raise SendError(
+                f"smtp.password_command could not run ({err.__class__.__name__}).",
+                hint="Check the command in newsletter.yaml.",
+            ) from None
+        if done.returncode != 0 or not done.stdout.strip():
+            # Its output is not shown: it might hold the password.
+            raise SendError(
+                f"smtp.password_command failed (exit status {done.returncode}).",
+                hint="Run the command yourself to see why.",
+            )
+        return done.stdout.strip().splitlines()[0]
+    raise InputError(
+        f"smtp.user is {smtp.user} but no password is given.",
+        hint="Set NEWSLETTER_SMTP_PASSWORD, or smtp.password_command in newsletter.yaml.",
+    )
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode(errors="replace") if isinstance(message, bytes) else message
+    return f"{code} {' '.join(text.split())}"
+
+
+class SmtpTransport:
+    """One connection for many messages; a connection that drops is opened again."""
+
+    def __init__(
+        self, smtp: SmtpSettings, password: str | None, say: Callable[[str], None] | None = None
+    ) -> None:
+        self.smtp = smtp
+        self.password = password
+        self.say = say or (lambda line: None)
+        self.connections = 0
+        self._conn: smtplib.SMTP | None = None
+
+    def describe(self) -> str:
+        return f"{self.smtp.host}:{self.smtp.port} ({self.smtp.security})"
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = self.smtp
+        context = ssl.create_default_context()  # verifies the server's certificate
+        try:
+            if smtp.security == "ssl":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    smtp.host, smtp.port, timeout=smtp.timeout, context=context
+                )
+            else:
+                conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+            conn.ehlo()
+            if smtp.security == "starttls":
+                conn.starttls(context=context)
+                conn.ehlo()
+            if smtp.user:
+                conn.login(smtp.user, self.password or "")
+        except smtplib.SMTPAuthenticationError as err:
+            raise SendError(
+                f"{self.describe()} refused the login for {smtp.user}: "
+                f"{_reply(err.smtp_code, err.smtp_error)}.",
+                hint="Check smtp.user and the password (NEWSLETTER_SMTP_PASSWORD or "
+                "password_command).",
+            ) from None
+        except smtplib.SMTPNotSupportedError as err:
+            raise SendError(
+                f"{self.describe()}: {err}.", hint="Check smtp.security: starttls, ssl or none."
+            ) from None
+        except ssl.SSLCertVerificationError as err:
+            raise SendError(
+                f"{self.describe()}: the server's certificate is not trusted "
+                f"({err.verify_message}).",
+                hint="Ask IT for the right host name; the certificate must match it.",
+            ) from None
+        except (ssl.SSLError, smtplib.SMTPException, OSError) as err:
+            raise TemporaryFailure(
+                f"cannot connect to {self.describe()}: {_describe_error(err)}", connection=True
+            ) from None
+        self.connections += 1
+        self.say(f"connected to {self.describe()}" + (f" as {smtp.user}" if smtp.user else ""))
+        self._conn = conn
+        return conn
+
+    def connect(self) -> None:
+        """Be connected and logged in, before a message is handed over."""
+        if self._conn is None:
+            self._connect()
+
+    def deliver(self, sender: str, recipient: str, message: bytes) -> None:
+        conn = self._conn or self._connect()
+        try:
+            conn.sendmail(sender, [recipient], message)
+        except smtplib.SMTPRecipientsRefused as err:
+            code, reply = err.recipients.get(recipient, (550, b"refused"))
+            self._after_reply(code, reply)
+        except smtplib.SMTPSenderRefused as err:
+            if 400 <= err.smtp_code < 500:
+                self._drop()
+                raise TemporaryFailure(_reply(err.smtp_code, err.smtp_error)) from None
+            raise SendError(
+                f"{self.describe()} refused the sender {sender}: "
+                f"{_reply(err.smtp_code, err.smtp_error)}.",
+                hint="Check 'from' in newsletter.yaml: the server must allow that address.",
+            ) from None
+        except smtplib.SMTPResponseException as err:
+            self._after_reply(err.smtp_code, err.smtp_error)
+        except (smtplib.SMTPServerDisconnected, OSError) as err:
+            self._drop()
+            raise TemporaryFailure(
+                f"connection lost: {_describe_error(err)}", connection=True
+            ) from None
+
+    def _after_reply(self, code: int, reply: bytes | str) -> None:
+        if 400 <= code < 500:
+            if code == 421:  # the server is closing this connection
+                self._drop()
+            raise TemporaryFailure(_reply(code, reply), connection=code == 421)
+        raise PermanentFailure(_reply(code, reply))
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._conn.quit()
+            self._drop()
+
+
+def _describe_error(err: BaseException) -> str:
+    if isinstance(err, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(err, socket.gaierror):
+        return "unknown host name"
+    if isinstance(err, TimeoutError):
+        return "timed out"
+    text = str(err) or err.__class__.__name__
+    return " ".join(text.split())
+
+
+class OutboxTransport:
+    """No mail server configured: each message becomes an .eml file to look at."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        self.connections = 0
+
+    def describe(self) -> str:
+        return f"the outbox folder {self.folder}"
+
+    def connect(self) -> None:
+        pass
+
+    def deliver(self, sender: str, recipient: str, message: bytes) -> None:
+        self.count += 1
+        name = re.sub(r"[^A-Za-z0-9@._-]", "_", recipient)
+        write_bytes_atomically(self.folder / f"{self.count:04d}-{name}.eml", message)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,85 @@
+"""Composing the email: the edition (text and HTML, encoded once) and, for each
+recipient, the headers that make it theirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+
+from newsletter.errors import InputError
+from newsletter.model import Issue
+from newsletter.recipients import Recipient, is_address
+from newsletter.render import RenderedEmail
+from newsletter.settings import Settings
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One issue's email, MIME-encoded once; only the headers differ per recipient."""
+
+    issue_date: dt.date
+    subject: str
+    sender: str  # the From header
+    envelope_sender: str  # the bare address, for MAIL FROM
+    reply_to: str
+    list_id: str
+    unsubscribe: str
+    body: bytes  # MIME-Version, Content-Type and the multipart/alternative body
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2] or "localhost"
+
+
+def make_edition(
+    issue: Issue, email: RenderedEmail, settings: Settings, test: bool = False
+) -> Edition:
+    name, address = parseaddr(settings.sender)
+    if not is_address(address):
+        raise InputError(
+            "newsletter.yaml: 'from' is missing or not an email address, so nothing can be sent.",
+            hint='Add a line like: from: "Tech Tidbits <techtidbits@your-district.org>"',
+        )
+    body = EmailMessage(policy=policy.SMTP)
+    # Text first, then HTML: clients show the last part they can display.
+    body.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    body.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    slug = re.sub(r"[^a-z0-9]+", "-", settings.title.lower()).strip("-") or "newsletter"
+    return Edition(
+        issue_date=issue.date,
+        subject=("[TEST] " if test else "") + email.subject,
+        sender=formataddr((name, address)),
+        envelope_sender=address,
+        reply_to=settings.reply_to,
+        list_id=f'"{settings.title}" <{slug}.{_domain(address)}>',
+        unsubscribe=settings.send.unsubscribe,
+        body=body.as_bytes(),
+    )
+
+
+def message_for(edition: Edition, recipient: Recipient, now: dt.datetime) -> bytes:
+    """The whole message for one recipient: their headers, then the shared body."""
+    headers = EmailMessage(policy=policy.SMTP)
+    headers["From"] = edition.sender
+    headers["To"] = formataddr((recipient.name, recipient.email))
+    if edition.reply_to:
+        headers["Reply-To"] = edition.reply_to
+    headers["Subject"] = edition.subject
+    headers["Date"] = format_datetime(now)
+    # One per issue and person: a server that sees the same message twice can tell.
+    digest = hashlib.sha256(recipient.email.lower().encode()).hexdigest()[:16]
+    test = ".test" if edition.subject.startswith("[TEST] ") else ""
+    headers["Message-ID"] = (
+        f"<{edition.issue_date.isoformat()}.{digest}{test}.newsletter@"
+        f"{_domain(edition.envelope_sender)}>"
+    )
+    headers["List-Id"] = edition.list_id
+    if edition.unsubscribe:
+        headers["List-Unsubscribe"] = f"<{edition.unsubscribe}>"
+    head = headers.as_bytes()
+    return head[: -len(b"\r\n")] + edition.body  # as_bytes ends the headers with a blank line

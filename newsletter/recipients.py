@@ -1,0 +1,83 @@
+"""Who gets the newsletter: staff.csv (as exported from a directory or a
+spreadsheet) or one list address. Bad addresses are reported with their line and
+skipped; the same person listed twice gets one copy."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter.errors import InputError, shown
+
+# Deliberately simple: one @, no spaces, a dot in the domain. The mail server has the
+# last word; this catches the typos a spreadsheet collects.
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str = ""
+    groups: tuple[str, ...] = ()
+
+
+@dataclass
+class StaffList:
+    recipients: list[Recipient] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each, with file:line
+
+
+def is_address(text: str) -> bool:
+    return bool(_ADDRESS.match(text))
+
+
+def read_staff_list(path: Path) -> StaffList:
+    """Read staff.csv: a header with at least `email`; `name` and `groups` optional
+    (groups separated by ';' or ','). Column names are matched without case."""
+    if not path.is_file():
+        raise InputError(
+            f"{shown(path)}: no staff list.",
+            hint="Export one with the columns email,name,groups, or set send.list_address "
+            "in newsletter.yaml to a distribution list.",
+        )
+    result = StaffList()
+    seen: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: Excel's BOM
+        reader = csv.DictReader(handle)
+        columns = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
+        if "email" not in columns:
+            raise InputError(
+                f"{shown(path)}:1: the header has no 'email' column.",
+                hint="Make the first line 'email,name,groups'.",
+            )
+        for row in reader:
+            line = reader.line_num
+            email = (row.get(columns["email"]) or "").strip()
+            name = (row.get(columns.get("name", ""), "") or "").strip() if "name" in columns else ""
+            groups_text = (row.get(columns["groups"]) or "") if "groups" in columns else ""
+            if not email and not name:
+                continue  # a blank line at the end of a spreadsheet export
+            if not is_address(email):
+                result.problems.append(
+                    f"{shown(path)}:{line}: '{email}' is not an email address; skipped."
+                )
+                continue
+            key = email.lower()
+            if key in seen:
+                result.problems.append(
+                    f"{shown(path)}:{line}: {email} is also on line {seen[key]}; sent once."
+                )
+                continue
+            seen[key] = line
+            groups = tuple(g.strip() for g in re.split(r"[;,]", groups_text) if g.strip())
+            result.recipients.append(Recipient(email=email, name=name, groups=groups))
+    return result
+
+
+def in_group(staff: StaffList, group: str | None) -> list[Recipient]:
+    if not group:
+        return staff.recipients
+    wanted = group.strip().lower()
+    return [r for r in staff.recipients if wanted in (g.lower() for g in r.groups)]

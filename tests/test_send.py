@@ -1,0 +1,425 @@
+"""newsletter send, against a real SMTP server (aiosmtpd) on loopback."""
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import trustme
+
+from newsletter.archive import load_archive
+from newsletter.workspace import Workspace
+from tests.conftest import write
+from tests.smtpserver import Mailbox, SmtpServer
+
+STAFF = [f"teacher{n}@maplevalley.example.org" for n in range(1, 7)]
+
+
+@pytest.fixture
+def smtp():
+    servers = []
+
+    def start(mailbox=None, **kwargs):
+        server = SmtpServer(mailbox, **kwargs).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def built(workspace, run):
+    """A built issue, a staff list (with a bad line and a repeat), a sender address."""
+    write(
+        workspace / "newsletter.yaml",
+        """
+        title: Tech Tidbits
+        time_zone: America/Chicago
+        from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
+        reply_to: jrivera@maplevalley.example.org
+        send:
+          retry_delay: 0.01
+          unsubscribe: mailto:techtidbits@maplevalley.example.org?subject=unsubscribe
+    """,
+    )
+    lines = ["email,name,groups"] + [
+        f"{a},Teacher {n},{'K-2' if n < 4 else '3-5'}" for n, a in enumerate(STAFF, 1)
+    ]
+    lines += ["not-an-address,Nobody,", f"{STAFF[0].upper()},Repeat,"]
+    (workspace / "staff.csv").write_text("\n".join(lines) + "\n")
+    assert (
+        run(
+            "add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A shared wall."
+        ).exit_code
+        == 0
+    )
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    return workspace
+
+
+def use(monkeypatch, server, **extra):
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSLETTER_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("NEWSLETTER_SMTP_SECURITY", extra.pop("security", "none"))
+    for name, value in extra.items():
+        monkeypatch.setenv(f"NEWSLETTER_SMTP_{name.upper()}", value)
+
+
+def the_issue(workspace):
+    (entry,) = load_archive(Workspace(workspace))
+    return entry
+
+
+def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: ws/staff.csv:8: 'not-an-address' is not an email address; skipped."
+        in result.output
+    )
+    assert (
+        "warning: ws/staff.csv:9: TEACHER1@MAPLEVALLEY.EXAMPLE.ORG is also on line 2"
+        in result.output
+    )
+    assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF)
+    assert len(server.mailbox.peers) == 1  # one connection for all
+    message = server.mailbox.to(STAFF[1])[0].message
+    assert message["From"] == "Tech Tidbits <techtidbits@maplevalley.example.org>"
+    assert message["To"] == f"Teacher 2 <{STAFF[1]}>"
+    assert message["Reply-To"] == "jrivera@maplevalley.example.org"
+    assert message["Subject"] == "Tech Tidbits #1 - Nov 27, 2026"
+    assert message["Date"] and message["Message-ID"].endswith("@maplevalley.example.org>")
+    assert message["List-Id"] == '"Tech Tidbits" <tech-tidbits.maplevalley.example.org>'
+    assert message["List-Unsubscribe"].strip() == (  # long: folded after the colon
+        "<mailto:techtidbits@maplevalley.example.org?subject=unsubscribe>"
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = message.iter_parts()
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert "Padlet <https://padlet.com>" in text.get_content()
+    assert 'href="https://padlet.com"' in html.get_content()
+    ids = {r.message["Message-ID"] for r in server.mailbox.received}
+    assert len(ids) == len(STAFF)
+    entry = the_issue(built)
+    assert entry.sent and entry.sent_at is not None
+    assert "Issue #1 is recorded as sent" in result.output
+    # A rerun, by hand or by cron, does nothing.
+    again = run("send", "--yes")
+    assert again.exit_code == 0
+    assert "already sent" in again.output or "Nothing to send" in again.output
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_the_edition_is_rendered_once_for_everyone(built, run, smtp, monkeypatch):
+    import newsletter.render as render
+
+    calls = []
+    real = render.inline_css
+    monkeypatch.setattr(render, "inline_css", lambda html: calls.append(1) or real(html))
+    (built / ".newsletter" / "out" / "2026-11-27.html").unlink()  # force a render at send
+    use(monkeypatch, smtp())
+    assert run("send", "--yes").exit_code == 0
+    assert len(calls) == 1
+
+
+def test_a_dropped_connection_then_a_rerun_sends_nobody_twice(built, run, smtp, monkeypatch):
+    server = smtp(Mailbox(drop_after=2))
+    use(monkeypatch, server)
+    first = run("send", "--yes")
+    assert first.exit_code == 1
+    assert "sending stopped: connection lost" in first.output
+    assert "Run 'newsletter send' again to send the rest; nobody gets it twice." in first.output
+    assert len(server.mailbox.received) == 2
+    assert not the_issue(built).sent
+    server.mailbox.drop_after = None  # the server is back
+    second = run("send", "--yes")
+    assert second.exit_code == 0, second.output
+    assert "sent to 4 now, 6 of 6 in all" in second.output
+    delivered = [a for r in server.mailbox.received for a in r.rcpt_tos]
+    assert sorted(delivered) == sorted(STAFF)  # each exactly once
+    assert the_issue(built).sent
+
+
+def test_temporary_refusals_are_retried(built, run, smtp, monkeypatch):
+    server = smtp(Mailbox(defer={STAFF[2]: 2}))
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    assert len(server.mailbox.to(STAFF[2])) == 1
+    assert "temporary failure for teacher3@maplevalley.example.org (450" in result.output
+
+
+def test_a_permanent_refusal_is_reported_and_the_rest_go_on(built, run, smtp, monkeypatch):
+    server = smtp(Mailbox(refuse={STAFF[0]: "550 5.1.1 No such user"}))
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "refused: teacher1@maplevalley.example.org: 550 5.1.1 No such user" in result.output
+    assert "1 refused for good: teacher1@maplevalley.example.org" in result.output
+    assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF[1:])
+    assert the_issue(built).sent  # everyone who could get it did
+    log = (built / ".newsletter" / "sends" / "2026-11-27.jsonl").read_text()
+    assert '"event": "refused", "to": "teacher1@maplevalley.example.org"' in log
+
+
+def test_deferred_past_the_retries_stays_unsent_for_the_next_run(built, run, smtp, monkeypatch):
+    server = smtp(Mailbox(defer={STAFF[3]: 99}))
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "1 deferred" in result.output
+    assert not the_issue(built).sent
+    server.mailbox.defer.clear()
+    assert run("send", "--yes").exit_code == 0
+    assert len(server.mailbox.to(STAFF[3])) == 1
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_login_with_a_password_from_the_environment_never_shown(built, run, smtp, monkeypatch):
+    server = smtp(login=("techtidbits", "s3cret-Pa55"))
+    use(monkeypatch, server, user="techtidbits", password="s3cret-Pa55")
+    result = run("send", "--yes", "--verbose")
+    assert result.exit_code == 0, result.output
+    assert server.logins == ["techtidbits:ok"]
+    assert "connected to 127.0.0.1" in result.output
+    assert "s3cret-Pa55" not in result.output
+    import base64
+
+    assert base64.b64encode(b"s3cret-Pa55").decode()[:8] not in result.output
+
+
+def test_password_command_and_a_refused_login(built, run, smtp, monkeypatch, tmp_path):
+    server = smtp(login=("techtidbits", "right"))
+    use(monkeypatch, server, user="techtidbits")
+    (built / "newsletter.yaml").write_text(
+        (built / "newsletter.yaml").read_text() + "smtp:\n  password_command: echo wrong\n"
+    )
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "refused the login for techtidbits: 535" in result.output
+    assert "wrong" not in result.output
+    assert server.mailbox.received == []
+    settings = built / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace("echo wrong", "echo right"))
+    assert run("send", "--yes").exit_code == 0
+    assert server.logins[-1] == "techtidbits:ok"  # smtplib tried each mechanism before
+    assert set(server.logins[:-1]) == {"techtidbits:bad"}
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_a_password_in_the_settings_is_refused(built, run):
+    (built / "newsletter.yaml").write_text(
+        (built / "newsletter.yaml").read_text() + "smtp:\n  host: x\n  password: hunter2\n"
+    )
+    result = run("send", "--yes")
+    assert result.exit_code == 2
+    assert "a password does not belong in newsletter.yaml" in result.output
+    assert "hunter2" not in result.output
+
+
+@pytest.fixture(scope="module")
+def certificate_authority():
+    return trustme.CA()
+
+
+def tls_contexts(ca, tmp_path):
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    server_context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    cert.configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    return server_context, ca_file
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_tls_with_the_certificate_verified(
+    built, run, smtp, monkeypatch, tmp_path, mode, certificate_authority
+):
+    server_context, ca_file = tls_contexts(certificate_authority, tmp_path)
+    kwargs = (
+        {"starttls": server_context} if mode == "starttls" else {"implicit_tls": server_context}
+    )
+    server = smtp(**kwargs)
+    use(monkeypatch, server, security=mode)
+    # Without the district's CA the certificate is not trusted: nothing is sent.
+    untrusted = run("send", "--yes")
+    assert untrusted.exit_code == 1
+    assert "certificate is not trusted" in untrusted.output
+    assert server.mailbox.received == []
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+    trusted = run("send", "--yes")
+    assert trusted.exit_code == 0, trusted.output
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_dry_run_and_confirmation(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    dry = run("send", "--dry-run")
+    assert dry.exit_code == 0
+    assert (
+        "Would send issue #1 'Tech Tidbits #1 - Nov 27, 2026' to 6 recipients via "
+        "127.0.0.1:" in dry.output
+    )
+    assert f"  {STAFF[0]}  (Teacher 1)" in dry.output
+    unconfirmed = run("send")
+    assert unconfirmed.exit_code == 2
+    assert "needs confirmation. Hint: add --yes" in unconfirmed.output
+    assert server.mailbox.received == []
+
+
+def test_a_test_copy_is_marked_and_changes_nothing(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("send", "--to", "jrivera@maplevalley.example.org")
+    assert result.exit_code == 0, result.output
+    (got,) = server.mailbox.received
+    assert got.rcpt_tos == ["jrivera@maplevalley.example.org"]
+    assert got.message["Subject"] == "[TEST] Tech Tidbits #1 - Nov 27, 2026"
+    assert not the_issue(built).sent
+    assert not (built / ".newsletter" / "sends" / "2026-11-27.jsonl").exists()
+    assert run("send", "--to", "nobody").exit_code == 2
+
+
+def test_a_group_only(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes", "--group", "k-2").exit_code == 0
+    assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == STAFF[:3]
+
+
+def test_a_distribution_list_address(built, run, smtp, monkeypatch):
+    (built / "newsletter.yaml").write_text(
+        (built / "newsletter.yaml")
+        .read_text()
+        .replace("send:\n", "send:\n  list_address: allstaff@maplevalley.example.org\n")
+    )
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    (got,) = server.mailbox.received
+    assert got.rcpt_tos == ["allstaff@maplevalley.example.org"]
+
+
+def test_no_smtp_host_means_the_outbox(built, run):
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    outbox = built / ".newsletter" / "outbox" / "2026-11-27"
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == len(STAFF)
+    assert b"Subject: Tech Tidbits #1 - Nov 27, 2026" in files[0].read_bytes()
+    assert "the issue is not marked sent" in result.output
+    assert not the_issue(built).sent
+
+
+def test_an_overlapping_run_stops_at_the_lock(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    lock = built / ".newsletter" / "send.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("pid 4242, since 2026-11-27 13:00 UTC")
+        held.flush()
+        result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "another 'newsletter send' is running for this workspace (pid 4242" in result.output
+    assert server.mailbox.received == []
+
+
+def test_the_rate_limit_is_kept(built, run, smtp, monkeypatch):
+    (built / "newsletter.yaml").write_text(
+        (built / "newsletter.yaml")
+        .read_text()
+        .replace("send:\n", "send:\n  rate_per_minute: 600\n")
+    )
+    server = smtp()
+    use(monkeypatch, server)
+    arrivals = []
+    original = server.mailbox.handle_DATA
+
+    async def timed(*args):
+        arrivals.append(time.monotonic())
+        return await original(*args)
+
+    server.mailbox.handle_DATA = timed
+    assert run("send", "--yes").exit_code == 0
+    assert len(arrivals) == len(STAFF)
+    # 600 a minute is one every 0.1 s. The first message also waits for the
+    # connection, so the first gap can be shorter; the span cannot.
+    assert arrivals[-1] - arrivals[0] >= 0.1 * (len(STAFF) - 2)
+
+
+def test_a_killed_send_resumes_and_names_what_is_in_doubt(built, smtp):
+    """Kill -9 in the middle; the rerun sends the rest, nobody twice."""
+    server = smtp(Mailbox(delay=0.2))
+    env = {
+        **os.environ,
+        "NEWSLETTER_WORKSPACE": str(built),
+        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
+        "NEWSLETTER_SMTP_PORT": str(server.port),
+        "NEWSLETTER_SMTP_SECURITY": "none",
+    }
+    command = [sys.executable, "-m", "newsletter", "send", "--yes"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while len(server.mailbox.received) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    first = len(server.mailbox.received)
+    assert 3 <= first < len(STAFF)
+    time.sleep(0.5)  # let the server finish a message it may have been taking in
+    server.mailbox.delay = 0
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    counts = {a: len(server.mailbox.to(a)) for a in STAFF}
+    assert max(counts.values()) == 1  # nobody twice
+    missing = [a for a, n in counts.items() if n == 0]
+    assert len(missing) <= 1  # at most the one in flight
+    for address in missing:
+        assert f"warning: {address}: in doubt" in rerun.stderr
+
+
+def test_cron_line_works_in_crons_bare_environment(built, run, smtp, tmp_path):
+    server = smtp()
+    result = run("cron", "--at", "06:30")
+    assert result.exit_code == 0
+    comment, line = result.stdout.strip().splitlines()
+    assert comment.startswith("# Tech Tidbits: build and send every Friday at 06:30")
+    fields = line.split(" ", 5)
+    assert fields[:5] == ["30", "6", "*", "*", "5"]
+    assert str(built) in line and ".newsletter/logs/cron.log" in line
+    # Run the command the way cron would: bare PATH, no HOME, another folder.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
+        "NEWSLETTER_SMTP_PORT": str(server.port),
+        "NEWSLETTER_SMTP_SECURITY": "none",
+    }
+    done = subprocess.run(
+        ["/bin/sh", "-c", fields[5]], env=env, cwd="/", capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, (built / ".newsletter/logs/cron.log").read_text()
+    log = (built / ".newsletter" / "logs" / "cron.log").read_text()
+    assert "Issue #2 is recorded as sent in /" in log  # the next Friday's; absolute paths
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_bad_cron_time(built, run):
+    result = run("cron", "--at", "7am")
+    assert result.exit_code == 2
+    assert "--at: '7am' is not a time of day" in result.output
+
+
+def test_nothing_to_send(workspace, run):
+    result = run("send", "--yes")
+    assert result.exit_code == 0
+    assert "Nothing to send" in result.output
