@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -30,6 +30,7 @@ class Edition:
     list_id: str
     unsubscribe: str
     body: bytes  # MIME-Version, Content-Type and the multipart/alternative body
+    common_headers: bytes = b""  # From, Reply-To, Subject, List-*: encoded once
 
 
 def _domain(address: str) -> str:
@@ -50,7 +51,7 @@ def make_edition(
     body.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     body.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     slug = re.sub(r"[^a-z0-9]+", "-", settings.title.lower()).strip("-") or "newsletter"
-    return Edition(
+    edition = Edition(
         issue_date=issue.date,
         subject=("[TEST] " if test else "") + email.subject,
         sender=formataddr((name, address)),
@@ -60,26 +61,32 @@ def make_edition(
         unsubscribe=settings.send.unsubscribe,
         body=body.as_bytes(),
     )
+    return replace(edition, common_headers=_common_headers(edition))
+
+
+def _common_headers(edition: Edition) -> bytes:
+    """The headers every recipient's copy shares, folded and encoded by the email
+    package once; only To, Date and Message-ID are written per recipient."""
+    headers = EmailMessage(policy=policy.SMTP)
+    headers["From"] = edition.sender
+    if edition.reply_to:
+        headers["Reply-To"] = edition.reply_to
+    headers["Subject"] = edition.subject
+    headers["List-Id"] = edition.list_id
+    if edition.unsubscribe:
+        headers["List-Unsubscribe"] = f"<{edition.unsubscribe}>"
+    return headers.as_bytes()[: -len(b"\r\n")]  # as_bytes ends the headers with a blank line
 
 
 def message_for(edition: Edition, recipient: Recipient, now: dt.datetime) -> bytes:
     """The whole message for one recipient: their headers, then the shared body."""
-    headers = EmailMessage(policy=policy.SMTP)
-    headers["From"] = edition.sender
-    headers["To"] = formataddr((recipient.name, recipient.email))
-    if edition.reply_to:
-        headers["Reply-To"] = edition.reply_to
-    headers["Subject"] = edition.subject
-    headers["Date"] = format_datetime(now)
-    # One per issue and person: a server that sees the same message twice can tell.
+    # One Message-ID per issue and person: a server that sees a copy twice can tell.
     digest = hashlib.sha256(recipient.email.lower().encode()).hexdigest()[:16]
     test = ".test" if edition.subject.startswith("[TEST] ") else ""
-    headers["Message-ID"] = (
+    message_id = (
         f"<{edition.issue_date.isoformat()}.{digest}{test}.newsletter@"
         f"{_domain(edition.envelope_sender)}>"
     )
-    headers["List-Id"] = edition.list_id
-    if edition.unsubscribe:
-        headers["List-Unsubscribe"] = f"<{edition.unsubscribe}>"
-    head = headers.as_bytes()
-    return head[: -len(b"\r\n")] + edition.body  # as_bytes ends the headers with a blank line
+    to = formataddr((recipient.name, recipient.email), charset="utf-8")  # RFC 2047 if needed
+    own = f"To: {to}\r\nDate: {format_datetime(now)}\r\nMessage-ID: {message_id}\r\n"
+    return edition.common_headers + own.encode("ascii") + edition.body

@@ -423,3 +423,31 @@ def test_nothing_to_send(workspace, run):
     result = run("send", "--yes")
     assert result.exit_code == 0
     assert "Nothing to send" in result.output
+
+
+def test_names_outside_ascii_are_encoded_in_the_to_header():
+    import datetime as dt
+    import email
+    import email.policy
+
+    from newsletter.message import make_edition, message_for
+    from newsletter.recipients import Recipient
+    from newsletter.render import RenderedEmail
+    from newsletter.settings import Settings
+    from tests.test_render import sample_issue
+
+    settings = Settings(title="Tech Tidbits", sender="Café Tech <news@example.org>")
+    edition = make_edition(
+        sample_issue(), RenderedEmail("Subject é", "<p>Hi</p>", "Hi\n"), settings
+    )
+    raw = message_for(
+        edition,
+        Recipient("zoe@example.org", "Zoë Ñúñez"),
+        dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC),
+    )
+    assert raw.isascii()  # every header encoded for 7-bit transport
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["To"] == "Zoë Ñúñez <zoe@example.org>"
+    assert parsed["From"] == "Café Tech <news@example.org>"
+    assert parsed["Subject"] == "Subject é"
+    assert parsed["Date"] == "Fri, 27 Nov 2026 13:00:00 +0000"
