@@ -12,7 +12,7 @@ import trustme
 
 from newsletter.archive import load_archive
 from newsletter.workspace import Workspace
-from tests.conftest import write
+from tests.conftest import Terminal, write
 from tests.smtpserver import Mailbox, SmtpServer
 
 STAFF = [f"teacher{n}@maplevalley.example.org" for n in range(1, 7)]
@@ -451,3 +451,53 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
     assert parsed["From"] == "Café Tech <news@example.org>"
     assert parsed["Subject"] == "Subject é"
     assert parsed["Date"] == "Fri, 27 Nov 2026 13:00:00 +0000"
+
+
+def smtp_env(workspace, server):
+    return {
+        **os.environ,
+        "NEWSLETTER_WORKSPACE": str(workspace),
+        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
+        "NEWSLETTER_SMTP_PORT": str(server.port),
+        "NEWSLETTER_SMTP_SECURITY": "none",
+    }
+
+
+def test_at_a_terminal_send_asks_first(built, smtp):
+    server = smtp()
+    terminal = Terminal(["-m", "newsletter", "send"], smtp_env(built, server))
+    terminal.read_until(
+        b"Send issue #1 'Tech Tidbits #1 - Nov 27, 2026' to 6 recipients via 127.0.0.1? [y/N]"
+    )
+    terminal.type("y")
+    terminal.read_until(b"is recorded as sent")
+    assert terminal.exit_code() == 0
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_at_a_terminal_no_means_nothing_is_sent(built, smtp):
+    server = smtp()
+    terminal = Terminal(["-m", "newsletter", "send"], smtp_env(built, server))
+    terminal.read_until(b"[y/N]")
+    terminal.type("n")
+    terminal.read_until(b"Aborted")
+    assert terminal.exit_code() == 1
+    assert server.mailbox.received == []
+
+
+def test_two_overlapping_runs_send_once(built, smtp):
+    server = smtp(Mailbox(delay=0.1))
+    env = smtp_env(built, server)
+    command = [sys.executable, "-m", "newsletter", "send", "--yes"]
+    first = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 20
+    while not server.mailbox.received and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = subprocess.run(command, env=env, capture_output=True, text=True)
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, out + err
+    assert second.returncode == 1
+    assert "another 'newsletter send' is running for this workspace (pid" in second.stderr
+    assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF)
