@@ -53,6 +53,23 @@ class BuildResult:
     text_file: Path | None = None
     already_sent: ArchivedIssue | None = None
     feed_outcomes: list[FeedOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# Gmail shows only the first 102 KB of a message's HTML, then "[Message clipped]".
+GMAIL_CLIP_BYTES = 102 * 1024
+
+
+def size_warning(html: str, settings: Settings) -> str | None:
+    size = len(html.encode("utf-8"))
+    if size <= GMAIL_CLIP_BYTES:
+        return None
+    over = (size - GMAIL_CLIP_BYTES + 1023) // 1024
+    return (
+        f"the email's HTML is {size // 1024} KB; Gmail clips anything over 102 KB, so cut "
+        f"about {over} KB: lower feeds.max_items in newsletter.yaml (now "
+        f"{settings.feeds.max_items}), or feature fewer tools."
+    )
 
 
 def rendered_paths(workspace: Workspace, date: dt.date) -> tuple[Path, Path]:
@@ -110,7 +127,15 @@ def build_issue(
     write_atomically(html_file, email.html)
     write_atomically(text_file, email.text)
     write_archive(path, issue, body, built_at=now)
-    return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
+    warning = size_warning(email.html, settings)
+    return BuildResult(
+        issue,
+        path,
+        html_file,
+        text_file,
+        feed_outcomes=outcomes,
+        warnings=[warning] if warning else [],
+    )
 
 
 def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:

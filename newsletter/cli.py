@@ -468,7 +468,7 @@ def build(
             err=True,
         )
         return
-    for line in describe_failures(result.feed_outcomes):
+    for line in describe_failures(result.feed_outcomes) + result.warnings:
         click.echo(f"warning: {line}", err=True)
     issue = result.issue
     click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
@@ -587,6 +587,71 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
         return
     email = rendered_email(workspace, entry)
     click.echo(email.text if form == "text" else email.html, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Also check every link in the newest unsent issue (HEAD, then GET).",
+)
+@click.option(
+    "--issue",
+    "issue_ref",
+    metavar="ISSUE",
+    help="With --links: the issue to check (a number or a date).",
+)
+@click.pass_context
+def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
+    """Check the whole workspace and report every problem at once, with file:line.
+
+    Settings, feeds, notes, templates, the staff list and the archive. Exit
+    status 2 when anything is wrong."""
+    import datetime as dt
+
+    from newsletter.check import check_workspace
+
+    workspace = workspace_of(ctx)
+    problems = check_workspace(workspace, dt.date.today())
+    for line in problems:
+        click.echo(line)
+    if links:
+        check_issue_links(workspace, issue_ref)
+    if problems:
+        raise BadInput(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found (listed above)."
+        )
+    click.echo("The workspace is in order.", err=True)
+
+
+def check_issue_links(workspace: Workspace, issue_ref: str | None) -> None:
+    from newsletter.archive import find_issue, load_archive
+    from newsletter.feeds import fetch_limits, user_agent
+    from newsletter.links import check_links, issue_links
+    from newsletter.send import latest_unsent
+
+    archive = load_archive(workspace)
+    entry = find_issue(archive, issue_ref) if issue_ref else latest_unsent(archive)
+    if entry is None:
+        raise Failed(
+            "No unsent issue to check. Hint: build one with 'newsletter build', or "
+            "name one with --issue."
+        )
+    settings = settings_of(workspace)
+    refs = issue_links(entry.issue)
+    results = check_links(refs, fetch_limits(settings.feeds), user_agent(settings))
+    broken = [r for r in results if not r.ok]
+    for result in broken:
+        click.echo(f"broken: {result.ref.url} in {result.ref.where}: {result.problem}")
+    click.echo(
+        f"Checked {len(results)} links in issue #{entry.issue.number}: {len(broken)} broken.",
+        err=True,
+    )
+    if broken:
+        raise Failed(
+            f"{len(broken)} broken link{'s' if len(broken) != 1 else ''} in issue "
+            f"#{entry.issue.number} (listed above)."
+        )
 
 
 @cli.command()

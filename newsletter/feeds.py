@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsletter import __version__, validate
 from newsletter.clean import NotAFeed, parse_feed
@@ -18,7 +19,7 @@ from newsletter.fetch import FetchError, FetchLimits, HostGate, Response, fetch
 from newsletter.model import FeedItem
 from newsletter.settings import FeedSettings, Settings, require_settings
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Fields, load_yaml
+from newsletter.yamlfile import Fields, collecting, load_yaml
 
 FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude")
 FEED_SECTIONS = ("feeds", "citizenship")
@@ -67,7 +68,9 @@ class FeedOutcome:
         return None
 
 
-def load_feed_sources(path: Path) -> list[FeedSource]:
+def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
+    """The feeds in feeds.yaml. With a `problems` list, each bad entry is recorded
+    there and skipped (newsletter check); without one, the first one is raised."""
     if not path.is_file():
         return []
     data = load_yaml(path)
@@ -81,31 +84,37 @@ def load_feed_sources(path: Path) -> list[FeedSource]:
     sources: list[FeedSource] = []
     seen: dict[str, int] = {}
     for entry in entries:
-        f = Fields(entry, path, "feed")
-        f.only(FEED_FIELDS)
-        source = FeedSource(
-            name=f.text("name", required=True),
-            url=f.checked("url", validate.url, required=True) or "",
-            section=f.text("section", default="feeds"),
-            limit=f.number("limit", 3, minimum=0),
-            include=f.text_list("include"),
-            exclude=f.text_list("exclude"),
-        )
-        if source.section not in FEED_SECTIONS:
-            raise f.fail(
-                "section",
-                f"'{source.section}' is not a section for feed posts.",
-                hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
-            )
-        if source.url in seen:
-            raise InputError(
-                f"{f.where('url')}: the feed {source.url} is listed twice "
-                f"(also on line {seen[source.url]}).",
-                hint="Remove one of the two entries.",
-            )
-        seen[source.url] = f.line_of("url")
-        sources.append(source)
+        source = collecting(problems, read_feed_source, entry, path, seen)
+        if source is not None:
+            sources.append(source)
     return sources
+
+
+def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource:
+    f = Fields(entry, path, "feed")
+    f.only(FEED_FIELDS)
+    source = FeedSource(
+        name=f.text("name", required=True),
+        url=f.checked("url", validate.url, required=True) or "",
+        section=f.text("section", default="feeds"),
+        limit=f.number("limit", 3, minimum=0),
+        include=f.text_list("include"),
+        exclude=f.text_list("exclude"),
+    )
+    if source.section not in FEED_SECTIONS:
+        raise f.fail(
+            "section",
+            f"'{source.section}' is not a section for feed posts.",
+            hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
+        )
+    if source.url in seen:
+        raise InputError(
+            f"{f.where('url')}: the feed {source.url} is listed twice "
+            f"(also on line {seen[source.url]}).",
+            hint="Remove one of the two entries.",
+        )
+    seen[source.url] = f.line_of("url")
+    return source
 
 
 def fetch_limits(feeds: FeedSettings) -> FetchLimits:

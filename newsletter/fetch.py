@@ -50,6 +50,10 @@ class Response:
 class FetchError(Exception):
     """Why a feed could not be fetched, in words an editor understands."""
 
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status  # the HTTP status, when the server answered with an error
+
 
 class HostGate:
     """At most `per_host` requests at once to any one host, however many feeds it has."""
@@ -76,8 +80,11 @@ def fetch(
     etag: str = "",
     last_modified: str = "",
     stop_at: float | None = None,
+    method: str = "GET",
+    read_body: bool = True,
 ) -> Response:
-    """GET `url`, following redirects, within the limits; raises FetchError."""
+    """GET (or HEAD) `url`, following redirects, within the limits; raises FetchError.
+    Without `read_body` only the status and headers are read (checking a link)."""
     feed_stop = time.monotonic() + limits.feed_timeout
     stop = min(feed_stop, stop_at) if stop_at else feed_stop
     visited: list[str] = []
@@ -91,7 +98,15 @@ def fetch(
         host = urlsplit(current).hostname or ""
         with gate.slot(host):
             status, headers, body = _request(
-                current, limits, user_agent, etag, last_modified, stop, feed_stop
+                current,
+                limits,
+                user_agent,
+                etag,
+                last_modified,
+                stop,
+                feed_stop,
+                method,
+                read_body,
             )
         if status not in REDIRECTS:
             return Response(status, current, headers, body, moved_to)
@@ -116,6 +131,8 @@ def _request(
     last_modified: str,
     stop: float,
     feed_stop: float,
+    method: str = "GET",
+    read_body: bool = True,
 ) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -147,7 +164,7 @@ def _request(
             raise FetchError(f"could not connect within {connect_timeout:g} s") from None
         assert conn.sock is not None
         conn.sock.settimeout(min(limits.read_timeout, max(stop - time.monotonic(), 0.01)))
-        conn.request("GET", path, headers=headers)
+        conn.request(method, path, headers=headers)
         response = conn.getresponse()
         status = response.status
         response_headers = {k.lower(): v for k, v in response.getheaders()}
@@ -155,7 +172,9 @@ def _request(
             return status, response_headers, b""
         if status >= 400:
             reason = (response.reason or http.client.responses.get(status, "")).lower()
-            raise FetchError(f"{status} {reason}".strip())
+            raise FetchError(f"{status} {reason}".strip(), status=status)
+        if not read_body:
+            return status, response_headers, b""
         if status != 200:
             raise FetchError(f"unexpected answer {status} {response.reason}")
         body = _read_body(response, response_headers, limits, stop, feed_stop)

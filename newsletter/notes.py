@@ -9,6 +9,7 @@ by hand (comments, order, layout) stays exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from newsletter.files import write_atomically
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Fields, dump_yaml, load_yaml, parse_yaml
+from newsletter.yamlfile import Fields, collecting, dump_yaml, load_yaml, parse_yaml
 
 TOOL_FIELDS = (
     "name",
@@ -137,24 +138,25 @@ def read_short_note(entry: Any, path: Path, what: str) -> ShortNote:
     )
 
 
-def load_notes(workspace: Workspace, zone: dt.tzinfo) -> Notes:
-    def entries(kind: str) -> tuple[list[Any], Path]:
-        path = notes_file(workspace, kind)
-        return _entries(path), path
+def load_notes(
+    workspace: Workspace, zone: dt.tzinfo, problems: list[InputError] | None = None
+) -> Notes:
+    """Every note. With a `problems` list, each bad entry (or unreadable file) is
+    recorded there and skipped (newsletter check); without one, the first is raised."""
 
-    tools, tools_path = entries("tools")
-    events, events_path = entries("events")
-    links, links_path = entries("links")
-    tips, tips_path = entries("tips")
-    citizenship, citizenship_path = entries("citizenship")
-    intro_path = workspace.notes_dir / INTRO_FILE
+    def read_all(kind: str, read: Callable[[Any, Path], Any]) -> list[Any]:
+        path = notes_file(workspace, kind)
+        entries = collecting(problems, _entries, path) or []
+        found = [collecting(problems, read, entry, path) for entry in entries]
+        return [note for note in found if note is not None]
+
     return Notes(
-        tools=[read_tool(e, tools_path) for e in tools],
-        events=[read_event(e, events_path, zone) for e in events],
-        links=[read_link(e, links_path) for e in links],
-        tips=[read_short_note(e, tips_path, "tip") for e in tips],
-        citizenship=[read_short_note(e, citizenship_path, "citizenship item") for e in citizenship],
-        intro=_read_intro(intro_path),
+        tools=read_all("tools", read_tool),
+        events=read_all("events", lambda e, p: read_event(e, p, zone)),
+        links=read_all("links", read_link),
+        tips=read_all("tips", lambda e, p: read_short_note(e, p, "tip")),
+        citizenship=read_all("citizenship", lambda e, p: read_short_note(e, p, "citizenship item")),
+        intro=_read_intro(workspace.notes_dir / INTRO_FILE),
     )
 
 

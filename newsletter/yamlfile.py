@@ -78,6 +78,18 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(text, path)
 
 
+def collecting(problems: list[InputError] | None, read: Callable[..., T], *args: Any) -> T | None:
+    """Run a reader. Without a problems list its InputError goes up as usual; with
+    one, it is recorded there and None returned, so a check can report every problem."""
+    if problems is None:
+        return read(*args)
+    try:
+        return read(*args)
+    except InputError as err:
+        problems.append(err)
+        return None
+
+
 def _kind(data: Any) -> str:
     if data is None:
         return "nothing"

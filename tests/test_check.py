@@ -1,0 +1,135 @@
+"""newsletter check: every problem in the workspace at once; check --links; and the
+build's warning about Gmail's clipping size."""
+
+import textwrap
+
+from tests.conftest import write
+from tests.feedserver import Route
+
+
+def test_a_new_workspace_is_in_order(workspace, run):
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "The workspace is in order." in result.output
+
+
+def test_every_problem_is_reported_at_once(workspace, run):
+    write(
+        workspace / "feeds.yaml",
+        """
+        feeds:
+          - name: No address
+          - name: Bad address
+            url: not-a-url
+          - name: Fine
+            url: https://blog.example.org/feed
+    """,
+    )
+    write(
+        workspace / "notes" / "tools.yaml",
+        """
+        - name: Padlet
+          url: https://padlet.com
+          grade: 3-5
+
+        - name: Kami
+          url: https://kamiapp.com
+          cost: cheap
+    """,
+    )
+    write(
+        workspace / "notes" / "events.yaml",
+        """
+        - title: Tech Talk
+          start: next week
+    """,
+    )
+    write(
+        workspace / "templates" / "email.txt.j2",
+        """
+        {{ issue.subject }}
+        {{ issue.tittle }}
+    """,
+    )
+    (workspace / "staff.csv").write_text("email,name\nnobody,No One\nok@example.org,Ok\n")
+    result = run("check")
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    expected = [
+        "ws/feeds.yaml:2: feed is missing the field 'url'.",
+        "ws/feeds.yaml:4: feed field 'url': 'not-a-url' is not a web address",
+        "ws/notes/tools.yaml:3: unknown tool field 'grade'. Hint: Did you mean 'grades'?",
+        "ws/notes/tools.yaml:7: tool field 'cost': 'cheap' is not a cost",
+        "ws/notes/events.yaml:2: event field 'start': 'next week' is not a date and time",
+        "ws/templates/email.txt.j2:2: template error:",
+        "ws/staff.csv:2: 'nobody' is not an email address; skipped.",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert len(lines) == len(expected)
+    assert "7 problems found" in result.output
+
+
+def test_check_links_names_the_broken_ones_and_where(workspace, run, feed_server):
+    feed_server.routes["/ok"] = Route(b"<html>fine</html>", content_type="text/html")
+    feed_server.routes["/moved"] = Route(status=301, location="/ok")
+    feed_server.routes["/gone-away"] = Route(status=302, location="/missing")
+    base = feed_server.base
+    assert (
+        run(
+            "add-tool",
+            "Works",
+            "--url",
+            f"{base}/ok",
+            "--summary",
+            f"See [the guide]({base}/guide-missing) first.",
+        ).exit_code
+        == 0
+    )
+    assert run("add-tool", "Moved", "--url", f"{base}/moved", "--summary", "x").exit_code == 0
+    assert run("add-link", "Gone", "--url", f"{base}/gone-away").exit_code == 0
+    assert (
+        run(
+            "add-event",
+            "Talk",
+            "--when",
+            "2026-12-03 12:00",
+            "--signup",
+            "http://127.0.0.1:9/signup",
+        ).exit_code
+        == 0
+    )
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    result = run("check", "--links")
+    assert result.exit_code == 1
+    broken = sorted(line for line in result.stdout.splitlines() if line.startswith("broken:"))
+    assert broken == sorted(
+        [
+            f"broken: {base}/guide-missing in tool 'Works': 404 not found",
+            f"broken: {base}/gone-away in link 'Gone': 404 not found",
+            "broken: http://127.0.0.1:9/signup in event 'Talk' (sign-up): "
+            "the server refused the connection",
+        ]
+    )
+    assert "Checked 5 links in issue #1: 3 broken." in result.output
+    # The server has no HEAD: each working link was fetched with GET after HEAD failed.
+    assert any(r.path == "/ok" for r in feed_server.requests)
+
+
+def test_build_warns_when_gmail_would_clip(workspace, run):
+    summary = "A long description of a very useful tool for the classroom. " * 40
+    entries = "".join(
+        textwrap.dedent(f"""
+            - name: Tool {n}
+              url: https://tool{n}.example.org
+              summary: {summary}
+        """)
+        for n in range(40)
+    )
+    (workspace / "notes" / "tools.yaml").write_text(entries)
+    result = run("build", "--date", "2026-11-27")
+    assert result.exit_code == 0
+    warning = [line for line in result.output.splitlines() if "Gmail" in line]
+    assert len(warning) == 1
+    assert warning[0].startswith("warning: the email's HTML is ")
+    assert "lower feeds.max_items in newsletter.yaml (now 12)" in warning[0]
