@@ -1,0 +1,273 @@
+"""The email as readers' software sees it: a real browser at desktop and phone
+widths, axe-core for accessibility, SpamAssassin's content checks, Gmail's
+clipping size, colours that survive dark mode, and a text part that stands alone."""
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from newsletter.archive import read_archived
+from newsletter.build import GMAIL_CLIP_BYTES
+from newsletter.cli import cli
+from newsletter.message import make_edition, message_for
+from newsletter.recipients import Recipient
+from newsletter.render import RenderedEmail, render_email
+from newsletter.settings import load_settings
+from tests.conftest import REPO
+from tests.issues import full_issue
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def example_email(tmp_path_factory) -> RenderedEmail:
+    """The repository's example workspace, built offline into a copy."""
+    root = tmp_path_factory.mktemp("example")
+    for name in ("newsletter.yaml", "staff.csv"):
+        shutil.copy(REPO / name, root / name)
+    for folder in ("notes", "issues", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "feeds.yaml").write_text("feeds: []\n")
+    result = CliRunner().invoke(
+        cli, ["-w", str(root), "build", "--offline", "--date", "2026-12-04"]
+    )
+    assert result.exit_code == 0, result.output
+    out = root / ".newsletter" / "out"
+    subject = read_archived(root / "issues" / "2026-12-04.md").issue.subject
+    return RenderedEmail(
+        subject=subject,
+        html=(out / "2026-12-04.html").read_text(),
+        text=(out / "2026-12-04.txt").read_text(),
+    )
+
+
+@pytest.fixture(scope="module")
+def large_email() -> RenderedEmail:
+    return render_email(full_issue(), None)
+
+
+@pytest.fixture(params=["example", "large"])
+def email(request, example_email, large_email) -> RenderedEmail:
+    return example_email if request.param == "example" else large_email
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')"
+    )
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, html: str, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_content(html, wait_until="load")
+    return page
+
+
+# --- layout -----------------------------------------------------------------------
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def test_layout_tables_are_presentation_and_there_is_no_flexbox_or_grid(email):
+    tables = [attrs for tag, attrs in tags(email.html) if tag == "table"]
+    assert tables
+    assert all(attrs.get("role") == "presentation" for attrs in tables)
+    assert not re.search(r"display\s*:\s*(inline-)?(flex|grid)", email.html)
+
+
+def test_desktop_600_wide_and_centred(browser, email):
+    page = open_page(browser, email.html, 800)
+    box = page.evaluate(
+        "document.querySelector('table.container').getBoundingClientRect().toJSON()"
+    )
+    assert box["width"] == 600
+    assert abs(box["left"] - (800 - box["right"])) <= 1
+    page.close()
+
+
+def test_phone_one_column_and_nothing_scrolls_sideways(browser, email):
+    page = open_page(browser, email.html, 375)
+    widths = page.evaluate("""() => ({
+        page: document.documentElement.scrollWidth,
+        body: document.body.scrollWidth,
+        container: document.querySelector('table.container').getBoundingClientRect().width,
+        widest: Math.max(...[...document.querySelectorAll('body *')]
+                         .map(e => e.getBoundingClientRect().right)),
+    })""")
+    assert widths["page"] <= 375 and widths["body"] <= 375
+    assert widths["container"] <= 375
+    assert widths["widest"] <= 375.5
+    page.close()
+
+
+# --- accessibility ------------------------------------------------------------------
+
+
+def test_axe_finds_no_violations(browser, email):
+    axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+    )
+    for width in (800, 375):
+        page = open_page(browser, email.html, width)
+        results = axe.Axe().run(page)
+        violations = [
+            (v["id"], v["help"], [n["html"][:80] for n in v["nodes"][:3]])
+            for v in results.response["violations"]
+        ]
+        assert violations == [], violations
+        page.close()
+
+
+def test_every_image_has_alt_text_and_links_have_text(email):
+    for tag, attrs in tags(email.html):
+        if tag == "img":
+            assert "alt" in attrs, attrs
+    for text in re.findall(r"<a [^>]*>(.*?)</a>", email.html, flags=re.S):
+        words = re.sub(r"<[^>]+>", "", text).strip().lower()
+        assert words and words not in {"here", "click here", "more", "link", "read more"}
+
+
+# --- dark mode ------------------------------------------------------------------------
+
+
+def rgb(value: str) -> tuple[int, int, int] | None:
+    value = value.strip().lower()
+    named = {"white": "#ffffff", "black": "#000000"}
+    value = named.get(value, value)
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        value = "#" + "".join(c * 2 for c in value[1:])
+    if re.fullmatch(r"#[0-9a-f]{6}", value):
+        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    return None
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def luminance(color):
+        channels = []
+        for c in color:
+            c = c / 255
+            channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_no_text_colour_without_its_background_and_no_dark_on_dark(email):
+    checked = 0
+    for tag, attrs in tags(email.html):
+        style = {
+            k.strip().lower(): v.strip()
+            for k, _, v in (d.partition(":") for d in attrs.get("style", "").split(";"))
+            if k.strip()
+        }
+        if "color" not in style:
+            continue
+        background = style.get("background-color") or attrs.get("bgcolor", "")
+        assert background and background != "transparent", (tag, attrs.get("style"))
+        fg, bg = rgb(style["color"]), rgb(background)
+        assert fg and bg, (tag, style)
+        inverted_fg = tuple(255 - c for c in fg)
+        inverted_bg = tuple(255 - c for c in bg)
+        assert contrast(fg, bg) >= 4.5, (tag, style)
+        assert contrast(inverted_fg, inverted_bg) >= 4.5, (tag, style)  # after inversion
+        checked += 1
+    assert checked > 10
+
+
+# --- size and text part -----------------------------------------------------------------
+
+
+def test_a_full_issue_stays_under_gmails_clipping_size(large_email):
+    issue = full_issue()
+    assert (len(issue.tools), len(issue.feed_items), len(issue.events)) == (10, 40, 3)
+    assert len(large_email.html.encode()) < GMAIL_CLIP_BYTES
+
+
+def test_the_text_part_carries_everything_and_is_wrapped(email):
+    html_links = set(re.findall(r'href="(https?://[^"]+)"', email.html))
+    html_links = {link.replace("&amp;", "&") for link in html_links}
+    assert html_links
+    missing = [link for link in html_links if link not in email.text]
+    assert missing == []
+    for line in email.text.splitlines():
+        if len(line) > 78:
+            assert re.fullmatch(r"\s*<?https?://\S+>?", line), line  # only a long address
+    for heading in re.findall(r"<h3[^>]*>(.*?)</h3>", email.html, flags=re.S):
+        name = re.sub(r"<[^>]+>", "", heading).strip()
+        name = name.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"')
+        assert name in email.text, name
+
+
+def test_the_full_issue_text_has_every_tool_event_and_post(large_email):
+    issue = full_issue()
+    for tool in issue.tools:
+        assert f"* {tool.name} <{tool.url}>" in large_email.text
+    for event in issue.events:
+        assert f"* {event.title}" in large_email.text
+        assert f"Sign up: <{event.signup}>" in large_email.text
+    for item in issue.feed_items:
+        assert f"<{item.link}>" in large_email.text
+
+
+# --- spam filters ------------------------------------------------------------------------
+
+
+def spam_score(message: bytes) -> tuple[float, str]:
+    done = subprocess.run(
+        ["spamassassin", "-L", "-t"], input=message, capture_output=True, timeout=120
+    )
+    report = done.stdout.decode(errors="replace")
+    match = re.search(r"Content analysis details:\s+\((-?[\d.]+) points", report)
+    assert match, report[-2000:]
+    return float(match.group(1)), report[report.index("Content analysis details") :]
+
+
+@pytest.mark.skipif(
+    not shutil.which("spamassassin"),
+    reason="SpamAssassin is not installed (Debian: apt-get install spamassassin)",
+)
+def test_spamassassin_local_tests_score_zero_or_less(email):
+    settings = load_settings(REPO / "newsletter.yaml")
+    edition = make_edition(full_issue(), email, settings)
+    message = message_for(
+        edition,
+        Recipient("malvarez@maplevalley.example.org", "Maria Alvarez"),
+        dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC),
+    )
+    score, report = spam_score(message)
+    assert score <= 0, report
