@@ -124,6 +124,12 @@ class Fields:
     def where(self, key: str | None = None) -> str:
         return f"{shown(self.path)}:{self.line_of(key)}"
 
+    def missing(self, key: str) -> InputError:
+        return InputError(
+            f"{self.where()}: {self.what} is missing the field '{key}'.",
+            hint=f"Add a line '{key}: ...' to it.",
+        )
+
     def fail(self, key: str, problem: str, hint: str | None = None) -> InputError:
         return InputError(f"{self.where(key)}: {self.what} field '{key}': {problem}", hint=hint)
 
@@ -142,10 +148,7 @@ class Fields:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
-                raise InputError(
-                    f"{self.where()}: {self.what} is missing the field '{key}'.",
-                    hint=f"Add a line '{key}: ...' to it.",
-                )
+                raise self.missing(key)
             return default
         if isinstance(value, (dict, list)):
             raise self.fail(key, "expected text, found a list or a mapping.")
@@ -195,10 +198,7 @@ class Fields:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
-                raise InputError(
-                    f"{self.where()}: {self.what} is missing the field '{key}'.",
-                    hint=f"Add a line '{key}: ...' to it.",
-                )
+                raise self.missing(key)
             return None
         try:
             return parse(value)

@@ -27,7 +27,7 @@ from newsletter.model import FeedItem
 from newsletter.render import render_email
 from tests.conftest import Terminal
 from tests.feedserver import Route, rss
-from tests.test_render import sample_issue
+from tests.issues import sample_issue
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 FAST = FetchLimits(

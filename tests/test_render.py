@@ -1,74 +1,16 @@
 """Rendering: the HTML email, the text twin, the archive body, and overrides."""
 
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from newsletter.archive import load_archive
 from newsletter.build import rendered_email
 from newsletter.errors import InputError
-from newsletter.model import Event, FeedItem, Issue, Masthead, ShortNote, Tool
 from newsletter.render import render_email, wrap
 from newsletter.workspace import Workspace
 from tests.conftest import write
-
-CHICAGO = ZoneInfo("America/Chicago")
-SECTIONS = ["intro", "tools", "events", "tip", "citizenship", "links", "feeds"]
-
-
-def sample_issue(**changes) -> Issue:
-    issue = Issue(
-        number=12,
-        date=dt.date(2026, 11, 27),
-        subject="Tech Tidbits #12 - Nov 27, 2026",
-        masthead=Masthead(
-            title="Tech Tidbits",
-            organization="Maple Valley",
-            editor_name="Jordan",
-            editor_email="j@example.org",
-            time_zone="America/Chicago",
-        ),
-        sections=list(SECTIONS),
-        preheader="New tools: Padlet",
-        intro="Hello **staff**, see [our site](https://district.example.org/tech).",
-        tools=[
-            Tool(
-                name="Padlet & Co",
-                url="https://padlet.com",
-                summary="A *shared* wall.",
-                idea="Start a unit with it.",
-                grades=["3-5"],
-                subjects=["ELA"],
-                cost="freemium",
-                platforms=["web"],
-                privacy="No accounts.",
-            )
-        ],
-        events=[
-            Event(
-                title="Tech Talk",
-                start=dt.datetime(2026, 12, 3, 12, tzinfo=CHICAGO),
-                end=dt.datetime(2026, 12, 3, 12, 45, tzinfo=CHICAGO),
-                place="https://meet.example.org/x",
-                signup="https://forms.example.org/s",
-            )
-        ],
-        tips=[ShortNote(text="Press Ctrl+Shift+V.", title="Paste plain")],
-        feed_items=[
-            FeedItem(
-                title="5 ways to use AI <safely>",
-                link="https://blog.example.org/a",
-                source="Blog",
-                summary="Tips & tricks.",
-                published=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
-            )
-        ],
-    )
-    for key, value in changes.items():
-        setattr(issue, key, value)
-    return issue
+from tests.issues import sample_issue
 
 
 def test_html_is_inlined_escaped_and_keeps_media_queries():

@@ -434,7 +434,7 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
     from newsletter.recipients import Recipient
     from newsletter.render import RenderedEmail
     from newsletter.settings import Settings
-    from tests.test_render import sample_issue
+    from tests.issues import sample_issue
 
     settings = Settings(title="Tech Tidbits", sender="Café Tech <news@example.org>")
     edition = make_edition(
