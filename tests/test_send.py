@@ -501,3 +501,18 @@ def test_two_overlapping_runs_send_once(built, smtp):
     assert second.returncode == 1
     assert "another 'newsletter send' is running for this workspace (pid" in second.stderr
     assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF)
+
+
+def test_a_test_copy_of_a_sent_issue(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    result = run("send", "--to", "jrivera@maplevalley.example.org")
+    assert result.exit_code == 0, result.output
+    assert server.mailbox.received[-1].message["Subject"].startswith("[TEST] Tech Tidbits #1")
+
+
+def test_nothing_built_yet(workspace, run):
+    result = run("send", "--to", "jrivera@maplevalley.example.org")
+    assert result.exit_code == 0
+    assert "Nothing to send: no issue is built." in result.output
