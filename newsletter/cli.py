@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 # Only click is imported for `newsletter --help`; each command imports what it uses.
 ENV_VAR = "NEWSLETTER_WORKSPACE"
 COSTS_HELP = "One of: free, freemium, paid."
+COMMAND_ORDER = [
+    "init",
+    "add-tool",
+    "add-event",
+    "add-link",
+    "add-tip",
+    "build",
+    "fetch",
+    "preview",
+    "list",
+    "show",
+    "send",
+    "cron",
+    "check",
+    "templates",
+]
 
 
 class Failed(click.ClickException):
@@ -51,7 +67,8 @@ class Group(click.Group):
             raise Failed(f"{where}{err.strerror or err}.") from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order of the weekly loop, not alphabetical
+        # In the order of the weekly loop, not alphabetical.
+        return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))
 
 
 def main() -> None:

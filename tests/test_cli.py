@@ -129,3 +129,16 @@ def test_a_file_system_error_is_one_line_not_a_traceback(workspace, run):
     assert result.output.startswith("Error: ")
     assert "Error: ws/notes/tips.yaml: Is a directory." in result.output
     assert "Traceback" not in result.output
+
+
+def test_readme_and_help_name_the_same_commands():
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    result = CliRunner().invoke(cli, ["--help"])
+    listed = [
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()
+    ]
+    assert sorted(listed) == sorted(cli.commands)
+    for name in cli.commands:
+        assert f"`newsletter {name}" in readme, f"README does not describe '{name}'"
