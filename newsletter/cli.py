@@ -780,20 +780,22 @@ def send(
 def report_send(job: Any, report: Any, transport: Any) -> None:
     """The closing lines an IT person reads in the cron log, and the exit status."""
     number = job.entry.issue.number
+    if job.outbox:
+        count = len(report.sent)
+        click.echo(
+            f"Wrote {count} message{'s' if count != 1 else ''} to {shown(transport.folder)} "
+            "(no SMTP host configured); nothing was sent and the issue is not marked sent."
+        )
+        return
     if job.test:
         if report.sent:
             click.echo(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
             return
+        reasons = {**report.refused, **report.deferred}
         raise Failed(
             f"The test copy to {job.recipients[0].email} was not sent: "
-            f"{next(iter({**report.refused, **report.deferred}.values()), report.stopped)}"
+            f"{next(iter(reasons.values()), report.stopped)}"
         )
-    if job.outbox:
-        click.echo(
-            f"Wrote {len(report.sent)} messages to {shown(transport.folder)}; the issue is "
-            "not marked sent. Configure smtp in newsletter.yaml to send for real."
-        )
-        return
     done = len(report.sent) + report.already_sent
     click.echo(
         f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "

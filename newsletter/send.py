@@ -222,6 +222,8 @@ def make_transport(
 
     if job.outbox:
         folder = workspace.state_dir / "outbox" / job.entry.issue.date.isoformat()
+        for old in folder.glob("*.eml"):  # the folder shows this run's messages only
+            old.unlink()
         return OutboxTransport(folder)
     smtp = smtp_settings(settings.smtp, environ)
     return SmtpTransport(smtp, smtp_password(smtp, environ), say)

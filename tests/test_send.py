@@ -315,8 +315,13 @@ def test_no_smtp_host_means_the_outbox(built, run):
     files = sorted(outbox.glob("*.eml"))
     assert len(files) == len(STAFF)
     assert b"Subject: Tech Tidbits #1 - Nov 27, 2026" in files[0].read_bytes()
-    assert "the issue is not marked sent" in result.output
+    assert "nothing was sent and the issue is not marked sent" in result.output
     assert not the_issue(built).sent
+    # A test copy into the outbox replaces what was there, and says where it went.
+    test = run("send", "--to", "jrivera@maplevalley.example.org")
+    assert "Wrote 1 message to ws/.newsletter/outbox/2026-11-27" in test.output
+    (only,) = outbox.glob("*.eml")
+    assert b"Subject: [TEST] Tech Tidbits" in only.read_bytes()
 
 
 def test_an_overlapping_run_stops_at_the_lock(built, run, smtp, monkeypatch):
