@@ -1,6 +1,10 @@
 """The archive: list, show, preview, and reading damaged files."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -62,25 +66,25 @@ def test_preview_prints_path_and_renders_when_missing(two_issues, run):
     assert newest.stdout.strip() == "ws/.newsletter/out/2026-11-27.txt"
 
 
-def test_preview_opens_a_browser(two_issues, run, monkeypatch, tmp_path):
-    """BROWSER names the program webbrowser runs: a script that records its argument."""
+def test_preview_opens_a_browser(two_issues, tmp_path):
+    """BROWSER names the program the browser module runs: here a script that records
+    the address it was given. A process of its own, as the editor runs it."""
     record = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
     browser.write_text(f'#!/bin/sh\necho "$1" > {record}\n')
     browser.chmod(0o755)
-    monkeypatch.setenv("BROWSER", str(browser))
-    import webbrowser
-
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
-    result = run("preview", "2")
-    assert result.exit_code == 0, result.output
-    for _ in range(50):
-        if record.exists():
-            break
-        import time
-
-        time.sleep(0.1)
+    env = {**os.environ, "BROWSER": str(browser), "NEWSLETTER_WORKSPACE": str(two_issues)}
+    done = subprocess.run(
+        [sys.executable, "-m", "newsletter", "preview", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 10
+    while not record.exists() and time.monotonic() < deadline:  # the browser runs apart
+        time.sleep(0.05)
     assert record.read_text().strip().endswith("/ws/.newsletter/out/2026-11-27.html")
 
 
