@@ -320,3 +320,29 @@ def test_subprocess_add_tool_interrupted_leaves_file_whole(workspace):
         assert text.startswith(original)
         load_notes(Workspace(workspace), CHICAGO)  # still valid YAML
     assert not list((workspace / "notes").glob(".*.tmp"))
+
+
+def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run):
+    import datetime as dt
+
+    from newsletter.archive import load_archive, mark_sent
+
+    assert run(*PADLET).exit_code == 0
+    assert run("build", "--date", "2026-11-20").exit_code == 0
+    (entry,) = load_archive(Workspace(workspace))
+    mark_sent(entry, dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC))
+    for args in (
+        ["Padlet again", "--url", "https://www.padlet.com/"],  # same address
+        ["padlet", "--url", "https://padlet.example.org"],
+    ):  # same name
+        result = run("add-tool", *args, "--summary", "Again.")
+        assert result.exit_code == 2
+        assert (
+            "was already featured in issue #1 (2026-11-20, ws/issues/2026-11-20.md)"
+            in result.output
+        )
+        assert "--force" in result.output
+    forced = run(
+        "add-tool", "Padlet again", "--url", "https://padlet.com", "--summary", "x", "--force"
+    )
+    assert forced.exit_code == 0
