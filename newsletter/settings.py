@@ -223,10 +223,21 @@ def _send_settings(f: Fields) -> SendSettings:
 
 def _check_subject(pattern: str, top: Fields) -> None:
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(pattern)
+            if name is not None
+        ]
     except ValueError as err:
         raise top.fail("subject", f"{err}.", hint="Write placeholders as {number}.") from None
-    for name in names:
+    for name, spec, conversion in fields:
+        if spec or conversion:  # {date:%b} would fail at build time; the date is ready-made
+            raise top.fail(
+                "subject",
+                f"the placeholder '{{{name}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}}' has a format; placeholders take none.",
+                hint="Write it as {" + name + "}; {date} reads like Nov 27, 2026.",
+            )
         if name not in SUBJECT_FIELDS:
             raise top.fail(
                 "subject",

@@ -142,3 +142,25 @@ def test_readme_and_help_name_the_same_commands():
     assert sorted(listed) == sorted(cli.commands)
     for name in cli.commands:
         assert f"`newsletter {name}" in readme, f"README does not describe '{name}'"
+
+
+@pytest.mark.parametrize(
+    "subject,message",
+    [
+        ("{title} #{num}", "unknown placeholder '{num}'"),
+        ("{title} - {date:%b %d}", "the placeholder '{date:%b %d}' has a format"),
+        ("{title} - {date", "expected '}' before end of string"),
+    ],
+)
+def test_a_bad_subject_pattern_is_caught_when_settings_are_read(workspace, run, subject, message):
+    write(
+        workspace / "newsletter.yaml",
+        f"""
+        title: Tech Tidbits
+        subject: "{subject}"
+    """,
+    )
+    result = run("build", "--offline", "--date", "2026-11-27")
+    assert result.exit_code == 2
+    assert "newsletter.yaml:2: newsletter.yaml field 'subject': " in result.output
+    assert message in result.output
