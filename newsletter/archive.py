@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.errors import InputError, shown
-from newsletter.files import write_atomically
+from newsletter.files import read_text, write_atomically
 from newsletter.model import Issue
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
@@ -93,7 +93,7 @@ def _split(path: Path, text: str) -> tuple[str, str, str]:
 
 
 def read_archived(path: Path) -> ArchivedIssue:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     fingerprint, front_text, body = _split(path, text)
     # YAML errors are reported at the file's line: the front matter starts on line 2 or 3.
     offset = 2 if fingerprint else 1
@@ -150,7 +150,7 @@ def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
 
 def mark_sent(entry: ArchivedIssue, sent_at: dt.datetime) -> None:
     """Record in the archive that the issue went out, keeping the body as it is."""
-    text = entry.path.read_text(encoding="utf-8")
+    text = read_text(entry.path)
     _, _, body = _split(entry.path, text)
     write_archive(
         entry.path,

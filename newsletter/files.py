@@ -1,8 +1,23 @@
-"""Writing files so that an interrupted command never leaves one half-written."""
+"""Reading the editor's text files, and writing files so that an interrupted
+command never leaves one half-written."""
 
 import os
 import tempfile
 from pathlib import Path
+
+from newsletter.errors import InputError, shown
+
+
+def read_text(path: Path) -> str:
+    """A text file the editor may have saved in any editor: it must be UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise InputError(
+            f"{shown(path)}:{line}: not UTF-8 text.",
+            hint="Save the file as UTF-8 in your editor.",
+        ) from None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from newsletter import validate
 from newsletter.archive import ArchivedIssue, featured_in_sent
 from newsletter.errors import InputError, shown
-from newsletter.files import write_atomically
+from newsletter.files import read_text, write_atomically
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
@@ -164,7 +164,7 @@ def _read_intro(path: Path) -> str:
     """The intro's markdown without HTML comments (init's instructions live in one)."""
     if not path.is_file():
         return ""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     while "<!--" in text:
         start = text.index("<!--")
         end = text.find("-->", start)
@@ -178,11 +178,7 @@ def append_entry(path: Path, kind: str, entry: dict[str, Any]) -> int:
     Returns the line the new entry starts on. The whole new text is parsed
     before it replaces the file, so a mistake can never leave a broken file.
     """
-    old = (
-        path.read_text(encoding="utf-8")
-        if path.is_file()
-        else starter_text(f"notes/{NOTE_FILES[kind]}")
-    )
+    old = read_text(path) if path.is_file() else starter_text(f"notes/{NOTE_FILES[kind]}")
     before = _entries(path) if path.is_file() else []
     clean = {key: value for key, value in entry.items() if value not in (None, "", [])}
     addition = dump_yaml([clean])

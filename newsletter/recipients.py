@@ -5,6 +5,7 @@ skipped; the same person listed twice gets one copy."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,12 @@ def read_staff_list(path: Path) -> StaffList:
         )
     result = StaffList()
     seen: dict[str, int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: Excel's BOM
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # -sig: the byte-order mark Excel writes
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         columns = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
         if "email" not in columns:

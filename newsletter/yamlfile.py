@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from newsletter.errors import InputError, shown
+from newsletter.files import read_text
 
 T = TypeVar("T")
 
@@ -69,13 +70,7 @@ def parse_yaml(text: str, path: Path) -> Any:
 
 
 def load_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{shown(path)}: not UTF-8 text.", hint="Save the file as UTF-8 in your editor."
-        ) from None
-    return parse_yaml(text, path)
+    return parse_yaml(read_text(path), path)
 
 
 def collecting(problems: list[InputError] | None, read: Callable[..., T], *args: Any) -> T | None:

@@ -346,3 +346,10 @@ def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run
         "add-tool", "Padlet again", "--url", "https://padlet.com", "--summary", "x", "--force"
     )
     assert forced.exit_code == 0
+
+
+def test_a_notes_file_not_in_utf8_names_the_line(workspace, run):
+    (workspace / "notes" / "intro.md").write_bytes("Hello\nCafé day!\n".encode("latin-1"))
+    result = run("build", "--offline", "--date", "2026-11-27")
+    assert result.exit_code == 2
+    assert "ws/notes/intro.md:2: not UTF-8 text. Hint: Save the file as UTF-8" in result.output

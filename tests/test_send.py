@@ -521,3 +521,12 @@ def test_nothing_built_yet(workspace, run):
     result = run("send", "--to", "jrivera@maplevalley.example.org")
     assert result.exit_code == 0
     assert "Nothing to send: no issue is built." in result.output
+
+
+def test_a_staff_list_saved_by_excel_on_windows(built, run):
+    (built / "staff.csv").write_bytes(
+        "Email,Name,Groups\r\njose@maplevalley.example.org,José Núñez,3-5\r\n".encode("cp1252")
+    )
+    result = run("send", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "jose@maplevalley.example.org  (José Núñez)" in result.output
