@@ -113,8 +113,9 @@ def build_issue(
     featured = set(featured_in_sent(archive))
     collector = collector_for(workspace, settings)
     outcomes = collector.collect(sources, now, offline=offline, progress=progress)
-    if strict and describe_failures(outcomes):
-        raise FeedsFailed(describe_failures(outcomes))
+    failures = describe_failures(outcomes)
+    if strict and failures:
+        raise FeedsFailed(failures)
     since = feed_window_start(settings, archive, date)
     items = choose_items(outcomes, since, featured, settings.feeds.max_items)
 

@@ -4,23 +4,15 @@ staff list, archive) and report every problem at once, each with file:line."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import jinja2
-
-from newsletter.archive import load_archive, read_archived
+from newsletter.archive import ArchivedIssue, read_archived
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
 from newsletter.model import FeedItem
-from newsletter.notes import load_notes
+from newsletter.notes import Notes, load_notes
 from newsletter.recipients import read_staff_list
-from newsletter.render import (
-    TEMPLATE_NAMES,
-    render_archive_body,
-    render_email,
-    template_environment,
-)
+from newsletter.render import render_archive_body, render_email, template_syntax_problems
 from newsletter.settings import Settings, require_settings
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import collecting
@@ -33,30 +25,30 @@ def check_workspace(workspace: Workspace, today: dt.date) -> list[str]:
     zone = settings.zone if settings else dt.UTC
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
     notes = load_notes(workspace, zone, problems)
-    for path in sorted(workspace.issues_dir.glob("????-??-??.md")):
-        collecting(problems, read_archived, path)
+    archive = [
+        entry
+        for path in sorted(workspace.issues_dir.glob("????-??-??.md"))
+        if (entry := collecting(problems, read_archived, path)) is not None
+    ]
     lines = [str(p) for p in problems]
     if settings:
-        lines += _check_templates(workspace, settings, notes, today)
+        lines += _check_templates(workspace, settings, notes, archive, today)
         lines += _check_staff(workspace, settings)
     return lines
 
 
 def _check_templates(
-    workspace: Workspace, settings: Settings, notes: object, today: dt.date
+    workspace: Workspace,
+    settings: Settings,
+    notes: Notes,
+    archive: list[ArchivedIssue],
+    today: dt.date,
 ) -> list[str]:
     """Compile each template, then render a specimen issue: this week's notes and a
     made-up post in every feed section, so each section's branch runs once."""
-    lines = []
-    env = template_environment(workspace.templates_dir)
-    for name in TEMPLATE_NAMES:
-        try:
-            env.get_template(name)
-        except jinja2.TemplateSyntaxError as err:
-            where = shown(Path(err.filename)) if err.filename else name
-            lines.append(f"{where}:{err.lineno}: template error: {err.message}.")
-    if lines:
-        return lines
+    syntax = template_syntax_problems(workspace.templates_dir)
+    if syntax:
+        return [str(err) for err in syntax]
     specimen = [
         FeedItem(
             title="A specimen post",
@@ -68,11 +60,8 @@ def _check_templates(
         )
         for section in FEED_SECTIONS
     ]
-    try:
-        archive = [] if not workspace.issues_dir.is_dir() else load_archive(workspace)
-    except InputError:
-        archive = []  # reported above, file by file
-    issue = assemble_issue(settings, notes, specimen, archive, today, set())  # type: ignore[arg-type]
+    issue = assemble_issue(settings, notes, specimen, archive, today, set())
+    lines = []
     for render in (render_email, render_archive_body):
         try:
             render(issue, workspace.templates_dir)

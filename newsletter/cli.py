@@ -180,8 +180,6 @@ def force_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 
 
 def said(path: Any, line: int, what: str) -> None:
-    from newsletter.errors import shown
-
     click.echo(f"Added {what} to {shown(path)}:{line}")
 
 
@@ -351,10 +349,11 @@ def add_event(
     def moment(value: Any) -> dt.datetime:
         return validate.moment(value, zone)
 
-    begins = required(start, "--when", "Starts", moment, "2026-12-03 12:00")
-    if isinstance(begins, str):
-        begins = checked(moment, "--when")(ctx, None, begins)  # type: ignore[arg-type]
-    ends = checked(moment, "--end")(ctx, None, end) if end else None  # type: ignore[arg-type]
+    # Given: checked like any option; missing: asked for at a terminal.
+    begins = checked(moment, "--when")(ctx, None, start) or required(
+        None, "--when", "Starts", moment, "2026-12-03 12:00"
+    )
+    ends = checked(moment, "--end")(ctx, None, end) or None
     if ends is not None and ends <= begins:
         raise BadInput("--end: the event ends before it starts. Hint: check both times.")
     event = Event(
@@ -456,7 +455,6 @@ def build(
     import datetime as dt
 
     from newsletter.build import FeedsFailed, build_issue
-    from newsletter.errors import shown
     from newsletter.feeds import describe_failures
 
     workspace = workspace_of(ctx)
@@ -546,7 +544,6 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 
     from newsletter.archive import find_issue, load_archive
     from newsletter.build import ensure_rendered
-    from newsletter.errors import shown
 
     workspace = workspace_of(ctx)
     entry = find_issue(load_archive(workspace), issue)
@@ -682,7 +679,6 @@ def check_issue_links(workspace: Workspace, issue_ref: str | None) -> None:
 @click.pass_context
 def templates(ctx: click.Context, name: str | None) -> None:
     """List the email and archive templates, and which ones the workspace overrides."""
-    from newsletter.errors import shown
     from newsletter.render import copy_builtin_template, template_sources
 
     workspace = workspace_of(ctx)
@@ -771,7 +767,7 @@ def send(
     def say(line: str) -> None:
         click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
 
-    transport = make_transport(workspace, settings, job, os.environ, say if verbose else None)
+    transport = make_transport(workspace, job, os.environ, say if verbose else None)
     sender = Sender(transport, settings.send, say=say)
     report = run_send(workspace, settings, job, transport, sender)
     report_send(job, report, transport)

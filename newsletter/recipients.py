@@ -58,11 +58,13 @@ def read_staff_list(path: Path) -> StaffList:
                 f"{shown(path)}:1: the header has no 'email' column.",
                 hint="Make the first line 'email,name,groups'.",
             )
+
+        def cell(row: dict[str, str | None], column: str) -> str:
+            return (row.get(columns[column]) or "").strip() if column in columns else ""
+
         for row in reader:
             line = reader.line_num
-            email = (row.get(columns["email"]) or "").strip()
-            name = (row.get(columns.get("name", ""), "") or "").strip() if "name" in columns else ""
-            groups_text = (row.get(columns["groups"]) or "") if "groups" in columns else ""
+            email, name, groups_text = (cell(row, c) for c in ("email", "name", "groups"))
             if not email and not name:
                 continue  # a blank line at the end of a spreadsheet export
             if not is_address(email):

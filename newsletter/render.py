@@ -155,11 +155,7 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as err:
-        where = f"{shown(Path(err.filename)) if err.filename else name}:{err.lineno}"
-        raise InputError(
-            f"{where}: template error: {err.message}.",
-            hint="Fix the template, or delete your copy to use the built-in one.",
-        ) from None
+        raise _syntax_error(err, name) from None
     except jinja2.TemplateNotFound as err:
         raise NewsletterError(
             f"template '{err.name}' not found.",
@@ -170,6 +166,26 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
             f"{_template_line(err, name)}: template error: {err.message}.",
             hint="Check the spelling of the name; 'newsletter show' prints what an issue holds.",
         ) from None
+
+
+def _syntax_error(err: jinja2.TemplateSyntaxError, name: str) -> InputError:
+    where = f"{shown(Path(err.filename)) if err.filename else name}:{err.lineno}"
+    return InputError(
+        f"{where}: template error: {err.message}.",
+        hint="Fix the template, or delete your copy to use the built-in one.",
+    )
+
+
+def template_syntax_problems(workspace_templates: Path | None) -> list[InputError]:
+    """Compile every template (the workspace's or the built-in one); one error each."""
+    env = template_environment(workspace_templates)
+    problems = []
+    for name in TEMPLATE_NAMES:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as err:
+            problems.append(_syntax_error(err, name))
+    return problems
 
 
 def _template_line(err: Exception, name: str) -> str:

@@ -15,7 +15,7 @@ from newsletter.mail import PermanentFailure, SendError, TemporaryFailure
 from newsletter.message import Edition, message_for
 from newsletter.recipients import Recipient, StaffList, in_group, is_address, read_staff_list
 from newsletter.sendlog import ATTEMPT, DEFERRED, REFUSED, SENT, SendLog, send_lock
-from newsletter.settings import SendSettings, Settings
+from newsletter.settings import SendSettings, Settings, SmtpSettings
 from newsletter.workspace import Workspace
 
 
@@ -169,12 +169,16 @@ class SendJob:
     recipients: list[Recipient]
     problems: list[str]  # lines about the staff list: bad or repeated addresses
     edition: Edition
-    smtp_host: str  # '' when messages go to the outbox
+    smtp: SmtpSettings  # NEWSLETTER_SMTP_* applied; no host: the outbox
     test: bool
 
     @property
+    def smtp_host(self) -> str:
+        return self.smtp.host
+
+    @property
     def outbox(self) -> bool:
-        return not self.smtp_host
+        return not self.smtp.host
 
 
 def prepare_send(
@@ -207,26 +211,24 @@ def prepare_send(
                 hint="Check staff.csv (email,name,groups) or send.list_address.",
             )
     edition = make_edition(entry.issue, rendered_files(workspace, entry), settings, test=bool(to))
-    host = smtp_settings(settings.smtp, environ).host
-    return SendJob(entry, recipients, problems, edition, host, test=bool(to))
+    smtp = smtp_settings(settings.smtp, environ)
+    return SendJob(entry, recipients, problems, edition, smtp, test=bool(to))
 
 
 def make_transport(
     workspace: Workspace,
-    settings: Settings,
     job: SendJob,
     environ: Mapping[str, str],
     say: Callable[[str], None] | None = None,
 ) -> Transport:
-    from newsletter.mail import OutboxTransport, SmtpTransport, smtp_password, smtp_settings
+    from newsletter.mail import OutboxTransport, SmtpTransport, smtp_password
 
     if job.outbox:
         folder = workspace.state_dir / "outbox" / job.entry.issue.date.isoformat()
         for old in folder.glob("*.eml"):  # the folder shows this run's messages only
             old.unlink()
         return OutboxTransport(folder)
-    smtp = smtp_settings(settings.smtp, environ)
-    return SmtpTransport(smtp, smtp_password(smtp, environ), say)
+    return SmtpTransport(job.smtp, smtp_password(job.smtp, environ), say)
 
 
 def run_send(

@@ -365,13 +365,7 @@ def test_the_rate_limit_is_kept(built, run, smtp, monkeypatch):
 def test_a_killed_send_resumes_and_names_what_is_in_doubt(built, smtp):
     """Kill -9 in the middle; the rerun sends the rest, nobody twice."""
     server = smtp(Mailbox(delay=0.2))
-    env = {
-        **os.environ,
-        "NEWSLETTER_WORKSPACE": str(built),
-        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
-        "NEWSLETTER_SMTP_PORT": str(server.port),
-        "NEWSLETTER_SMTP_SECURITY": "none",
-    }
+    env = smtp_env(built, server)
     command = [sys.executable, "-m", "newsletter", "send", "--yes"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
