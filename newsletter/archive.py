@@ -22,7 +22,9 @@ from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
 
 DRAFT = "draft"
-SENT = "sent"
+PARTLY_SENT = "partly sent"  # some of staff have it (a group, or a run that stopped)
+SENT = "sent"  # everyone on the staff list has it
+STATUSES = (DRAFT, PARTLY_SENT, SENT)
 _FENCE = "---\n"
 _FINGERPRINT = "fingerprint: "
 
@@ -35,10 +37,26 @@ class ArchivedIssue:
     built_at: dt.datetime | None
     sent_at: dt.datetime | None
     hand_edited: bool
+    reached: int = 0  # how many of staff have it, once it is partly sent or sent
+    recipients: int = 0  # of how many
+    rendered: str = ""  # the fingerprint of the email as built, to tell a stale one
 
     @property
     def sent(self) -> bool:
+        """Everyone has it: never sent or rebuilt again."""
         return self.status == SENT
+
+    @property
+    def published(self) -> bool:
+        """Someone has it: what it features counts as featured, and it is never rebuilt."""
+        return self.status in (SENT, PARTLY_SENT)
+
+    @property
+    def state(self) -> str:
+        """'draft', 'sent', or 'sent to 3 of 11', as `list` shows it."""
+        if self.status == PARTLY_SENT:
+            return f"sent to {self.reached} of {self.recipients}"
+        return self.status
 
 
 def archive_path(workspace: Workspace, date: dt.date) -> Path:
@@ -52,7 +70,25 @@ def write_archive(
     status: str = DRAFT,
     built_at: dt.datetime | None = None,
     sent_at: dt.datetime | None = None,
-) -> None:
+    rendered: str = "",
+    reached: tuple[int, int] | None = None,
+) -> str:
+    """Write the archive file; returns its text (what a build commits together
+    with the rendered email)."""
+    text = archive_text(issue, body, status, built_at, sent_at, rendered, reached)
+    write_atomically(path, text)
+    return text
+
+
+def archive_text(
+    issue: Issue,
+    body: str,
+    status: str = DRAFT,
+    built_at: dt.datetime | None = None,
+    sent_at: dt.datetime | None = None,
+    rendered: str = "",
+    reached: tuple[int, int] | None = None,
+) -> str:
     front: dict[str, Any] = {
         "number": issue.number,
         "date": issue.date.isoformat(),
@@ -60,14 +96,24 @@ def write_archive(
         "status": status,
         "built_at": built_at.isoformat() if built_at else None,
         "sent_at": sent_at.isoformat() if sent_at else None,
-        "content": issue.to_dict(),
     }
+    if reached is not None:
+        front["reached"], front["recipients"] = reached
+    if rendered:
+        front["rendered"] = rendered
+    front["content"] = issue.to_dict()
     rest = dump_yaml(front) + _FENCE + "\n" + body.rstrip("\n") + "\n"
-    write_atomically(path, _FENCE + _FINGERPRINT + _digest(rest) + "\n" + rest)
+    return _FENCE + _FINGERPRINT + _digest(rest) + "\n" + rest
 
 
 def _digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def email_fingerprint(html: str, text: str) -> str:
+    """The fingerprint of a rendered email, kept in the archive so that `send` can
+    tell rendered files that do not belong to the archived issue."""
+    return _digest(html + "\0" + text)
 
 
 def _split(path: Path, text: str) -> tuple[str, str, str]:
@@ -123,7 +169,14 @@ def read_archived(path: Path) -> ArchivedIssue:
         built_at=_when(front.get("built_at")),
         sent_at=_when(front.get("sent_at")),
         hand_edited=fingerprint != _digest(rest),
+        reached=_count(front.get("reached")),
+        recipients=_count(front.get("recipients")),
+        rendered=str(front.get("rendered") or ""),
     )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _shift(err: InputError, offset: int) -> InputError:
@@ -148,18 +201,36 @@ def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
     return sorted(archived, key=lambda a: a.issue.date)
 
 
-def mark_sent(entry: ArchivedIssue, sent_at: dt.datetime) -> None:
-    """Record in the archive that the issue went out, keeping the body as it is."""
+def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.datetime) -> str:
+    """Record in the archive how many of staff have the issue: sent when everyone
+    does, partly sent when some do. Keeps the body as it is; returns the new status."""
+    if reached <= 0:
+        return entry.status
+    status = SENT if reached >= recipients else PARTLY_SENT
     text = read_text(entry.path)
     _, _, body = _split(entry.path, text)
     write_archive(
         entry.path,
         entry.issue,
         body.lstrip("\n"),
-        status=SENT,
+        status=status,
         built_at=entry.built_at,
-        sent_at=sent_at,
+        sent_at=now if status == SENT else entry.sent_at,
+        rendered=entry.rendered,
+        reached=(reached, recipients),
     )
+    return status
+
+
+def already_sent_line(entry: ArchivedIssue) -> str:
+    """'Issue #3 (2026-12-04) was already sent on ...': why it is not built or sent again."""
+    head = f"Issue #{entry.issue.number} ({entry.issue.date})"
+    if entry.sent:
+        when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
+        return f"{head} was already sent{when}"
+    if entry.status == PARTLY_SENT:
+        return f"{head} was already sent to {entry.reached} of {entry.recipients}"
+    return f"{head} is being sent (its send log names who has it)"
 
 
 def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
@@ -184,10 +255,10 @@ def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
 
 
 def featured_in_sent(archive: list[ArchivedIssue]) -> dict[str, ArchivedIssue]:
-    """For every key featured in a sent issue, the first sent issue that featured it."""
+    """For every key featured in an issue someone got, the first such issue."""
     featured: dict[str, ArchivedIssue] = {}
     for entry in archive:
-        if entry.sent:
+        if entry.published:
             for key in entry.issue.featured_keys():
                 featured.setdefault(key, entry)
     return featured

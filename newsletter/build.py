@@ -11,9 +11,10 @@ from pathlib import Path
 from newsletter.archive import (
     ArchivedIssue,
     archive_path,
+    archive_text,
+    email_fingerprint,
     featured_in_sent,
     load_archive,
-    write_archive,
 )
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import (
@@ -23,11 +24,13 @@ from newsletter.feeds import (
     describe_failures,
     load_feed_sources,
 )
-from newsletter.files import write_atomically
+from newsletter.files import write_atomically, write_together
 from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
+from newsletter.lock import workspace_lock
 from newsletter.model import Issue
 from newsletter.notes import load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
+from newsletter.sendlog import log_for
 from newsletter.settings import Settings, require_settings
 from newsletter.workspace import Workspace
 
@@ -93,41 +96,45 @@ def build_issue(
     strict: bool = False,
     progress: Callable[[FeedOutcome], None] | None = None,
 ) -> BuildResult:
+    """Build the issue of `date` as one unit: the rendered email and the archive
+    file change together or not at all, under the workspace lock, so that a send
+    never sees (or undoes) half a build."""
     settings = require_settings(workspace.settings_file)
     notes = load_notes(workspace, settings.zone)
     sources = load_feed_sources(workspace.feeds_file)
-    archive = load_archive(workspace)
     date = issue_date(settings, date, now)
     path = archive_path(workspace, date)
+    # A first look, so that no feed is fetched for an issue that will not be built.
+    stop = _not_rebuilt(workspace, load_archive(workspace), date, path, force)
+    if stop:
+        return stop
 
-    existing = next((a for a in archive if a.issue.date == date), None)
-    if existing and existing.sent:
-        return BuildResult(existing.issue, path, already_sent=existing)
-    if existing and existing.hand_edited and not force:
-        raise InputError(
-            f"{shown(path)} was edited by hand since it was built; building again would "
-            "replace your changes.",
-            hint="Keep a copy of your changes, then build again with --force.",
-        )
-
-    featured = set(featured_in_sent(archive))
+    # The slow part, outside the lock: a send may run meanwhile.
     collector = collector_for(workspace, settings)
     outcomes = collector.collect(sources, now, offline=offline, progress=progress)
     failures = describe_failures(outcomes)
     if strict and failures:
         raise FeedsFailed(failures)
-    since = feed_window_start(settings, archive, date)
-    items = choose_items(outcomes, since, featured, settings.feeds.max_items)
 
-    issue = assemble_issue(settings, notes, items, archive, date, featured)
-    email = render_email(issue, workspace.templates_dir)
-    body = render_archive_body(issue, workspace.templates_dir)
+    with workspace_lock(workspace.state_dir, "build"):
+        archive = load_archive(workspace)  # again: a send may have finished meanwhile
+        stop = _not_rebuilt(workspace, archive, date, path, force)
+        if stop:
+            return stop
+        featured = set(featured_in_sent(archive))
+        since = feed_window_start(settings, archive, date)
+        items = choose_items(outcomes, since, featured, settings.feeds.max_items)
 
-    # Everything rendered without error: only now write, each file whole or not at all.
-    html_file, text_file = rendered_paths(workspace, date)
-    write_atomically(html_file, email.html)
-    write_atomically(text_file, email.text)
-    write_archive(path, issue, body, built_at=now)
+        issue = assemble_issue(settings, notes, items, archive, date, featured)
+        email = render_email(issue, workspace.templates_dir)
+        body = render_archive_body(issue, workspace.templates_dir)
+
+        # Everything rendered without error: only now write, all three or none.
+        html_file, text_file = rendered_paths(workspace, date)
+        record = archive_text(
+            issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
+        )
+        write_together([(html_file, email.html), (text_file, email.text), (path, record)])
     warning = size_warning(email.html, settings)
     return BuildResult(
         issue,
@@ -139,19 +146,62 @@ def build_issue(
     )
 
 
+def _not_rebuilt(
+    workspace: Workspace, archive: list[ArchivedIssue], date: dt.date, path: Path, force: bool
+) -> BuildResult | None:
+    """A result that says why the issue of `date` is not built again, or None."""
+    existing = next((a for a in archive if a.issue.date == date), None)
+    if existing is None:
+        return None
+    if existing.published or log_for(workspace.state_dir, date).state().reached_anyone:
+        return BuildResult(existing.issue, path, already_sent=existing)
+    if existing.hand_edited and not force:
+        raise InputError(
+            f"{shown(path)} was edited by hand since it was built; building again would "
+            "replace your changes.",
+            hint="Keep a copy of your changes, then build again with --force.",
+        )
+    return None
+
+
 def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     """The email of an archived issue, rendered again from its archive file alone."""
     return render_email(entry.issue, workspace.templates_dir)
 
 
+class StaleEmail(NewsletterError):
+    """The rendered email is not the one the archive records, and cannot be made so."""
+
+
 def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
-    """The email as built (what the editor previewed), rendering it if it is missing."""
+    """The email as built (what the editor previewed), rendering it if it is missing.
+
+    It must be the email the archive file records: rendered files changed or left
+    behind by something else are rendered again from the archive, and if that does
+    not give the recorded email either (the templates changed since the build),
+    nothing is sent until the issue is built again."""
     html_file, text_file = ensure_rendered(workspace, entry)
-    return RenderedEmail(
+    email = RenderedEmail(
         subject=entry.issue.subject,
         html=html_file.read_text(encoding="utf-8"),
         text=text_file.read_text(encoding="utf-8"),
     )
+    if not entry.rendered or email_fingerprint(email.html, email.text) == entry.rendered:
+        return email
+    email = rendered_email(workspace, entry)
+    if email_fingerprint(email.html, email.text) != entry.rendered:
+        raise StaleEmail(
+            f"the email in {shown(html_file)} is not the one {shown(entry.path)} records, "
+            "and rendering it again from the archive gives yet another (the templates "
+            "changed since the build); nothing was sent.",
+            hint="Build the issue again with 'newsletter build', look at it with "
+            "'newsletter preview', then send."
+            if not entry.published
+            else "Put the templates back as they were when the issue was first sent.",
+        )
+    write_atomically(html_file, email.html)
+    write_atomically(text_file, email.text)
+    return email
 
 
 def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:

@@ -4,6 +4,7 @@ staff list, archive) and report every problem at once, each with file:line."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from newsletter.archive import ArchivedIssue, read_archived
 from newsletter.errors import InputError, NewsletterError, shown
@@ -18,8 +19,14 @@ from newsletter.workspace import Workspace
 from newsletter.yamlfile import collecting
 
 
-def check_workspace(workspace: Workspace, today: dt.date) -> list[str]:
-    """Every problem found, one line each; an empty list means all is well."""
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)  # each one makes `check` fail
+    warnings: list[str] = field(default_factory=list)  # worth knowing before Friday
+
+
+def check_workspace(workspace: Workspace, today: dt.date) -> Findings:
+    """Every problem found, one line each; no problems means all is well."""
     problems: list[InputError] = []
     settings = collecting(problems, require_settings, workspace.settings_file)
     zone = settings.zone if settings else dt.UTC
@@ -30,11 +37,11 @@ def check_workspace(workspace: Workspace, today: dt.date) -> list[str]:
         for path in sorted(workspace.issues_dir.glob("????-??-??.md"))
         if (entry := collecting(problems, read_archived, path)) is not None
     ]
-    lines = [str(p) for p in problems]
+    findings = Findings([str(p) for p in problems])
     if settings:
-        lines += _check_templates(workspace, settings, notes, archive, today)
-        lines += _check_staff(workspace, settings)
-    return lines
+        findings.problems += _check_templates(workspace, settings, notes, archive, today)
+        _check_staff(workspace, settings, findings)
+    return findings
 
 
 def _check_templates(
@@ -70,17 +77,16 @@ def _check_templates(
     return lines
 
 
-def _check_staff(workspace: Workspace, settings: Settings) -> list[str]:
+def _check_staff(workspace: Workspace, settings: Settings, findings: Findings) -> None:
     if settings.send.list_address:
-        return []
+        return
     path = workspace.root / settings.send.staff_list
     try:
         staff = read_staff_list(path)
     except InputError as err:
-        return [str(err)]
-    lines = list(staff.problems)
+        findings.problems.append(str(err))
+        return
+    findings.problems += staff.problems
     if not staff.recipients:
-        lines.append(
-            f"{shown(path)}: nobody to send to.",
-        )
-    return lines
+        findings.problems.append(f"{shown(path)}: nobody to send to.")
+    findings.warnings += staff.outside_ascii()

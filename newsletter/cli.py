@@ -16,7 +16,6 @@ from newsletter.errors import InputError, NewsletterError, shown
 if TYPE_CHECKING:
     import datetime as dt
 
-    from newsletter.archive import ArchivedIssue
     from newsletter.workspace import Workspace
 
 # Only click is imported for `newsletter --help`; each command imports what it uses.
@@ -476,12 +475,10 @@ def build(
         raise
     progress.clear()
     if result.already_sent:
-        sent = result.already_sent
-        when = f" on {sent.sent_at:%Y-%m-%d %H:%M}" if sent.sent_at else ""
+        from newsletter.archive import already_sent_line
+
         click.echo(
-            f"Issue #{sent.issue.number} ({sent.issue.date}) was already sent{when}; "
-            "a sent issue is never rebuilt.",
-            err=True,
+            already_sent_line(result.already_sent) + "; a sent issue is never rebuilt.", err=True
         )
         return
     for line in describe_failures(result.feed_outcomes) + result.warnings:
@@ -573,7 +570,7 @@ def list_issues(ctx: click.Context) -> None:
     for entry in archive:
         issue = entry.issue
         click.echo(
-            f"#{issue.number:<4} {issue.date}  {entry.status:<5}  "
+            f"#{issue.number:<4} {issue.date}  {entry.state:<5}  "
             f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
             f"{issue.subject}"
         )
@@ -627,9 +624,12 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     from newsletter.check import check_workspace
 
     workspace = workspace_of(ctx)
-    problems = check_workspace(workspace, dt.date.today())
+    findings = check_workspace(workspace, dt.date.today())
+    problems = findings.problems
     for line in problems:
         click.echo(line)
+    for line in findings.warnings:
+        click.echo(f"warning: {line}", err=True)
     if links:
         check_issue_links(workspace, issue_ref)
     if problems:
@@ -700,7 +700,19 @@ def templates(ctx: click.Context, name: str | None) -> None:
     metavar="ADDRESS",
     help="Send one test copy, marked [TEST], to ADDRESS; the issue stays unsent.",
 )
-@click.option("--group", help="Send only to the staff in this group (staff.csv's groups).")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME",
+    help="Send only to the staff in this group (staff.csv's groups); repeat for more.",
+)
+@click.option(
+    "--resend-in-doubt",
+    is_flag=True,
+    help="Also send to those in doubt (a run stopped while sending them), after asking.",
+)
+@click.option("--retry-refused", is_flag=True, help="Try the addresses refused for good once more.")
 @click.option("--verbose", is_flag=True, help="Say what happens on the connection.")
 @click.pass_context
 def send(
@@ -709,119 +721,60 @@ def send(
     yes: bool,
     dry_run: bool,
     to: str | None,
-    group: str | None,
+    groups: tuple[str, ...],
+    resend_in_doubt: bool,
+    retry_refused: bool,
     verbose: bool,
 ) -> None:
-    """Email an issue to staff (default: the newest built, unsent issue).
+    """Email an issue to staff (default: the newest issue not sent to everyone).
 
     Each person gets it once: a rerun after a crash or a dropped connection sends
-    only to those not yet sent, and a sent issue is never sent again. With no SMTP
-    host configured, messages go to .newsletter/outbox/ instead."""
+    only to those not yet reached, and a sent issue is never sent again. With no
+    SMTP host configured, messages go to .newsletter/outbox/ instead."""
     import datetime as dt
     import os
 
-    from newsletter.archive import find_issue, load_archive
-    from newsletter.send import Sender, latest_unsent, make_transport, prepare_send, run_send
+    from newsletter.archive import load_archive
+    from newsletter.send import Sender, choose_issue, closing, make_transport, prepare_send
+    from newsletter.send import run_send as run
 
     workspace = workspace_of(ctx)
     settings = settings_of(workspace)
-    archive = load_archive(workspace)
-    entry: ArchivedIssue | None = latest_unsent(archive)
-    if issue:
-        entry = find_issue(archive, issue)
-    elif to and archive and entry is None:  # a test copy may be of a sent issue too
-        entry = archive[-1]
+    entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
     if entry is None:
-        state = "every issue in the archive has been sent" if archive else "no issue is built"
-        click.echo(
-            f"Nothing to send: {state}. Build the next one with 'newsletter build'.", err=True
-        )
+        click.echo(nothing, err=True)
         return
-    if entry.sent and not to:
-        when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
-        click.echo(
-            f"Issue #{entry.issue.number} ({entry.issue.date}) was already sent{when}; "
-            "nothing to do.",
-            err=True,
-        )
-        return
-    job = prepare_send(workspace, settings, entry, os.environ, to=to, group=group)
+    job = prepare_send(
+        workspace, settings, entry, os.environ, to, groups, resend_in_doubt, retry_refused
+    )
     for line in job.problems:
         click.echo(f"warning: {line}", err=True)
-    via = "the outbox folder (no SMTP host configured)" if job.outbox else job.smtp_host
-    what = f"issue #{entry.issue.number} '{job.edition.subject}'"
-    count = f"{len(job.recipients)} recipient{'s' if len(job.recipients) != 1 else ''}"
     if dry_run:
-        click.echo(f"Would send {what} to {count} via {via}:")
-        for r in job.recipients:
+        click.echo(f"Would s{job.question()[1:-1]}:")
+        for r in job.pending:
             click.echo(f"  {r.email}" + (f"  ({r.name})" if r.name else ""))
         return
     if not yes and not to:  # a test copy to yourself needs no confirmation
         if not interactive():
             raise BadInput(
-                f"Sending {what} to {count} needs confirmation. Hint: add --yes "
+                f"{job.question()[:-1]}: this needs confirmation. Hint: add --yes "
                 "(as a cron job does), or --dry-run to see the list first."
             )
-        click.confirm(f"Send {what} to {count} via {via}?", abort=True)
+        click.confirm(job.question(), abort=True)
 
     def say(line: str) -> None:
         click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
 
     transport = make_transport(workspace, job, os.environ, say if verbose else None)
-    sender = Sender(transport, settings.send, say=say)
-    report = run_send(workspace, settings, job, transport, sender)
-    report_send(job, report, transport)
-
-
-def report_send(job: Any, report: Any, transport: Any) -> None:
-    """The closing lines an IT person reads in the cron log, and the exit status."""
-    number = job.entry.issue.number
-    if job.outbox:
-        count = len(report.sent)
-        click.echo(
-            f"Wrote {count} message{'s' if count != 1 else ''} to {shown(transport.folder)} "
-            "(no SMTP host configured); nothing was sent and the issue is not marked sent."
-        )
-        return
-    if job.test:
-        if report.sent:
-            click.echo(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
-            return
-        reasons = {**report.refused, **report.deferred}
-        raise Failed(
-            f"The test copy to {job.recipients[0].email} was not sent: "
-            f"{next(iter(reasons.values()), report.stopped)}"
-        )
-    done = len(report.sent) + report.already_sent
-    click.echo(
-        f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "
-        f"in all, over {report.connections} connection(s)."
-    )
-    for email in sorted(report.in_doubt):
-        click.echo(
-            f"warning: {email}: in doubt (a run stopped while sending it); not sent "
-            "again. Send them a copy by hand if they did not get it.",
-            err=True,
-        )
-    problems = []
-    if report.refused:
-        problems.append(
-            f"{len(report.refused)} refused for good: " + ", ".join(sorted(report.refused))
-        )
-    if report.deferred:
-        problems.append(f"{len(report.deferred)} deferred")
-    if report.marked_sent:
-        click.echo(f"Issue #{number} is recorded as sent in {shown(job.entry.path)}.")
-    if report.stopped:
-        raise Failed(
-            f"sending stopped: {report.stopped}. Run 'newsletter send' again to "
-            "send the rest; nobody gets it twice."
-        )
-    if problems:
-        hint = (
-            " Run 'newsletter send' again later for the deferred ones." if report.deferred else ""
-        )
-        raise Failed("; ".join(problems) + "." + hint)
+    report = run(workspace, job, Sender(transport, settings.send, say=say))
+    folder = getattr(transport, "folder", None)
+    outcome = closing(job, report, shown(folder) if folder else "")
+    for line in outcome.lines:
+        click.echo(line)
+    for line in outcome.warnings:
+        click.echo(f"warning: {line}", err=True)
+    if outcome.failure:
+        raise Failed(outcome.failure)
 
 
 @cli.command()

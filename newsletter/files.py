@@ -50,3 +50,64 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def write_together(files: list[tuple[Path, str]]) -> None:
+    """Write several files as one unit: all of them change, or none does.
+
+    Each new text is first written whole to a temporary file beside its target (a
+    read-only folder or a full disk stops us here, before anything changed). Only
+    then are they moved into place, in order; if a move fails, the ones already
+    moved are put back as they were. The last file is the one that commits the
+    unit (the archive, for a build)."""
+    staged: list[tuple[Path, str]] = []
+    current = files[0][0]
+    try:
+        for path, text in files:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((path, tmp_name))
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(text.encode("utf-8"))
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+            os.chmod(tmp_name, mode)
+    except OSError as err:
+        for _, tmp_name in staged:
+            Path(tmp_name).unlink(missing_ok=True)
+        # Name the file the editor knows, not our temporary one.
+        raise OSError(err.errno, err.strerror, str(current)) from None
+    except BaseException:
+        for _, tmp_name in staged:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise
+    moved: list[tuple[Path, Path | None]] = []  # (target, a link to its old content)
+    try:
+        for path, tmp_name in staged:
+            current = path
+            backup = None
+            if path.is_file():
+                backup = path.with_name(f".{path.name}.{os.getpid()}.old")
+                backup.unlink(missing_ok=True)
+                os.link(path, backup)  # the old file stays in place until replaced
+            try:
+                os.replace(tmp_name, path)
+            except OSError:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            moved.append((path, backup))
+    except OSError as err:
+        for path, backup in reversed(moved):
+            if backup is not None:
+                os.replace(backup, path)
+            else:
+                path.unlink(missing_ok=True)
+        for _, tmp_name in staged:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(current)) from None
+    for _, backup in moved:
+        if backup is not None:
+            backup.unlink(missing_ok=True)

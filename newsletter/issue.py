@@ -25,7 +25,7 @@ def issue_number(archive: list[ArchivedIssue], date: dt.date) -> int:
 
 
 def previous_sent(archive: list[ArchivedIssue], date: dt.date) -> ArchivedIssue | None:
-    sent = [entry for entry in archive if entry.sent and entry.issue.date < date]
+    sent = [entry for entry in archive if entry.published and entry.issue.date < date]
     return sent[-1] if sent else None
 
 

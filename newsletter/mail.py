@@ -16,6 +16,14 @@ from pathlib import Path
 
 from newsletter.errors import InputError, NewsletterError
 from newsletter.files import write_bytes_atomically
+from newsletter.replies import (
+    DATA,
+    END_OF_DATA,
+    MAIL_FROM,
+    RCPT_TO,
+    refuses_the_address,
+    reply_text,
+)
 from newsletter.settings import SECURITY_MODES, SmtpSettings
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -29,12 +37,28 @@ class TemporaryFailure(Exception):
         self.connection = connection  # the whole connection failed, not one recipient
 
 
-class PermanentFailure(Exception):
-    """A 5xx reply for one recipient: trying again will not help."""
+class AddressRefused(Exception):
+    """This one address cannot get the message (a 5.1.x reply at RCPT TO, or an
+    address the server cannot take): trying again will not help."""
+
+
+class ServerRefused(Exception):
+    """The server refused the sender or the message itself (at MAIL FROM or DATA):
+    every recipient would meet the same reply, so the run stops."""
+
+    def __init__(self, stage: str, reply: str) -> None:
+        super().__init__(reply)
+        self.stage = stage
+        self.reply = reply
+
+
+class InDoubt(Exception):
+    """The whole message was handed over and then the connection was lost before the
+    server's answer: the server may have it. Sending again could mean two copies."""
 
 
 class SendError(NewsletterError):
-    """Nothing more can be sent this run: login refused, sender refused, no server."""
+    """Nothing more can be sent this run: login refused, no trusted server."""
 
 
 def smtp_settings(configured: SmtpSettings, environ: Mapping[str, str]) -> SmtpSettings:
@@ -98,11 +122,6 @@ def smtp_password(smtp: SmtpSettings, environ: Mapping[str, str]) -> str | None:
     )
 
 
-def _reply(code: int, message: bytes | str) -> str:
-    text = message.decode(errors="replace") if isinstance(message, bytes) else message
-    return f"{code} {' '.join(text.split())}"
-
-
 class SmtpTransport:
     """One connection for many messages; a connection that drops is opened again."""
 
@@ -137,7 +156,7 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as err:
             raise SendError(
                 f"{self.describe()} refused the login for {smtp.user}: "
-                f"{_reply(err.smtp_code, err.smtp_error)}.",
+                f"{reply_text(err.smtp_code, err.smtp_error)}.",
                 hint="Check smtp.user and the password (NEWSLETTER_SMTP_PASSWORD or "
                 "password_command).",
             ) from None
@@ -166,35 +185,56 @@ class SmtpTransport:
             self._connect()
 
     def deliver(self, sender: str, recipient: str, message: bytes) -> None:
+        """One SMTP transaction, step by step, so that each reply is judged by the
+        stage it answers and a connection lost after the final "." is told apart
+        from one lost before it."""
         conn = self._conn or self._connect()
+        utf8 = not (sender.isascii() and recipient.isascii())
+        if utf8 and not conn.has_extn("smtputf8"):
+            raise AddressRefused(
+                f"the address has letters outside ASCII and {self.describe()} does not "
+                "accept such addresses (no SMTPUTF8)"
+            )
+        handed_over = False
         try:
-            conn.sendmail(sender, [recipient], message)
-        except smtplib.SMTPRecipientsRefused as err:
-            code, reply = err.recipients.get(recipient, (550, b"refused"))
-            self._after_reply(code, reply)
-        except smtplib.SMTPSenderRefused as err:
-            if 400 <= err.smtp_code < 500:
-                self._drop()
-                raise TemporaryFailure(_reply(err.smtp_code, err.smtp_error)) from None
-            raise SendError(
-                f"{self.describe()} refused the sender {sender}: "
-                f"{_reply(err.smtp_code, err.smtp_error)}.",
-                hint="Check 'from' in newsletter.yaml: the server must allow that address.",
-            ) from None
-        except smtplib.SMTPResponseException as err:
-            self._after_reply(err.smtp_code, err.smtp_error)
+            code, reply = conn.mail(sender, ["SMTPUTF8"] if utf8 else [])
+            if code != 250:
+                self._refused(MAIL_FROM, code, reply)
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                self._refused(RCPT_TO, code, reply)
+            code, reply = conn.docmd("DATA")
+            if code != 354:
+                self._refused(DATA, code, reply)
+            conn.send(_dot_stuffed(message))
+            handed_over = True  # from here on, a lost connection leaves it in doubt
+            code, reply = conn.getreply()
+            if code != 250:
+                self._refused(END_OF_DATA, code, reply)
         except (smtplib.SMTPServerDisconnected, OSError) as err:
             self._drop()
+            if handed_over:
+                raise InDoubt(
+                    f"the connection was lost after the whole message was handed over "
+                    f"({_describe_error(err)})"
+                ) from None
             raise TemporaryFailure(
                 f"connection lost: {_describe_error(err)}", connection=True
             ) from None
 
-    def _after_reply(self, code: int, reply: bytes | str) -> None:
-        if 400 <= code < 500:
-            if code == 421:  # the server is closing this connection
-                self._drop()
-            raise TemporaryFailure(_reply(code, reply), connection=code == 421)
-        raise PermanentFailure(_reply(code, reply))
+    def _refused(self, stage: str, code: int, reply: bytes | str) -> None:
+        """Judge a reply other than OK, leaving the connection ready for the next message."""
+        text = reply_text(code, reply)
+        if code == 421 or not 400 <= code < 600:  # closing, or not SMTP at all
+            self._drop()
+            raise TemporaryFailure(text, connection=True)
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self._conn.rset()  # type: ignore[union-attr]
+        if code < 500:
+            raise TemporaryFailure(text)
+        if refuses_the_address(stage, code, text):
+            raise AddressRefused(text)
+        raise ServerRefused(stage, text)
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -208,6 +248,16 @@ class SmtpTransport:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._conn.quit()
             self._drop()
+
+
+def _dot_stuffed(message: bytes) -> bytes:
+    """The message as DATA sends it: CRLF line ends, a leading "." doubled, and the
+    closing "." line (what smtplib's data() does, which we cannot split in two)."""
+    message = re.sub(rb"\r\n|\n|\r", b"\r\n", message)
+    message = re.sub(rb"(?m)^\.", b"..", message)
+    if not message.endswith(b"\r\n"):
+        message += b"\r\n"
+    return message + b".\r\n"
 
 
 def _describe_error(err: BaseException) -> str:

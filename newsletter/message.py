@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
@@ -87,6 +88,15 @@ def message_for(edition: Edition, recipient: Recipient, now: dt.datetime) -> byt
         f"<{edition.issue_date.isoformat()}.{digest}{test}.newsletter@"
         f"{_domain(edition.envelope_sender)}>"
     )
-    to = formataddr((recipient.name, recipient.email), charset="utf-8")  # RFC 2047 if needed
-    own = f"To: {to}\r\nDate: {format_datetime(now)}\r\nMessage-ID: {message_id}\r\n"
-    return edition.common_headers + own.encode("ascii") + edition.body
+    own = f"Date: {format_datetime(now)}\r\nMessage-ID: {message_id}\r\n"
+    return edition.common_headers + _to_header(recipient) + own.encode("ascii") + edition.body
+
+
+def _to_header(recipient: Recipient) -> bytes:
+    """The To header: a name outside ASCII is encoded (RFC 2047); an address outside
+    ASCII is written as UTF-8, which only a server offering SMTPUTF8 is given."""
+    utf8 = not recipient.email.isascii()
+    header = EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+    username, _, domain = recipient.email.rpartition("@")
+    header["To"] = Address(display_name=recipient.name, username=username, domain=domain)
+    return header.as_bytes()[: -len(b"\r\n")]

@@ -22,12 +22,22 @@ class Recipient:
     email: str
     name: str = ""
     groups: tuple[str, ...] = ()
+    where: str = ""  # file:line in the staff list, to point at a row that cannot be sent
 
 
 @dataclass
 class StaffList:
     recipients: list[Recipient] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # one line each, with file:line
+
+    def outside_ascii(self) -> list[str]:
+        """Rows whose address only a server offering SMTPUTF8 takes, one line each."""
+        return [
+            f"{r.where}: {r.email} has letters outside ASCII; only a mail server that "
+            "offers SMTPUTF8 takes it (the others refuse it, and the rest still get the issue)."
+            for r in self.recipients
+            if not r.email.isascii()
+        ]
 
 
 def is_address(text: str) -> bool:
@@ -80,12 +90,11 @@ def read_staff_list(path: Path) -> StaffList:
                 continue
             seen[key] = line
             groups = tuple(g.strip() for g in re.split(r"[;,]", groups_text) if g.strip())
-            result.recipients.append(Recipient(email=email, name=name, groups=groups))
+            result.recipients.append(Recipient(email, name, groups, where=f"{shown(path)}:{line}"))
     return result
 
 
-def in_group(staff: StaffList, group: str | None) -> list[Recipient]:
-    if not group:
-        return staff.recipients
-    wanted = group.strip().lower()
-    return [r for r in staff.recipients if wanted in (g.lower() for g in r.groups)]
+def in_groups(recipients: list[Recipient], groups: tuple[str, ...]) -> list[Recipient]:
+    """Those in any of `groups` (matched without case), each once."""
+    wanted = {g.strip().lower() for g in groups}
+    return [r for r in recipients if wanted & {g.lower() for g in r.groups}]

@@ -1,5 +1,6 @@
-"""Sending an issue: to whom, through which transport, each person exactly once,
-and recording in the archive that it went out."""
+"""Sending an issue: which issue, to whom, through which transport, each person
+exactly once; what a run's outcome means (for the editor and for cron's exit
+status); and recording in the archive how many of staff have it."""
 
 from __future__ import annotations
 
@@ -9,14 +10,35 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from newsletter.archive import ArchivedIssue, mark_sent, read_archived
-from newsletter.errors import InputError
-from newsletter.mail import PermanentFailure, SendError, TemporaryFailure
+from newsletter.archive import (
+    ArchivedIssue,
+    already_sent_line,
+    read_archived,
+    record_reach,
+)
+from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.lock import workspace_lock
+from newsletter.mail import AddressRefused, InDoubt, SendError, ServerRefused, TemporaryFailure
 from newsletter.message import Edition, message_for
-from newsletter.recipients import Recipient, StaffList, in_group, is_address, read_staff_list
-from newsletter.sendlog import ATTEMPT, DEFERRED, REFUSED, SENT, SendLog, send_lock
+from newsletter.recipients import Recipient, StaffList, in_groups, is_address, read_staff_list
+from newsletter.replies import likely_cause
+from newsletter.sendlog import (
+    ATTEMPT,
+    DEFERRED,
+    IN_DOUBT,
+    REFUSED,
+    SENT,
+    MemoryLog,
+    SendLog,
+    SendState,
+    log_for,
+)
 from newsletter.settings import SendSettings, Settings, SmtpSettings
 from newsletter.workspace import Workspace
+
+# The same answer for this many recipients in a row is the server's answer to
+# every message, not something about those addresses: the run stops.
+STREAK = 3
 
 
 class Transport(Protocol):
@@ -33,44 +55,30 @@ class Transport(Protocol):
 
 @dataclass
 class SendReport:
-    total: int = 0
+    """What a run did, and where everyone it was for stands now."""
+
+    total: int = 0  # recipients this run was for
     sent: list[str] = field(default_factory=list)  # this run
     already_sent: int = 0  # by earlier runs
-    refused: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)  # address -> the server's reply
     deferred: dict[str, str] = field(default_factory=dict)
-    in_doubt: set[str] = field(default_factory=set)
+    in_doubt: dict[str, str] = field(default_factory=dict)
     stopped: str = ""  # why this run stopped before the end, if it did
-    marked_sent: bool = False
     connections: int = 0
+    reached: int = 0  # how many of the whole staff list have it, after this run
+    staff: int = 0  # of how many
+    status: str = ""  # the archive's status after this run
 
     @property
     def complete(self) -> bool:
         return not self.stopped and not self.deferred
 
 
-def latest_unsent(archive: list[ArchivedIssue]) -> ArchivedIssue | None:
-    drafts = [entry for entry in archive if not entry.sent]
-    return drafts[-1] if drafts else None
-
-
-def staff_recipients(
-    workspace: Workspace, settings: Settings, group: str | None = None
-) -> StaffList:
-    """The distribution list address when one is set, otherwise the staff list."""
-    if settings.send.list_address:
-        return StaffList([Recipient(settings.send.list_address)])
-    staff = read_staff_list(workspace.root / settings.send.staff_list)
-    return StaffList(in_group(staff, group), staff.problems)
-
-
-def send_log(workspace: Workspace, entry: ArchivedIssue) -> SendLog:
-    return SendLog(workspace.state_dir / "sends" / f"{entry.issue.date.isoformat()}.jsonl")
-
-
 @dataclass
 class Sender:
     """Delivers one edition to many recipients: retries temporary failures with
-    backoff, keeps the rate limit, and writes the send log as it goes."""
+    backoff, keeps the rate limit, writes the send log as it goes, and stops when
+    the server refuses the message itself rather than one address."""
 
     transport: Transport
     options: SendSettings
@@ -80,70 +88,117 @@ class Sender:
     _next_at: float = 0.0
 
     def deliver_all(
-        self, edition: Edition, recipients: list[Recipient], log: SendLog | None
+        self,
+        edition: Edition,
+        recipients: list[Recipient],
+        log: SendLog,
+        retry: frozenset[str] = frozenset(),
     ) -> SendReport:
-        state = log.state() if log else None
+        """Send to everyone in `recipients` who does not have it yet. Refused and
+        in-doubt addresses are skipped unless they are in `retry`."""
+        state = log.state()
         report = SendReport(total=len(recipients))
-        if state:
-            report.in_doubt = set(state.in_doubt)
-            report.refused = dict(state.refused)
+        streak: list[tuple[str, str, str]] = []  # (address, outcome, reply), same reply
         try:
             for recipient in recipients:
-                if state and state.done(recipient.email):
-                    report.already_sent += recipient.email.lower() in state.sent
+                key = recipient.email.lower()
+                if key in state.sent:
+                    report.already_sent += 1
                     continue
-                if not self._deliver_one(edition, recipient, log, report):
+                if state.done(key) and key not in retry:
+                    continue
+                outcome, reason = self._deliver_one(edition, recipient, log)
+                if outcome == SENT:
+                    report.sent.append(recipient.email)
+                    streak = []
+                    continue
+                if outcome not in (REFUSED, DEFERRED, IN_DOUBT):  # the run cannot go on
+                    report.stopped = reason
                     break
+                if streak and streak[-1][2] != reason:
+                    streak = []
+                streak.append((recipient.email, outcome, reason))
+                if len(streak) == STREAK:
+                    report.stopped = self._streak_stop(streak, log, edition)
+                    break
+        except SendError as err:  # a login refused on reconnecting, say
+            report.stopped = str(err)
         finally:
             self.transport.close()
         report.connections = self.transport.connections
+        final = log.state()
+        for recipient in recipients:
+            key = recipient.email.lower()
+            for kept, into in (
+                (final.refused, report.refused),
+                (final.deferred, report.deferred),
+                (final.in_doubt, report.in_doubt),
+            ):
+                if key in kept:
+                    into[recipient.email] = kept[key]
         return report
 
-    def _deliver_one(
-        self, edition: Edition, recipient: Recipient, log: SendLog | None, report: SendReport
-    ) -> bool:
-        """Deliver to one person; False when the run cannot go on."""
+    def _deliver_one(self, edition: Edition, recipient: Recipient, log: SendLog) -> tuple[str, str]:
+        """Deliver to one person: (SENT, ''), (REFUSED | DEFERRED | IN_DOUBT, reply)
+        for this person, or ('stop', why) when the run cannot go on."""
         message = message_for(edition, recipient, self.clock())
         for attempt in range(1, self.options.retries + 1):
             self._keep_rate()
             try:
                 # Connecting first: a server that cannot be reached leaves nothing in doubt.
                 self.transport.connect()
-                if log:
-                    log.write(ATTEMPT, recipient.email)
-                try:
-                    self.transport.deliver(edition.envelope_sender, recipient.email, message)
-                except SendError as err:  # refused outright: this message did not go
-                    if log:
-                        log.write(DEFERRED, recipient.email, str(err))
-                    raise
-            except PermanentFailure as err:
-                if log:
-                    log.write(REFUSED, recipient.email, str(err))
-                report.refused[recipient.email.lower()] = str(err)
+                log.write(ATTEMPT, recipient.email)
+                self.transport.deliver(edition.envelope_sender, recipient.email, message)
+            except AddressRefused as err:
+                log.write(REFUSED, recipient.email, str(err))
                 self.say(f"refused: {recipient.email}: {err}")
-                return True
+                return REFUSED, str(err)
+            except InDoubt as err:
+                log.write(IN_DOUBT, recipient.email, str(err))
+                return IN_DOUBT, str(err)
+            except ServerRefused as err:
+                log.write(DEFERRED, recipient.email, err.reply)
+                cause = likely_cause(err.stage, err.reply, edition.envelope_sender)
+                return "stop", (
+                    f"{self.transport.describe()} refused the message at {err.stage}: "
+                    f"'{err.reply}'. This likely means {cause}. Nobody was marked as refused"
+                )
             except TemporaryFailure as err:
-                if log:
-                    log.write(DEFERRED, recipient.email, str(err))
+                log.write(DEFERRED, recipient.email, str(err))
                 if attempt == self.options.retries:
-                    report.deferred[recipient.email.lower()] = str(err)
                     if err.connection:  # the server is gone: the rest would fail the same
-                        report.stopped = str(err)
-                        return False
+                        return "stop", f"{err}"
                     self.say(f"deferred: {recipient.email}: {err}")
-                    return True
+                    return DEFERRED, str(err)
                 delay = self.options.retry_delay * 2 ** (attempt - 1)
                 self.say(
                     f"temporary failure for {recipient.email} ({err}); trying again in {delay:g} s"
                 )
                 self.sleep(delay)
                 continue
-            if log:
-                log.write(SENT, recipient.email)
-            report.sent.append(recipient.email)
-            return True
-        return True
+            except SendError:
+                log.write(DEFERRED, recipient.email, "the run stopped before sending it")
+                raise
+            log.write(SENT, recipient.email)
+            return SENT, ""
+        return DEFERRED, "no attempt was made"
+
+    def _streak_stop(
+        self, streak: list[tuple[str, str, str]], log: SendLog, edition: Edition
+    ) -> str:
+        """The same reply for STREAK recipients in a row: the server's, not theirs.
+        Their refusals are taken back, so that a rerun tries them again."""
+        for address, outcome, reply in streak:
+            if outcome == REFUSED:
+                log.write(DEFERRED, address, f"not counted as refused: {reply}")
+        reply = streak[-1][2]
+        addresses = ", ".join(address for address, _, _ in streak)
+        return (
+            f"{self.transport.describe()} gave the same answer for {STREAK} recipients in a "
+            f"row ({addresses}): '{reply}'. That is the server, not the addresses; it likely "
+            f"means {likely_cause('', reply, edition.envelope_sender)}. Nobody was marked as "
+            "refused"
+        )
 
     def _keep_rate(self) -> None:
         if not self.options.rate_per_minute:
@@ -154,11 +209,40 @@ class Sender:
         self._next_at = max(now, self._next_at) + 60.0 / self.options.rate_per_minute
 
 
-def finish(entry: ArchivedIssue, report: SendReport, now: dt.datetime) -> None:
-    """Record the issue as sent once nobody is left to try."""
-    if report.complete:
-        mark_sent(entry, now)
-        report.marked_sent = True
+# --- choosing the issue and the recipients -------------------------------------------
+
+
+def latest_unsent(archive: list[ArchivedIssue]) -> ArchivedIssue | None:
+    """The newest issue that not everyone has yet."""
+    drafts = [entry for entry in archive if not entry.sent]
+    return drafts[-1] if drafts else None
+
+
+def choose_issue(
+    archive: list[ArchivedIssue], ref: str | None, test: bool
+) -> tuple[ArchivedIssue | None, str]:
+    """The issue `send` takes: the one named, else the newest not yet sent to
+    everyone (for a test copy, else the newest). None, with the reason, when there
+    is nothing to do."""
+    from newsletter.archive import find_issue
+
+    entry = find_issue(archive, ref) if ref else latest_unsent(archive)
+    if entry is None and test and archive:  # a test copy may be of a sent issue too
+        entry = archive[-1]
+    if entry is None:
+        state = "every issue in the archive has been sent" if archive else "no issue is built"
+        return None, f"Nothing to send: {state}. Build the next one with 'newsletter build'."
+    if entry.sent and not test:
+        return None, already_sent_line(entry) + "; nothing to do."
+    return entry, ""
+
+
+def staff_of(workspace: Workspace, settings: Settings) -> StaffList:
+    """Everyone the issue is for: the distribution list address when one is set,
+    otherwise the staff list."""
+    if settings.send.list_address:
+        return StaffList([Recipient(settings.send.list_address)])
+    return read_staff_list(workspace.root / settings.send.staff_list)
 
 
 @dataclass
@@ -166,11 +250,15 @@ class SendJob:
     """Everything decided before the first message goes out."""
 
     entry: ArchivedIssue
-    recipients: list[Recipient]
+    recipients: list[Recipient]  # this run's: everyone, some groups, or one test address
+    staff: list[Recipient]  # everyone the issue is for, to tell when it is sent
     problems: list[str]  # lines about the staff list: bad or repeated addresses
     edition: Edition
     smtp: SmtpSettings  # NEWSLETTER_SMTP_* applied; no host: the outbox
     test: bool
+    groups: tuple[str, ...] = ()
+    retry: frozenset[str] = frozenset()  # in-doubt or refused addresses to try again
+    state: SendState = field(default_factory=SendState)  # earlier runs, when prepared
 
     @property
     def smtp_host(self) -> str:
@@ -180,6 +268,39 @@ class SendJob:
     def outbox(self) -> bool:
         return not self.smtp.host
 
+    @property
+    def pending(self) -> list[Recipient]:
+        """Who this run will send to."""
+        if self.test or self.outbox:
+            return self.recipients
+        return [
+            r
+            for r in self.recipients
+            if r.email.lower() not in self.state.sent
+            and (not self.state.done(r.email) or r.email.lower() in self.retry)
+        ]
+
+    @property
+    def via(self) -> str:
+        return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp_host
+
+    def question(self) -> str:
+        """What `send` asks at a terminal before it sends."""
+        count = len(self.pending)
+        whom = f"{count} recipient{'s' if count != 1 else ''}"
+        if self.groups:
+            whom += f" (group {', '.join(self.groups)})"
+        resent = sorted(a for a in self.retry if a in self.state.in_doubt)
+        again = (
+            f"; {len(resent)} of them may have it already (in doubt: {', '.join(resent)})"
+            if resent
+            else ""
+        )
+        return (
+            f"Send issue #{self.entry.issue.number} '{self.edition.subject}' to {whom} "
+            f"via {self.via}{again}?"
+        )
+
 
 def prepare_send(
     workspace: Workspace,
@@ -187,32 +308,59 @@ def prepare_send(
     entry: ArchivedIssue,
     environ: Mapping[str, str],
     to: str | None = None,
-    group: str | None = None,
+    groups: tuple[str, ...] = (),
+    resend_in_doubt: bool = False,
+    retry_refused: bool = False,
 ) -> SendJob:
     """Pick the recipients and render the edition once, for everyone."""
     from newsletter.build import rendered_files
     from newsletter.mail import smtp_settings
     from newsletter.message import make_edition
 
+    smtp = smtp_settings(settings.smtp, environ)
     if to:
         if not is_address(to):
             raise InputError(
                 f"--to: '{to}' is not an email address.",
                 hint="Give one address, like you@your-district.org.",
             )
-        recipients, problems = [Recipient(to)], []
-    else:
-        staff = staff_recipients(workspace, settings, group)
-        recipients, problems = staff.recipients, staff.problems
-        if not recipients:
-            where = f"in the group '{group}'" if group else "on the staff list"
+        edition = make_edition(entry.issue, rendered_files(workspace, entry), settings, test=True)
+        return SendJob(entry, [Recipient(to)], [], [], edition, smtp, test=True)
+    staff = staff_of(workspace, settings)
+    recipients = in_groups(staff.recipients, groups) if groups else staff.recipients
+    if not recipients:
+        raise InputError(
+            "Nobody on the staff list to send to.",
+            hint="Check staff.csv (email,name,groups) or send.list_address.",
+        )
+    for group in groups:
+        if not in_groups(staff.recipients, (group,)):
+            known = sorted({g for r in staff.recipients for g in r.groups})
             raise InputError(
-                f"Nobody {where} to send to.",
-                hint="Check staff.csv (email,name,groups) or send.list_address.",
+                f"--group: nobody on the staff list is in the group '{group}'.",
+                hint=f"The groups in {settings.send.staff_list} are: "
+                + (", ".join(known) if known else "none (add a 'groups' column)")
+                + ".",
             )
-    edition = make_edition(entry.issue, rendered_files(workspace, entry), settings, test=bool(to))
-    smtp = smtp_settings(settings.smtp, environ)
-    return SendJob(entry, recipients, problems, edition, smtp, test=bool(to))
+    state = log_for(workspace.state_dir, entry.issue.date).state()
+    retry: set[str] = set()
+    if resend_in_doubt:
+        retry |= set(state.in_doubt)
+    if retry_refused:
+        retry |= set(state.refused)
+    edition = make_edition(entry.issue, rendered_files(workspace, entry), settings)
+    return SendJob(
+        entry,
+        recipients,
+        staff.recipients,
+        staff.problems,
+        edition,
+        smtp,
+        test=False,
+        groups=tuple(groups),
+        retry=frozenset(retry),
+        state=state,
+    )
 
 
 def make_transport(
@@ -231,19 +379,115 @@ def make_transport(
     return SmtpTransport(job.smtp, smtp_password(job.smtp, environ), say)
 
 
-def run_send(
-    workspace: Workspace, settings: Settings, job: SendJob, transport: Transport, sender: Sender
-) -> SendReport:
-    """Send under the workspace's lock; a real send (not a test, not the outbox) is
-    logged for exactly-once and marks the archive when everyone has it."""
+def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
+    """Send under the workspace's lock. A real send (not a test, not the outbox) is
+    logged for exactly-once, and the archive records how many of staff have it."""
     if job.test or job.outbox:
-        return sender.deliver_all(job.edition, job.recipients, None)
-    with send_lock(workspace.state_dir / "send.lock"):
+        return sender.deliver_all(job.edition, job.recipients, MemoryLog())
+    with workspace_lock(workspace.state_dir, "send"):
         entry = read_archived(job.entry.path)  # again, under the lock
         if entry.sent:
             return SendReport(
-                total=len(job.recipients), already_sent=len(job.recipients), marked_sent=True
+                total=len(job.recipients),
+                already_sent=len(job.recipients),
+                reached=entry.reached or len(job.staff),
+                staff=entry.recipients or len(job.staff),
+                status=entry.status,
             )
-        report = sender.deliver_all(job.edition, job.recipients, send_log(workspace, entry))
-        finish(entry, report, sender.clock())
+        if entry.rendered != job.entry.rendered:
+            raise NewsletterError(
+                f"{shown(entry.path)} was built again while this send was starting; "
+                "nothing was sent.",
+                hint="Look at the new build with 'newsletter preview', then send again.",
+            )
+        log = log_for(workspace.state_dir, entry.issue.date)
+        report = sender.deliver_all(job.edition, job.recipients, log, job.retry)
+        final = log.state()
+        report.staff = len(job.staff)
+        report.reached = sum(r.email.lower() in final.sent for r in job.staff)
+        report.status = record_reach(entry, report.reached, report.staff, sender.clock())
     return report
+
+
+# --- what a run's outcome means ------------------------------------------------------
+
+
+@dataclass
+class Closing:
+    """The closing lines an IT person reads in the cron log, and whether the run
+    failed (exit status 1; the failure is the last line)."""
+
+    lines: list[str] = field(default_factory=list)  # results, to stdout
+    warnings: list[str] = field(default_factory=list)  # to stderr
+    failure: str = ""
+
+
+def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closing:
+    """Exit status 0 only when everyone this run was for has the issue, or there was
+    nothing to do; non-zero while anyone is refused, deferred or in doubt."""
+    number = job.entry.issue.number
+    result = Closing()
+    if job.outbox:
+        count = len(report.sent)
+        result.lines.append(
+            f"Wrote {count} message{'s' if count != 1 else ''} to {outbox_folder} "
+            "(no SMTP host configured); nothing was sent and the issue is not marked sent."
+        )
+        return result
+    if job.test:
+        if report.sent:
+            result.lines.append(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
+            return result
+        reasons = {**report.refused, **report.deferred, **report.in_doubt}
+        result.failure = (
+            f"The test copy to {job.recipients[0].email} was not sent: "
+            f"{next(iter(reasons.values()), report.stopped)}"
+        )
+        return result
+    done = len(report.sent) + report.already_sent
+    among = f"in group {', '.join(job.groups)}" if job.groups else "in all"
+    result.lines.append(
+        f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "
+        f"{among}, over {report.connections} connection(s)."
+    )
+    for address, reason in sorted(report.in_doubt.items()):
+        result.warnings.append(
+            f"{address}: in doubt ({reason}); the server may have delivered it, so it is "
+            "not sent again. If they did not get it: 'newsletter send --resend-in-doubt'."
+        )
+    rows = {r.email: r.where for r in job.recipients}
+    for address, reason in sorted(report.refused.items()):
+        where = f"{rows[address]}: " if rows.get(address) else ""
+        result.warnings.append(f"{where}{address}: refused for good: {reason}")
+    if report.status == "sent":
+        result.lines.append(f"Issue #{number} is recorded as sent in {shown(job.entry.path)}.")
+    elif report.reached:
+        result.lines.append(
+            f"Issue #{number} is recorded as sent to {report.reached} of {report.staff} in "
+            f"{shown(job.entry.path)}."
+        )
+    if report.stopped:
+        result.failure = (
+            f"sending stopped: {report.stopped}. When the cause is fixed, run "
+            "'newsletter send' again: it sends to everyone not yet reached, once."
+        )
+        return result
+    problems = []
+    if report.deferred:
+        problems.append(
+            f"{len(report.deferred)} deferred (run 'newsletter send' again later): "
+            + ", ".join(sorted(report.deferred))
+        )
+    if report.refused:
+        problems.append(
+            f"{len(report.refused)} refused for good (fix or remove them in the staff list, "
+            "or 'newsletter send --retry-refused'): " + ", ".join(sorted(report.refused))
+        )
+    if report.in_doubt:
+        problems.append(
+            f"{len(report.in_doubt)} in doubt (ask them; 'newsletter send --resend-in-doubt' "
+            "sends them a copy): " + ", ".join(sorted(report.in_doubt))
+        )
+    if problems:
+        result.failure = f"Issue #{number} did not reach everyone: " + "; ".join(problems) + "."
+    return result

@@ -1,29 +1,27 @@
-"""The send log and the send lock: what makes sending exactly-once.
+"""The send log: what makes sending exactly-once.
 
 The log (.newsletter/sends/YYYY-MM-DD.jsonl) gets a line before each message is
 handed to the server and another once the server accepted (or refused) it, each
 forced to disk. A rerun after a crash, a dropped connection or a kill skips
-everyone already sent; only a message whose 'attempt' line has no answer after
-it can be in doubt, and the log names it. The lock stops two runs at once.
+everyone already sent. A message whose 'attempt' line has no answer after it, or
+whose connection was lost after the whole message was handed over, is in doubt:
+the server may have it. It is named and not sent again unless the editor asks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from newsletter.errors import NewsletterError, shown
 
 ATTEMPT = "attempt"
 SENT = "sent"
 REFUSED = "refused"  # a permanent failure: not tried again
-DEFERRED = "deferred"  # a temporary failure that outlasted the retries: tried on the next run
+DEFERRED = "deferred"  # not sent this run, for any reason but the address: tried next run
+IN_DOUBT = "in doubt"  # the connection was lost after the whole message was handed over
 
 
 @dataclass
@@ -31,7 +29,12 @@ class SendState:
     sent: set[str] = field(default_factory=set)
     refused: dict[str, str] = field(default_factory=dict)
     deferred: dict[str, str] = field(default_factory=dict)
-    in_doubt: set[str] = field(default_factory=set)
+    in_doubt: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reached_anyone(self) -> bool:
+        """Someone has (or may have) the issue: it must not change any more."""
+        return bool(self.sent or self.in_doubt)
 
     def done(self, email: str) -> bool:
         """Nobody is sent twice: sent, refused and in-doubt addresses are not tried again."""
@@ -39,32 +42,45 @@ class SendState:
         return key in self.sent or key in self.refused or key in self.in_doubt
 
 
+def state_of(events: Iterable[dict[str, str]]) -> SendState:
+    """Where each address stands: the last event about it decides."""
+    last: dict[str, dict[str, str]] = {}
+    for event in events:
+        last[str(event["to"]).lower()] = event
+    state = SendState()
+    for email, event in last.items():
+        kind = event.get("event")
+        if kind == SENT:
+            state.sent.add(email)
+        elif kind == REFUSED:
+            state.refused[email] = event.get("reason", "")
+        elif kind == DEFERRED:
+            state.deferred[email] = event.get("reason", "")
+        elif kind == IN_DOUBT:
+            state.in_doubt[email] = event.get("reason", "")
+        elif kind == ATTEMPT:
+            state.in_doubt[email] = "a run stopped while sending it"
+    return state
+
+
 class SendLog:
+    """The log of one issue's sends, in a file."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def state(self) -> SendState:
-        """What earlier runs did, from the last line about each address."""
-        last: dict[str, dict[str, str]] = {}
+        """What earlier runs did."""
+        events = []
         if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
                 try:
                     event = json.loads(line)
-                    last[str(event["to"]).lower()] = event
+                    str(event["to"])
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut short by a crash mid-write
-        state = SendState()
-        for email, event in last.items():
-            kind = event.get("event")
-            if kind == SENT:
-                state.sent.add(email)
-            elif kind == REFUSED:
-                state.refused[email] = event.get("reason", "")
-            elif kind == DEFERRED:
-                state.deferred[email] = event.get("reason", "")
-            elif kind == ATTEMPT:
-                state.in_doubt.add(email)
-        return state
+                events.append(event)
+        return state_of(events)
 
     def write(self, event: str, to: str, reason: str = "") -> None:
         record = {"event": event, "to": to, "at": dt.datetime.now(dt.UTC).isoformat()}
@@ -77,26 +93,20 @@ class SendLog:
             os.fsync(handle.fileno())
 
 
-@contextmanager
-def send_lock(path: Path) -> Iterator[None]:
-    """Hold the workspace's send lock, or fail at once if another run holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise NewsletterError(
-                f"another 'newsletter send' is running for this workspace ({holder}); "
-                "this one stops without sending.",
-                hint=f"Wait for it to finish. The lock is {shown(path)}.",
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-        handle.flush()
-        yield
-    finally:
-        handle.close()  # closing releases the lock, also when the process is killed
+class MemoryLog(SendLog):
+    """A send log kept in memory only: for test copies and the outbox, which change
+    nothing on record."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, str]] = []
+
+    def state(self) -> SendState:
+        return state_of(self.events)
+
+    def write(self, event: str, to: str, reason: str = "") -> None:
+        self.events.append({"event": event, "to": to, "reason": reason})
+
+
+def log_for(state_dir: Path, date: dt.date) -> SendLog:
+    """The send log of the issue of `date`."""
+    return SendLog(state_dir / "sends" / f"{date.isoformat()}.jsonl")

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsletter.archive import load_archive
 from newsletter.cli import cli
 from newsletter.starter import create_workspace
+from newsletter.workspace import Workspace
 from tests.feedserver import FeedServer
+from tests.smtpserver import SmtpServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,3 +98,76 @@ def feed_server() -> Iterator[FeedServer]:
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+# --- sending: a real SMTP server and a built issue -----------------------------------
+
+STAFF = [f"teacher{n}@maplevalley.example.org" for n in range(1, 7)]
+
+
+@pytest.fixture
+def smtp():
+    """Start real SMTP servers on loopback (stopped after the test)."""
+    servers = []
+
+    def start(mailbox=None, **kwargs):
+        server = SmtpServer(mailbox, **kwargs).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def built(workspace, run):
+    """A built issue, a staff list (with a bad line and a repeat), a sender address."""
+    write(
+        workspace / "newsletter.yaml",
+        """
+        title: Tech Tidbits
+        time_zone: America/Chicago
+        from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
+        reply_to: jrivera@maplevalley.example.org
+        send:
+          retry_delay: 0.01
+          unsubscribe: mailto:techtidbits@maplevalley.example.org?subject=unsubscribe
+    """,
+    )
+    lines = ["email,name,groups"] + [
+        f"{a},Teacher {n},{'K-2' if n < 4 else '3-5'}" for n, a in enumerate(STAFF, 1)
+    ]
+    lines += ["not-an-address,Nobody,", f"{STAFF[0].upper()},Repeat,"]
+    (workspace / "staff.csv").write_text("\n".join(lines) + "\n")
+    assert (
+        run(
+            "add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A shared wall."
+        ).exit_code
+        == 0
+    )
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    return workspace
+
+
+def use(monkeypatch, server, **extra):
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSLETTER_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("NEWSLETTER_SMTP_SECURITY", extra.pop("security", "none"))
+    for name, value in extra.items():
+        monkeypatch.setenv(f"NEWSLETTER_SMTP_{name.upper()}", value)
+
+
+def the_issue(workspace):
+    (entry,) = load_archive(Workspace(workspace))
+    return entry
+
+
+def smtp_env(workspace, server):
+    return {
+        **os.environ,
+        "NEWSLETTER_WORKSPACE": str(workspace),
+        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
+        "NEWSLETTER_SMTP_PORT": str(server.port),
+        "NEWSLETTER_SMTP_SECURITY": "none",
+    }

@@ -25,6 +25,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # accept, read the request, never answer
     lie_length: int | None = None  # a Content-Length that is not the body's
+    gate: threading.Event | None = None  # answer only once the test opens it
 
 
 @dataclass
@@ -82,6 +83,8 @@ class FeedServer:
                 if route.hang:
                     server._stop.wait(30)
                     return
+                if route.gate is not None:
+                    route.gate.wait(60)
                 if route.delay:
                     time.sleep(route.delay)
                 if route.etag and self.headers.get("If-None-Match") == route.etag:

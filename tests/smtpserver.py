@@ -1,5 +1,7 @@
 """A real SMTP server (aiosmtpd) on loopback that keeps what it receives, and can
-be told to refuse, defer, drop the connection, require a login, or speak TLS."""
+be told to refuse (an address, the sender, or every message), defer, drop the
+connection before or after taking a message, require a login, speak TLS, or not
+offer SMTPUTF8."""
 
 from __future__ import annotations
 
@@ -34,12 +36,32 @@ class Mailbox:
     received: list[Received] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)  # address -> '550 ...' reply
     defer: dict[str, int] = field(default_factory=dict)  # address -> times to answer 450
-    drop_after: int | None = None  # accept this many messages, then drop connections
+    refuse_sender: str | None = None  # the reply to every MAIL FROM
+    refuse_message: str | None = None  # the reply after a message's final "."...
+    refuse_after: int = 0  # ...once this many messages were accepted (a quota)
+    store_then_hang_up: set = field(default_factory=set)  # addresses: stored, then no 250
+    # Accept this many messages, then hang up on each: at RCPT TO (before the message
+    # is handed over), or after the final "." (having stored the message, before the 250).
+    drop_after: int | None = None
+    drop_stored: bool = False
     delay: float = 0.0  # seconds before accepting each message
     peers: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def dropping(self) -> bool:
+        return self.drop_after is not None and len(self.received) >= self.drop_after
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.dropping() and not self.drop_stored:
+            server.transport.close()  # hang up before the message is handed over
+            return "421 closing"
         if address in self.refuse:
             return self.refuse[address]
         if self.defer.get(address, 0) > 0:
@@ -49,11 +71,14 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.drop_after is not None and len(self.received) >= self.drop_after:
-            server.transport.close()  # hang up without an answer
-            return "421 closing"
+        if self.refuse_message and len(self.received) >= self.refuse_after:
+            return self.refuse_message
         if self.delay:
             await asyncio.sleep(self.delay)
+        dropping = self.dropping() and self.drop_stored
+        if self.store_then_hang_up & set(envelope.rcpt_tos):
+            self.store_then_hang_up -= set(envelope.rcpt_tos)  # once: the next try is answered
+            dropping = True
         with self.lock:
             self.peers.add(session.peer)
             self.received.append(
@@ -64,6 +89,9 @@ class Mailbox:
                     session.peer,
                 )
             )
+        if dropping:
+            server.transport.close()  # stored, then hang up before the 250
+            return "421 closing"
         return "250 2.0.0 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
@@ -78,10 +106,11 @@ class SmtpServer:
         login: tuple[str, str] | None = None,
         starttls=None,
         implicit_tls=None,
+        smtputf8: bool = True,
     ) -> None:
         self.mailbox = mailbox or Mailbox()
         self.logins: list[str] = []
-        kwargs: dict = {}
+        kwargs: dict = {"enable_SMTPUTF8": smtputf8}
         if login:
 
             def authenticator(server, session, envelope, mechanism, auth_data):

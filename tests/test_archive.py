@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from newsletter.archive import load_archive, mark_sent, read_archived
+from newsletter.archive import load_archive, read_archived, record_reach
 from newsletter.errors import InputError
 from newsletter.workspace import Workspace
 
@@ -21,7 +21,7 @@ def two_issues(workspace, run):
     )
     assert run("build", "--date", "2026-11-20").exit_code == 0
     (first,) = load_archive(Workspace(workspace))
-    mark_sent(first, dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC))
+    record_reach(first, 6, 6, dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC))
     assert (
         run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
     )

@@ -1,16 +1,22 @@
 """newsletter build: choosing the date and content, writing archive and email."""
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
+import threading
+import time
 
 import yaml
 
-from newsletter.archive import load_archive, mark_sent, read_archived
+from newsletter.archive import load_archive, read_archived, record_reach
 from newsletter.build import issue_date
 from newsletter.settings import load_settings
 from newsletter.workspace import Workspace
 from tests.conftest import write
 from tests.feedserver import Route, rss
+from tests.smtpserver import SmtpServer
 
 FRIDAY = "2026-11-27"
 
@@ -83,7 +89,7 @@ def test_numbers_count_up_and_sent_notes_are_not_repeated(workspace, run):
     assert run("build", "--date", FRIDAY).exit_code == 0
     ws = Workspace(workspace)
     (first,) = load_archive(ws)
-    mark_sent(first, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    record_reach(first, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
     assert (
         run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
     )
@@ -126,7 +132,7 @@ def test_a_sent_issue_is_never_rebuilt(workspace, run):
     add_week(run)
     assert run("build", "--date", FRIDAY).exit_code == 0
     (entry,) = load_archive(Workspace(workspace))
-    mark_sent(entry, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
     before = entry.path.read_text()
     result = run("build", "--date", FRIDAY, "--force")
     assert result.exit_code == 0
@@ -240,7 +246,7 @@ def test_feed_posts_already_sent_are_not_featured_again(workspace, run, feed_ser
     assert run("build", "--date", FRIDAY).exit_code == 0
     (entry,) = load_archive(Workspace(workspace))
     assert entry.issue.feed_items[0].link == "https://blog.example.org/a"
-    mark_sent(entry, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
     # A second blog reposts the same article a day later.
     feed_server.routes["/other.xml"] = Route(
         rss(
@@ -272,3 +278,122 @@ def test_feed_posts_already_sent_are_not_featured_again(workspace, run, feed_ser
     assert run("build", "--date", "2026-12-04").exit_code == 0
     second = read_archived(workspace / "issues" / "2026-12-04.md")
     assert [i.title for i in second.issue.feed_items] == ["Post B"]
+
+
+def test_write_together_changes_all_files_or_none(tmp_path):
+    from newsletter.files import write_together
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    first, second = tmp_path / "a.html", tmp_path / "a.txt"
+    first.write_text("old html")
+    second.write_text("old text")
+    blocked = tmp_path / "a.md"
+    blocked.mkdir()  # a file cannot replace a folder: the third move fails
+    try:
+        write_together([(first, "new html"), (second, "new text"), (blocked, "new archive")])
+    except OSError as err:
+        assert err.filename == str(blocked)
+    else:
+        raise AssertionError("the move onto a folder should have failed")
+    assert (first.read_text(), second.read_text()) == ("old html", "old text")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.md", "a.txt"]
+    write_together([(first, "new html"), (second, "new text")])
+    assert (first.read_text(), second.read_text()) == ("new html", "new text")
+
+
+def test_a_build_that_cannot_write_the_archive_leaves_the_email_as_it_was(workspace, run):
+    add_week(run)
+    assert run("build", "--date", FRIDAY).exit_code == 0
+    html = workspace / ".newsletter" / "out" / f"{FRIDAY}.html"
+    before = html.read_bytes()
+    issues = workspace / "issues"
+    issues.rename(workspace / "issues-saved")
+    issues.write_text("not a folder")  # the archive cannot be written
+    assert (
+        run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
+    )
+    result = run("build", "--date", FRIDAY)
+    assert result.exit_code == 1
+    assert f"ws/issues/{FRIDAY}.md: " in result.output
+    assert html.read_bytes() == before  # the next send mails what the archive records
+    assert not [p for p in html.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_a_build_waits_for_no_send_and_never_undoes_one(workspace, run, feed_server, tmp_path):
+    """A build that started before a send finished (its feed is slow) finds the issue
+    sent when it is ready to write: it leaves the archive and the email alone."""
+
+    write(
+        workspace / "newsletter.yaml",
+        """
+        title: Tech Tidbits
+        time_zone: America/Chicago
+        from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
+        """,
+    )
+    (workspace / "staff.csv").write_text("email\na@maplevalley.example.org\n")
+    add_week(run)
+    assert run("build", "--date", FRIDAY, "--offline").exit_code == 0
+    gate = threading.Event()
+    feed_server.routes["/slow.xml"] = Route(rss("Slow", []), gate=gate)
+    write(
+        workspace / "feeds.yaml",
+        f"feeds:\n  - name: Slow\n    url: {feed_server.url('/slow.xml')}\n",
+    )
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "build", "--date", FRIDAY],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    server = SmtpServer().start()
+    try:
+        deadline = time.monotonic() + 60
+        while not feed_server.hits("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert feed_server.hits("/slow.xml"), "the build never asked for the feed"
+        os.environ["NEWSLETTER_SMTP_HOST"] = "127.0.0.1"
+        os.environ["NEWSLETTER_SMTP_PORT"] = str(server.port)
+        os.environ["NEWSLETTER_SMTP_SECURITY"] = "none"
+        try:
+            sent = run("send", "--yes")
+        finally:
+            for name in ("HOST", "PORT", "SECURITY"):
+                del os.environ[f"NEWSLETTER_SMTP_{name}"]
+        assert sent.exit_code == 0, sent.output
+        email = (workspace / ".newsletter" / "out" / f"{FRIDAY}.html").read_bytes()
+        archive = (workspace / "issues" / f"{FRIDAY}.md").read_bytes()
+    finally:
+        gate.set()
+        out, err = build.communicate(timeout=120)
+        server.stop()
+    assert build.returncode == 0, out + err
+    assert "was already sent" in err and "a sent issue is never rebuilt" in err
+    (entry,) = load_archive(Workspace(workspace))
+    assert entry.sent
+    assert (workspace / "issues" / f"{FRIDAY}.md").read_bytes() == archive
+    assert (workspace / ".newsletter" / "out" / f"{FRIDAY}.html").read_bytes() == email
+
+
+def test_a_build_during_a_send_changes_nothing(workspace, run):
+    from newsletter.lock import workspace_lock
+
+    add_week(run)
+    assert run("build", "--date", FRIDAY).exit_code == 0
+    files = [
+        workspace / "issues" / f"{FRIDAY}.md",
+        workspace / ".newsletter/out" / f"{FRIDAY}.html",
+    ]
+    before = [f.read_bytes() for f in files]
+    assert (
+        run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
+    )
+    with workspace_lock(workspace / ".newsletter", "send"):
+        result = run("build", "--date", FRIDAY)
+    assert result.exit_code == 1
+    assert "another 'newsletter' command is working in this workspace (send, pid" in result.output
+    assert "this 'build' stops without changing anything" in result.output
+    assert [f.read_bytes() for f in files] == before

@@ -325,12 +325,12 @@ def test_subprocess_add_tool_interrupted_leaves_file_whole(workspace):
 def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run):
     import datetime as dt
 
-    from newsletter.archive import load_archive, mark_sent
+    from newsletter.archive import load_archive, record_reach
 
     assert run(*PADLET).exit_code == 0
     assert run("build", "--date", "2026-11-20").exit_code == 0
     (entry,) = load_archive(Workspace(workspace))
-    mark_sent(entry, dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC))
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC))
     for args in (
         ["Padlet again", "--url", "https://www.padlet.com/"],  # same address
         ["padlet", "--url", "https://padlet.example.org"],

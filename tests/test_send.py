@@ -1,7 +1,6 @@
 """newsletter send, against a real SMTP server (aiosmtpd) on loopback."""
 
 import fcntl
-import os
 import signal
 import subprocess
 import sys
@@ -10,69 +9,8 @@ import time
 import pytest
 import trustme
 
-from newsletter.archive import load_archive
-from newsletter.workspace import Workspace
-from tests.conftest import Terminal, write
-from tests.smtpserver import Mailbox, SmtpServer
-
-STAFF = [f"teacher{n}@maplevalley.example.org" for n in range(1, 7)]
-
-
-@pytest.fixture
-def smtp():
-    servers = []
-
-    def start(mailbox=None, **kwargs):
-        server = SmtpServer(mailbox, **kwargs).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def built(workspace, run):
-    """A built issue, a staff list (with a bad line and a repeat), a sender address."""
-    write(
-        workspace / "newsletter.yaml",
-        """
-        title: Tech Tidbits
-        time_zone: America/Chicago
-        from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
-        reply_to: jrivera@maplevalley.example.org
-        send:
-          retry_delay: 0.01
-          unsubscribe: mailto:techtidbits@maplevalley.example.org?subject=unsubscribe
-    """,
-    )
-    lines = ["email,name,groups"] + [
-        f"{a},Teacher {n},{'K-2' if n < 4 else '3-5'}" for n, a in enumerate(STAFF, 1)
-    ]
-    lines += ["not-an-address,Nobody,", f"{STAFF[0].upper()},Repeat,"]
-    (workspace / "staff.csv").write_text("\n".join(lines) + "\n")
-    assert (
-        run(
-            "add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A shared wall."
-        ).exit_code
-        == 0
-    )
-    assert run("build", "--date", "2026-11-27").exit_code == 0
-    return workspace
-
-
-def use(monkeypatch, server, **extra):
-    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("NEWSLETTER_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("NEWSLETTER_SMTP_SECURITY", extra.pop("security", "none"))
-    for name, value in extra.items():
-        monkeypatch.setenv(f"NEWSLETTER_SMTP_{name.upper()}", value)
-
-
-def the_issue(workspace):
-    (entry,) = load_archive(Workspace(workspace))
-    return entry
+from tests.conftest import STAFF, Terminal, smtp_env, the_issue, use
+from tests.smtpserver import Mailbox
 
 
 def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
@@ -135,7 +73,7 @@ def test_a_dropped_connection_then_a_rerun_sends_nobody_twice(built, run, smtp, 
     first = run("send", "--yes")
     assert first.exit_code == 1
     assert "sending stopped: connection lost" in first.output
-    assert "Run 'newsletter send' again to send the rest; nobody gets it twice." in first.output
+    assert "again: it sends to everyone not yet reached, once." in first.output
     assert len(server.mailbox.received) == 2
     assert not the_issue(built).sent
     server.mailbox.drop_after = None  # the server is back
@@ -162,11 +100,41 @@ def test_a_permanent_refusal_is_reported_and_the_rest_go_on(built, run, smtp, mo
     result = run("send", "--yes")
     assert result.exit_code == 1
     assert "refused: teacher1@maplevalley.example.org: 550 5.1.1 No such user" in result.output
-    assert "1 refused for good: teacher1@maplevalley.example.org" in result.output
+    assert result.output.rstrip().endswith(
+        "1 refused for good (fix or remove them in the staff list, or 'newsletter send "
+        "--retry-refused'): teacher1@maplevalley.example.org."
+    )
     assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF[1:])
-    assert the_issue(built).sent  # everyone who could get it did
+    entry = the_issue(built)
+    assert (entry.status, entry.state) == ("partly sent", "sent to 5 of 6")
     log = (built / ".newsletter" / "sends" / "2026-11-27.jsonl").read_text()
     assert '"event": "refused", "to": "teacher1@maplevalley.example.org"' in log
+    # A rerun tries nobody again and still says who is missing.
+    again = run("send", "--yes")
+    assert again.exit_code == 1
+    assert "sent to 0 now, 5 of 6 in all" in again.output
+    assert len(server.mailbox.received) == 5
+    # The mailbox is fixed: --retry-refused reaches them, once, and the issue is sent.
+    server.mailbox.refuse.clear()
+    retried = run("send", "--yes", "--retry-refused")
+    assert retried.exit_code == 0, retried.output
+    assert len(server.mailbox.to(STAFF[0])) == 1
+    assert the_issue(built).sent
+
+
+def test_a_refused_address_removed_from_the_staff_list_completes_the_issue(
+    built, run, smtp, monkeypatch
+):
+    server = smtp(Mailbox(refuse={STAFF[5]: "550 5.1.1 <gone@x>: Recipient address rejected"}))
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 1
+    staff = built / "staff.csv"
+    rows = staff.read_text().splitlines(True)
+    staff.write_text("".join(row for row in rows if STAFF[5] not in row))
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Issue #1 is recorded as sent" in result.output
+    assert len(server.mailbox.received) == 5
 
 
 def test_deferred_past_the_retries_stays_unsent_for_the_next_run(built, run, smtp, monkeypatch):
@@ -327,15 +295,19 @@ def test_no_smtp_host_means_the_outbox(built, run):
 def test_an_overlapping_run_stops_at_the_lock(built, run, smtp, monkeypatch):
     server = smtp()
     use(monkeypatch, server)
-    lock = built / ".newsletter" / "send.lock"
+    lock = built / ".newsletter" / "lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("a+") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        held.write("pid 4242, since 2026-11-27 13:00 UTC")
+        held.truncate(0)
+        held.write("build, pid 4242, since 2026-11-27 13:00 UTC")
         held.flush()
         result = run("send", "--yes")
     assert result.exit_code == 1
-    assert "another 'newsletter send' is running for this workspace (pid 4242" in result.output
+    assert (
+        "another 'newsletter' command is working in this workspace (build, pid 4242"
+        in result.output
+    )
     assert server.mailbox.received == []
 
 
@@ -378,13 +350,15 @@ def test_a_killed_send_resumes_and_names_what_is_in_doubt(built, smtp):
     time.sleep(0.5)  # let the server finish a message it may have been taking in
     server.mailbox.delay = 0
     rerun = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     counts = {a: len(server.mailbox.to(a)) for a in STAFF}
     assert max(counts.values()) == 1  # nobody twice
     missing = [a for a, n in counts.items() if n == 0]
     assert len(missing) <= 1  # at most the one in flight
     for address in missing:
         assert f"warning: {address}: in doubt" in rerun.stderr
+    # Cron must not see success while someone is in doubt.
+    in_doubt = "in doubt (ask them" in rerun.stderr
+    assert rerun.returncode == (1 if in_doubt else 0), rerun.stdout + rerun.stderr
 
 
 def test_cron_line_works_in_crons_bare_environment(built, run, smtp, tmp_path):
@@ -452,16 +426,6 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
     assert parsed["Date"] == "Fri, 27 Nov 2026 13:00:00 +0000"
 
 
-def smtp_env(workspace, server):
-    return {
-        **os.environ,
-        "NEWSLETTER_WORKSPACE": str(workspace),
-        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
-        "NEWSLETTER_SMTP_PORT": str(server.port),
-        "NEWSLETTER_SMTP_SECURITY": "none",
-    }
-
-
 def test_at_a_terminal_send_asks_first(built, smtp):
     server = smtp()
     terminal = Terminal(["-m", "newsletter", "send"], smtp_env(built, server))
@@ -498,7 +462,7 @@ def test_two_overlapping_runs_send_once(built, smtp):
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, out + err
     assert second.returncode == 1
-    assert "another 'newsletter send' is running for this workspace (pid" in second.stderr
+    assert "another 'newsletter' command is working in this workspace (send, pid" in second.stderr
     assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF)
 
 
@@ -524,3 +488,35 @@ def test_a_staff_list_saved_by_excel_on_windows(built, run):
     result = run("send", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "jose@maplevalley.example.org  (José Núñez)" in result.output
+
+
+def test_rendered_files_changed_after_the_build_are_rendered_again(built, run, smtp, monkeypatch):
+    html = built / ".newsletter" / "out" / "2026-11-27.html"
+    as_built = html.read_text()
+    html.write_text(as_built.replace("Padlet", "Something else entirely"))
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    body = server.mailbox.received[0].message.get_body(("html",)).get_content()
+    assert "Something else entirely" not in body and "Padlet" in body
+    assert html.read_text() == as_built  # what the archive records, again
+
+
+def test_templates_changed_since_the_build_stop_the_send(built, run, smtp, monkeypatch):
+    assert run("templates", "--copy", "email.txt.j2").exit_code == 0
+    template = built / "templates" / "email.txt.j2"
+    template.write_text(template.read_text() + "\nA line added after the build.\n")
+    (built / ".newsletter" / "out" / "2026-11-27.txt").write_text("edited by something else")
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "is not the one ws/issues/2026-11-27.md records" in result.output
+    assert "Build the issue again with 'newsletter build'" in result.output
+    assert server.mailbox.received == []
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    assert run("send", "--yes").exit_code == 0
+    assert (
+        "A line added after the build."
+        in server.mailbox.received[0].message.get_body(("plain",)).get_content()
+    )

@@ -1,0 +1,52 @@
+"""The workspace lock: one `build` or `send` at a time in a workspace.
+
+A build that overlapped a send could write the archive back as a draft after
+the send marked it sent, or change the email while it goes out. Both take this
+lock; the second to come stops at once and says who holds it. The operating
+system releases it when the holder exits, also when it is killed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsletter.errors import NewsletterError, shown
+
+LOCK_NAME = "lock"
+
+
+class Busy(NewsletterError):
+    """Another build or send holds the workspace lock."""
+
+
+@contextmanager
+def workspace_lock(state_dir: Path, command: str) -> Iterator[None]:
+    """Hold the lock for `command` ('build', 'send'), or fail at once if it is held."""
+    path = state_dir / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise Busy(
+                f"another 'newsletter' command is working in this workspace ({holder}); "
+                f"this '{command}' stops without changing anything.",
+                hint=f"Run it again when that one has finished. The lock is {shown(path)}.",
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(
+            f"{command}, pid {os.getpid()}, since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        )
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock
