@@ -34,6 +34,7 @@ COMMAND_ORDER = [
     "show",
     "send",
     "cron",
+    "job",
     "check",
     "templates",
 ]
@@ -68,6 +69,28 @@ class Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         # In the order of the weekly loop, not alphabetical.
         return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        # `newsletter build --workspace X` as well as `newsletter --workspace X build`.
+        cmd.params.append(
+            click.Option(
+                ["--workspace", "-w"],
+                metavar="PATH",
+                type=click.Path(file_okay=False),
+                expose_value=False,
+                callback=_workspace_after_the_command,
+                help=f"The workspace folder (default: the nearest folder with "
+                f"newsletter.yaml; or set {ENV_VAR}).",
+            )
+        )
+        super().add_command(cmd, name)
+
+
+def _workspace_after_the_command(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> None:
+    if value is not None:
+        ctx.find_root().obj = value
 
 
 def main() -> None:
@@ -784,15 +807,86 @@ def send(
     default="07:00",
     show_default=True,
     metavar="HH:MM",
-    help="The time of day to build and send, in the machine's time zone.",
+    help="The time of day to build and send, in the workspace's time zone.",
+)
+@click.option(
+    "--check",
+    "check_it",
+    is_flag=True,
+    help="Run the job as cron would (bare environment, another folder) as a dry run.",
 )
 @click.pass_context
-def cron(ctx: click.Context, at: str) -> None:
-    """Print a crontab line that builds and sends each issue on the issue day.
+def cron(ctx: click.Context, at: str, check_it: bool) -> None:
+    """Print the crontab line that builds and sends each issue on the issue day.
 
-    Paste it into 'crontab -e'. It uses absolute paths and works in cron's bare
-    environment; its output is appended to .newsletter/logs/cron.log."""
-    from newsletter.cron import crontab_line
+    Paste it into 'crontab -e'. It runs 'newsletter job' hourly, which acts once,
+    on the issue day at or after --at in the workspace's time zone. It uses
+    absolute paths and carries the NEWSLETTER_SMTP_* settings of your shell (never
+    the password); output goes to .newsletter/logs/cron.log."""
+    import os
+
+    from newsletter.cron import check_in_cron_environment, crontab_line, time_of_day
 
     workspace = workspace_of(ctx)
-    click.echo(crontab_line(workspace, settings_of(workspace), at, sys.argv[0]))
+    line = crontab_line(workspace, settings_of(workspace), time_of_day(at), sys.argv[0], os.environ)
+    for note in line.notes:
+        click.echo(f"note: {note}", err=True)
+    if not check_it:
+        click.echo(str(line))
+        return
+    status, output = check_in_cron_environment(line)
+    click.echo("The job, run as cron runs it (env -i, PATH=/usr/bin:/bin, in /), as a dry run:")
+    for text in output.splitlines():
+        click.echo(f"  {text}")
+    if status != 0:
+        raise Failed(f"under cron the job would fail (exit status {status}); see above.")
+    click.echo("The job is ready for cron.", err=True)
+
+
+@cli.command()
+@click.option(
+    "--at",
+    "at",
+    default="07:00",
+    show_default=True,
+    metavar="HH:MM",
+    help="The time of day it acts on the issue day, in the workspace's time zone.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what it would do, and when; change nothing.")
+@click.option("--now", "now_text", hidden=True, help="The current moment (ISO 8601), for tests.")
+@click.pass_context
+def job(ctx: click.Context, at: str, dry_run: bool, now_text: str | None) -> None:
+    """The unattended Friday job that 'newsletter cron' schedules hourly.
+
+    On the issue day at or after --at (in the workspace's time zone) it builds the
+    issue, unless it is built already, and sends it; at any other time, or once the
+    issue is sent, it does nothing and prints nothing. Without an SMTP host it fails
+    instead of writing to the outbox."""
+    import datetime as dt
+    import os
+
+    from newsletter.cron import describe_plan, plan_job, time_of_day
+
+    workspace = workspace_of(ctx)
+    settings = settings_of(workspace)
+    now = checked("moment_utc", "--now")(ctx, None, now_text) or dt.datetime.now(dt.UTC)
+    plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
+    if dry_run:
+        from newsletter.mail import smtp_password, smtp_settings
+        from newsletter.send import staff_of
+
+        smtp = smtp_settings(settings.smtp, os.environ)
+        smtp_password(smtp, os.environ)  # a password that cron cannot get fails here
+        staff = staff_of(workspace, settings)
+        via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (
+            f" as {smtp.user}" if smtp.user else ""
+        )
+        for line in describe_plan(plan, settings, len(staff.recipients), via):
+            click.echo(line)
+        return
+    if not plan.acts:
+        return  # quiet: the log gets a line only when something happens
+    click.echo(f"{now:%Y-%m-%d %H:%M} UTC: the issue of {plan.due.issue_date} is due.")
+    if plan.build:
+        ctx.invoke(build, date=plan.due.issue_date)
+    ctx.invoke(send, issue=plan.due.issue_date.isoformat(), yes=True)

@@ -1,20 +1,74 @@
-"""The crontab line for unattended Fridays: build, then send, with absolute paths
-so that cron's bare environment (PATH=/usr/bin:/bin, no HOME, another current
-folder) finds everything, and output appended to a log IT can read."""
+"""The unattended Friday job, and the crontab line that runs it.
+
+cron knows only the machine's clock and zone, and a server often runs in UTC
+while the school is in America/New_York: "0 7 * * 5" would send at 2 AM there,
+and shift by an hour at each daylight-saving change. So the line runs the job
+every hour, and the job itself decides, in the workspace's time zone, whether it
+is the issue day at or after the chosen time and the issue is not out yet. A
+late run (the machine was off at 07:00) still sends that day; a repeated one
+does nothing. The line carries what the job needs from the shell (never the
+password) and uses absolute paths, since cron's environment is bare.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from newsletter.errors import InputError
+from newsletter.errors import InputError, NewsletterError
 from newsletter.settings import Settings
 from newsletter.workspace import Workspace
 
-CRON_WEEKDAYS = ("1", "2", "3", "4", "5", "6", "0")  # Monday = 0 in Python, 1 in cron
+# What cron gives a job: PATH=/usr/bin:/bin, no HOME, another current folder.
+CRON_PATH = "/usr/bin:/bin"
+# Settings the job may take from the environment; the password is never put in a line.
+CARRIED = (
+    "NEWSLETTER_SMTP_HOST",
+    "NEWSLETTER_SMTP_PORT",
+    "NEWSLETTER_SMTP_SECURITY",
+    "NEWSLETTER_SMTP_USER",
+)
+PASSWORD_VAR = "NEWSLETTER_SMTP_PASSWORD"
+
+
+def time_of_day(text: str, option: str = "--at") -> dt.time:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    if not match:
+        raise InputError(
+            f"{option}: '{text}' is not a time of day.", hint="Write it as HH:MM, like 07:00."
+        )
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+@dataclass
+class Due:
+    """Whether the job acts now, for which issue date, and when it next will."""
+
+    now: bool
+    issue_date: dt.date  # today's when due, else the next issue day's
+    local: dt.datetime  # the moment, in the workspace's zone
+    starts: dt.datetime  # when the job acts on that date, in the workspace's zone
+
+
+def job_due(now: dt.datetime, settings: Settings, at: dt.time) -> Due:
+    """Due on the issue day, from `at` to midnight, in the workspace's time zone."""
+    local = now.astimezone(settings.zone)
+    days_ahead = (settings.issue_weekday - local.weekday()) % 7
+    if days_ahead == 0 and local.time() < at:
+        starts = dt.datetime.combine(local.date(), at, settings.zone)
+        return Due(False, local.date(), local, starts)
+    if days_ahead == 0:
+        starts = dt.datetime.combine(local.date(), at, settings.zone)
+        return Due(True, local.date(), local, starts)
+    date = local.date() + dt.timedelta(days=days_ahead)
+    return Due(False, date, local, dt.datetime.combine(date, at, settings.zone))
 
 
 def newsletter_executable(argv0: str) -> str:
@@ -30,33 +84,160 @@ def newsletter_executable(argv0: str) -> str:
             and os.path.basename(candidate) == "newsletter"
             and os.access(candidate, os.X_OK)
         ):
-            return os.path.abspath(candidate)
-    return f"{sys.executable} -m newsletter"
+            return shlex.quote(os.path.abspath(candidate))
+    return f"{shlex.quote(sys.executable)} -m newsletter"
 
 
-def crontab_line(workspace: Workspace, settings: Settings, at: str, argv0: str) -> str:
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at.strip())
-    if not match:
-        raise InputError(
-            f"--at: '{at}' is not a time of day.", hint="Write it as HH:MM, like 07:00."
+@dataclass
+class CronLine:
+    comments: list[str]  # '# ...' lines to paste above it
+    line: str  # the crontab entry
+    command: str  # the job's shell command, without the schedule and the log
+    notes: list[str] = field(default_factory=list)  # for the editor, on stderr
+
+    def __str__(self) -> str:
+        return "\n".join([*self.comments, self.line])
+
+
+def crontab_line(
+    workspace: Workspace,
+    settings: Settings,
+    at: dt.time,
+    argv0: str,
+    environ: Mapping[str, str],
+    machine_zone: dt.tzinfo | None = None,
+    today: dt.date | None = None,
+) -> CronLine:
+    """The line that runs the job hourly, at the minute that is `at`'s minute in the
+    workspace's zone (zones a half or quarter hour apart differ in minutes)."""
+    machine_zone = machine_zone or dt.datetime.now().astimezone().tzinfo
+    today = today or dt.datetime.now(settings.zone).date()
+    minute = dt.datetime.combine(today, at, settings.zone).astimezone(machine_zone).minute
+    carried = {name: environ[name].strip() for name in CARRIED if environ.get(name, "").strip()}
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in carried.items())
+    run = f"{newsletter_executable(argv0)} --workspace {shlex.quote(str(workspace.root))}"
+    command = f"{assignments + ' ' if assignments else ''}{run} job --at {at:%H:%M}"
+    logs = workspace.state_dir / "logs"
+    log = shlex.quote(str(logs / "cron.log"))
+    line = f"{minute} * * * * mkdir -p {shlex.quote(str(logs))} && {command} >> {log} 2>&1"
+    weekday = weekday_name(settings)
+    comments = [
+        f"# {settings.title}: build and send every {weekday} at {at:%H:%M} "
+        f"{settings.time_zone}, whatever the machine's time zone.",
+        "# It runs hourly; the job acts once, on the issue day at or after that time, and "
+        "is quiet otherwise.",
+    ]
+    notes = []
+    if carried:
+        notes.append(
+            f"Taken from your shell into the line: {', '.join(carried)} (cron does not "
+            "have your shell's settings)."
         )
-    hour, minute = int(match.group(1)), int(match.group(2))
-    command = newsletter_executable(argv0)
-    program = command if " " in command else shlex.quote(command)
-    root = shlex.quote(str(workspace.root))
-    log = shlex.quote(str(workspace.state_dir / "logs" / "cron.log"))
-    logs_dir = shlex.quote(str(workspace.state_dir / "logs"))
-    run = f"{program} --workspace {root}"
-    return (
-        f"# {settings.title}: build and send every {weekday_name(settings)} at {at} "
-        f"(the machine's time zone; the newsletter's is {settings.time_zone}).\n"
-        f"{minute} {hour} * * {CRON_WEEKDAYS[settings.issue_weekday]} "
-        f"mkdir -p {logs_dir} && {{ date; {run} build && {run} send --yes; }} "
-        f">> {log} 2>&1"
-    )
+    if environ.get(PASSWORD_VAR) and not settings.smtp.password_command:
+        notes.append(
+            f"{PASSWORD_VAR} is set in your shell but is not put into the line (a crontab "
+            "is no place for a password): set smtp.password_command in newsletter.yaml to "
+            "a command that prints it."
+        )
+    if not (settings.smtp.host or carried.get("NEWSLETTER_SMTP_HOST")):
+        notes.append(
+            "No SMTP host is set (smtp.host in newsletter.yaml, or NEWSLETTER_SMTP_HOST): "
+            "the job will fail every issue day until one is, rather than only write to "
+            "the outbox."
+        )
+    return CronLine(comments, line, command, notes)
+
+
+def check_in_cron_environment(line: CronLine, timeout: float = 300) -> tuple[int, str]:
+    """Run the job's command as cron would (env -i, PATH /usr/bin:/bin, in /), as a
+    dry run; its exit status and what it printed."""
+    try:
+        done = subprocess.run(
+            ["/bin/sh", "-c", f"{line.command} --dry-run"],
+            env={"PATH": CRON_PATH},
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise NewsletterError(
+            f"the job's dry run did not finish within {timeout:g} s.",
+            hint="Run the command yourself to see where it waits: " + line.command,
+        ) from None
+    return done.returncode, (done.stdout + done.stderr).strip()
 
 
 def weekday_name(settings: Settings) -> str:
     from newsletter.validate import WEEKDAYS
 
     return WEEKDAYS[settings.issue_weekday].capitalize()
+
+
+def describe_due(due: Due, settings: Settings) -> str:
+    """'Not due: it is Sunday 01:00 in America/New_York; ...' for a dry run."""
+    when = f"{due.starts:%A %Y-%m-%d %H:%M} {settings.time_zone}"
+    utc = due.starts.astimezone(dt.UTC)
+    if due.now:
+        return f"Due now: it is {due.local:%A %H:%M} in {settings.time_zone}, on or after {when}."
+    return (
+        f"Not due now: it is {due.local:%A %Y-%m-%d %H:%M} in {settings.time_zone}. "
+        f"It acts next at {when} ({utc:%H:%M} UTC)."
+    )
+
+
+@dataclass
+class JobPlan:
+    """What the job does now: nothing, or build (when not built yet) and send."""
+
+    due: Due
+    build: bool  # no archive file for the issue date yet
+    done: str  # why there is nothing left to do, if so
+    number: int | None = None  # the issue's number, once built
+
+    @property
+    def acts(self) -> bool:
+        return self.due.now and not self.done
+
+
+def plan_job(
+    workspace: Workspace,
+    settings: Settings,
+    at: dt.time,
+    now: dt.datetime,
+    environ: Mapping[str, str],
+) -> JobPlan:
+    """Decide what the job does at `now`. Run unattended, an issue that would only
+    be written to the outbox is a failure, not a success."""
+    from newsletter.archive import already_sent_line, load_archive
+    from newsletter.mail import smtp_settings
+
+    due = job_due(now, settings, at)
+    entry = next((a for a in load_archive(workspace) if a.issue.date == due.issue_date), None)
+    if entry is not None and entry.sent:
+        return JobPlan(due, False, already_sent_line(entry), entry.issue.number)
+    if not smtp_settings(settings.smtp, environ).host:
+        raise NewsletterError(
+            "no SMTP host is set, so the job would only write the issue to the outbox "
+            "and nobody would get it.",
+            hint="Set smtp.host in newsletter.yaml (or NEWSLETTER_SMTP_HOST in the crontab "
+            "line that 'newsletter cron' prints).",
+        )
+    # An issue built by hand (and looked at) is sent as it is, not built again.
+    return JobPlan(due, entry is None, "", entry.issue.number if entry else None)
+
+
+def describe_plan(plan: JobPlan, settings: Settings, recipients: int, via: str) -> list[str]:
+    """A dry run's account: when the job acts, and what it would do then."""
+    lines = [describe_due(plan.due, settings)]
+    if plan.done:
+        lines.append(f"Then: nothing. {plan.done}.")
+        return lines
+    what = (
+        f"build the issue of {plan.due.issue_date} (not built yet) and send it"
+        if plan.build
+        else f"send issue #{plan.number} of {plan.due.issue_date}, as it was built"
+    )
+    lines.append(f"Then it would {what} to {recipients} recipient(s) via {via}.")
+    return lines

@@ -126,3 +126,12 @@ def words(value: Any) -> list[str]:
         for part in str(item).split(",")
     ]
     return [part.strip() for part in raw if part.strip()]
+
+
+def moment_utc(value: Any) -> dt.datetime:
+    """An ISO 8601 moment; one without an offset is taken as UTC."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a moment like 2026-12-04T12:00:00+00:00") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

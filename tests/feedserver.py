@@ -65,13 +65,27 @@ class FeedServer:
                     server.requests.append(Seen(self.path, dict(self.headers)))
                     server.active += 1
                     server.peak_by_host = max(server.peak_by_host, server.active)
+                self.counted = True
                 try:
                     self._answer()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
+                    self._done()
+
+            def _done(self) -> None:
+                """The request stops counting as active once its answer starts: from
+                then on the client may finish and send the next request before this
+                thread runs again, which on a busy machine made one request look like
+                two at once."""
+                if getattr(self, "counted", False):
+                    self.counted = False
                     with server._lock:
                         server.active -= 1
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                self._done()
+                super().send_response(code, message)
 
             def _answer(self) -> None:
                 route = server.routes.get(self.path.split("?")[0])

@@ -164,3 +164,26 @@ def test_a_bad_subject_pattern_is_caught_when_settings_are_read(workspace, run, 
     assert result.exit_code == 2
     assert "newsletter.yaml:2: newsletter.yaml field 'subject': " in result.output
     assert message in result.output
+
+
+@pytest.mark.parametrize("flag", ["--workspace", "-w"])
+def test_workspace_option_after_the_command(workspace, flag):
+    built = CliRunner().invoke(
+        cli, ["build", flag, str(workspace), "--offline", "--date", "2026-11-27"]
+    )
+    assert built.exit_code == 0, built.output
+    listed = CliRunner().invoke(cli, ["list", flag, str(workspace)])
+    assert listed.exit_code == 0
+    assert "2026-11-27" in listed.output
+    nowhere = CliRunner().invoke(cli, ["list", flag, str(workspace / "nope")])
+    assert nowhere.exit_code == 2
+    assert "not a newsletter workspace" in nowhere.output
+
+
+def test_readme_tables_are_not_broken_by_blank_lines():
+    lines = (Path(__file__).resolve().parent.parent / "README.md").read_text().splitlines()
+    for number, (before, blank, after) in enumerate(
+        zip(lines, lines[1:], lines[2:], strict=False), 2
+    ):
+        broken = before.startswith("|") and not blank.strip() and after.startswith("| `")
+        assert not broken, f"README.md:{number}: a blank line inside a table"

@@ -361,37 +361,6 @@ def test_a_killed_send_resumes_and_names_what_is_in_doubt(built, smtp):
     assert rerun.returncode == (1 if in_doubt else 0), rerun.stdout + rerun.stderr
 
 
-def test_cron_line_works_in_crons_bare_environment(built, run, smtp, tmp_path):
-    server = smtp()
-    result = run("cron", "--at", "06:30")
-    assert result.exit_code == 0
-    comment, line = result.stdout.strip().splitlines()
-    assert comment.startswith("# Tech Tidbits: build and send every Friday at 06:30")
-    fields = line.split(" ", 5)
-    assert fields[:5] == ["30", "6", "*", "*", "5"]
-    assert str(built) in line and ".newsletter/logs/cron.log" in line
-    # Run the command the way cron would: bare PATH, no HOME, another folder.
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "NEWSLETTER_SMTP_HOST": "127.0.0.1",
-        "NEWSLETTER_SMTP_PORT": str(server.port),
-        "NEWSLETTER_SMTP_SECURITY": "none",
-    }
-    done = subprocess.run(
-        ["/bin/sh", "-c", fields[5]], env=env, cwd="/", capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, (built / ".newsletter/logs/cron.log").read_text()
-    log = (built / ".newsletter" / "logs" / "cron.log").read_text()
-    assert "Issue #2 is recorded as sent in /" in log  # the next Friday's; absolute paths
-    assert len(server.mailbox.received) == len(STAFF)
-
-
-def test_bad_cron_time(built, run):
-    result = run("cron", "--at", "7am")
-    assert result.exit_code == 2
-    assert "--at: '7am' is not a time of day" in result.output
-
-
 def test_nothing_to_send(workspace, run):
     result = run("send", "--yes")
     assert result.exit_code == 0

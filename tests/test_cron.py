@@ -1,0 +1,203 @@
+"""The Friday job and its crontab line: the job acts once, on the issue day at or
+after the chosen time in the workspace's time zone, whatever the machine's zone."""
+
+import datetime as dt
+import subprocess
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsletter.cron import crontab_line, job_due
+from newsletter.settings import Settings
+from newsletter.workspace import Workspace
+from tests.conftest import STAFF, use, write
+
+NEW_YORK = Settings(title="Tech Tidbits", time_zone="America/New_York")
+SEVEN = dt.time(7, 0)
+
+
+def utc(*args):
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        # Friday 2027-03-12, before the change: New York is UTC-5.
+        (utc(2027, 3, 12, 11, 0), False),  # 06:00 EST
+        (utc(2027, 3, 12, 12, 0), True),  # 07:00 EST
+        # Friday 2027-03-19, after the change (Sunday 03-14): UTC-4.
+        (utc(2027, 3, 19, 10, 0), False),  # 06:00 EDT
+        (utc(2027, 3, 19, 11, 0), True),  # 07:00 EDT
+        (utc(2027, 3, 20, 3, 59), True),  # 23:59 EDT Friday: late, still that day
+        (utc(2027, 3, 20, 4, 0), False),  # Saturday in New York
+        (utc(2027, 3, 19, 3, 0), False),  # Friday in UTC, Thursday 23:00 in New York
+    ],
+)
+def test_the_job_is_due_at_seven_in_new_york_across_the_march_change(now, due):
+    result = job_due(now, NEW_YORK, SEVEN)
+    assert result.now is due
+    if due:
+        assert result.local.hour >= 7 and result.issue_date.weekday() == 4
+
+
+def test_when_not_due_it_says_when_it_next_acts():
+    result = job_due(utc(2027, 3, 11, 20, 0), NEW_YORK, SEVEN)  # Thursday
+    assert not result.now
+    assert result.starts == dt.datetime(2027, 3, 12, 7, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.mark.parametrize(
+    ("machine", "minute"),
+    [("UTC", 0), ("America/Los_Angeles", 0), ("Asia/Kolkata", 30), ("Asia/Kathmandu", 45)],
+)
+def test_the_line_runs_hourly_at_the_workspaces_minute(tmp_path, machine, minute):
+    line = crontab_line(
+        Workspace(tmp_path),
+        NEW_YORK,
+        SEVEN,
+        "newsletter",
+        {},
+        machine_zone=ZoneInfo(machine),
+        today=dt.date(2027, 3, 19),
+    )
+    assert line.line.split(" ", 5)[:5] == [str(minute), "*", "*", "*", "*"]
+    assert "job --at 07:00" in line.command
+    assert "every Friday at 07:00 America/New_York" in line.comments[0]
+
+
+@pytest.fixture
+def friday_ws(built):
+    """The built workspace, with its issue day set to Friday in New York."""
+    settings = built / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace("America/Chicago", "America/New_York"))
+    return built
+
+
+def test_the_job_acts_once_and_is_quiet_otherwise(friday_ws, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    early = run("job", "--at", "07:00", "--now", "2026-11-27T11:59:00+00:00")  # 06:59 EST
+    assert (early.exit_code, early.output) == (0, "")
+    assert server.mailbox.received == []
+    due = run("job", "--at", "07:00", "--now", "2026-11-27T12:00:00+00:00")
+    assert due.exit_code == 0, due.output
+    assert "the issue of 2026-11-27 is due" in due.output
+    assert "Issue #1 is recorded as sent" in due.output
+    assert len(server.mailbox.received) == len(STAFF)
+    # The issue was built by hand on Thursday: sent as it was, not built again.
+    assert "Built issue" not in due.output
+    later = run("job", "--at", "07:00", "--now", "2026-11-27T13:00:00+00:00")
+    assert (later.exit_code, later.output) == (0, "")
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_the_job_builds_the_issue_when_it_is_not_built(friday_ws, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("job", "--now", "2026-12-04T12:30:00+00:00")
+    assert result.exit_code == 0, result.output
+    assert "Built issue #2 for 2026-12-04" in result.output
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_the_job_fails_rather_than_write_to_the_outbox(friday_ws, run):
+    result = run("job", "--now", "2026-11-27T12:00:00+00:00")
+    assert result.exit_code == 1
+    assert "no SMTP host is set, so the job would only write the issue to the outbox" in (
+        result.output
+    )
+    assert not (friday_ws / ".newsletter" / "outbox").exists()
+
+
+def test_cron_carries_the_shells_smtp_settings_but_never_the_password(built, run, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "smtp.maplevalley.example.org")
+    monkeypatch.setenv("NEWSLETTER_SMTP_USER", "techtidbits")
+    monkeypatch.setenv("NEWSLETTER_SMTP_PASSWORD", "s3cret")
+    result = run("cron", "--at", "06:30")
+    assert result.exit_code == 0
+    line = result.stdout.strip().splitlines()[-1]
+    assert "NEWSLETTER_SMTP_HOST=smtp.maplevalley.example.org" in line
+    assert "NEWSLETTER_SMTP_USER=techtidbits" in line
+    assert "s3cret" not in result.output
+    assert "note: Taken from your shell into the line: NEWSLETTER_SMTP_HOST" in result.output
+    assert "NEWSLETTER_SMTP_PASSWORD is set in your shell but is not put into the line" in (
+        result.output
+    )
+
+
+def test_cron_warns_when_no_smtp_host_is_set(built, run):
+    result = run("cron")
+    assert result.exit_code == 0
+    assert "note: No SMTP host is set" in result.output
+
+
+def zone_at_noon() -> str:
+    """A fixed-offset zone where it is now about noon, far from a change of date."""
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 .. 12
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc/GMT-5 is UTC+5
+
+
+def test_the_line_works_in_crons_bare_environment(built, run, smtp, monkeypatch):
+    zone = zone_at_noon()
+    today = dt.datetime.now(ZoneInfo(zone)).strftime("%A").lower()
+    write(
+        built / "newsletter.yaml",
+        f"""
+        title: Tech Tidbits
+        time_zone: {zone}
+        issue_day: {today}
+        from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
+        """,
+    )
+    server = smtp()
+    use(monkeypatch, server)  # in this shell only: the line must carry it
+    result = run("cron", "--at", "00:00")
+    line = result.stdout.strip().splitlines()[-1]
+    command = line.split(" ", 5)[5]
+    done = subprocess.run(
+        ["/bin/sh", "-c", command],
+        env={"PATH": "/usr/bin:/bin"},
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    log = (built / ".newsletter" / "logs" / "cron.log").read_text()
+    assert done.returncode == 0, log
+    assert "Built issue #2" in log
+    assert "Issue #2 is recorded as sent in /" in log  # absolute paths in cron's log
+    assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_cron_check_runs_the_job_as_cron_would(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("cron", "--check")
+    assert result.exit_code == 0, result.output
+    assert "as cron runs it (env -i, PATH=/usr/bin:/bin, in /), as a dry run" in result.output
+    assert "recipient(s) via 127.0.0.1" in result.output
+    assert server.mailbox.received == []
+
+
+def test_cron_check_finds_a_password_cron_cannot_get(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server, user="techtidbits", password="s3cret")
+    result = run("cron", "--check")
+    assert result.exit_code == 1
+    assert "smtp.user is techtidbits but no password is given" in result.output
+    assert "under cron the job would fail (exit status 2)" in result.output
+
+
+def test_cron_check_without_an_smtp_host_fails(built, run):
+    result = run("cron", "--check")
+    assert result.exit_code == 1
+    assert "no SMTP host is set" in result.output
+
+
+def test_bad_times(built, run):
+    assert "--at: '7am' is not a time of day" in run("cron", "--at", "7am").output
+    assert run("cron", "--at", "7am").exit_code == 2
+    bad_now = run("job", "--now", "friday")
+    assert bad_now.exit_code == 2
+    assert "--now: 'friday' is not a moment" in bad_now.output
