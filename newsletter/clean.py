@@ -22,6 +22,7 @@ from newsletter.urls import strip_tracking
 
 MAX_ENTRIES = 200  # per feed: more than any issue needs, and bounds the work
 FUTURE_SLACK = dt.timedelta(days=1)
+UNTITLED_LENGTH = 80  # characters of an untitled post's text that stand in for its title
 
 _SKIP_CONTENT = {
     "script",
@@ -142,6 +143,23 @@ def safe_link(link: str, base: str) -> str:
     return strip_tracking(absolute)
 
 
+def _item_link(entry: Any, base: str) -> str:
+    """The item's web address: its link; else an id that is a web address (Atom
+    entries without a link); else the first enclosure (a podcast episode's file)."""
+    link = safe_link(entry.get("link") or "", base)
+    if link:
+        return link
+    # Only absolute addresses here: an id like "ep-12" is no path on the site.
+    candidates = [str(entry.get("id") or "")]
+    candidates += [str(e.get("href") or "") for e in entry.get("enclosures") or []]
+    for candidate in candidates:
+        if urlsplit(candidate.strip()).scheme in ("http", "https"):
+            link = safe_link(candidate, base)
+            if link:
+                return link
+    return ""
+
+
 def _published(entry: Any) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         with warnings.catch_warnings():  # feedparser warns when it maps one to another
@@ -191,13 +209,14 @@ def parse_feed(
         raise NotAFeed("not a feed: nothing readable in what the server sent")
     items: list[FeedItem] = []
     for entry in entries[:MAX_ENTRIES]:
-        link = safe_link(entry.get("link", ""), url)
-        title = _detail_text(entry, "title")
-        if not link or not title:
-            continue
+        link = _item_link(entry, url)
         summary = _detail_text(entry, "summary")
         if not summary and entry.get("content"):
             summary = html_to_text(entry["content"][0].get("value", ""))
+        # Microblog posts (Mastodon and the like) have no title: their first words are.
+        title = _detail_text(entry, "title") or shorten(summary, UNTITLED_LENGTH)
+        if not link or not title:
+            continue
         item = FeedItem(
             title=shorten(title, 200),
             link=link,

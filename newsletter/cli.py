@@ -773,14 +773,14 @@ def send(
     for line in job.problems:
         click.echo(f"warning: {line}", err=True)
     if dry_run:
-        click.echo(f"Would s{job.question()[1:-1]}:")
+        click.echo(f"Would send {job.summary()}:")
         for r in job.pending:
             click.echo(f"  {r.email}" + (f"  ({r.name})" if r.name else ""))
         return
     if not yes and not to:  # a test copy to yourself needs no confirmation
         if not interactive():
             raise BadInput(
-                f"{job.question()[:-1]}: this needs confirmation. Hint: add --yes "
+                f"Sending {job.summary()} needs confirmation. Hint: add --yes "
                 "(as a cron job does), or --dry-run to see the list first."
             )
         click.confirm(job.question(), abort=True)

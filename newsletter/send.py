@@ -286,6 +286,10 @@ class SendJob:
 
     def question(self) -> str:
         """What `send` asks at a terminal before it sends."""
+        return f"Send {self.summary()}?"
+
+    def summary(self) -> str:
+        """'issue #3 'Subject' to 6 recipients via smtp.example.org'."""
         count = len(self.pending)
         whom = f"{count} recipient{'s' if count != 1 else ''}"
         if self.groups:
@@ -297,8 +301,8 @@ class SendJob:
             else ""
         )
         return (
-            f"Send issue #{self.entry.issue.number} '{self.edition.subject}' to {whom} "
-            f"via {self.via}{again}?"
+            f"issue #{self.entry.issue.number} '{self.edition.subject}' to {whom} "
+            f"via {self.via}{again}"
         )
 
 

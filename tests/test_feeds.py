@@ -509,3 +509,54 @@ def test_malformed_xml_with_items_is_still_read(collect, feed_server):
     outcome = one(collect("/broken.xml"))
     assert outcome.status == NEW
     assert outcome.items[0].title == "Fish & chips"
+
+
+def test_podcast_and_microblog_items_without_a_link_or_a_title(collect, feed_server):
+    """Podcasts give the address in <enclosure> or a permalink <guid>; Mastodon and
+    other microblogs give no title at all."""
+    podcast = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>Ed Tech Cast</title>"
+        b"<link>https://cast.example.org/</link>"
+        b"<item><title>Episode 12: Padlet</title><guid isPermaLink='false'>ep-12</guid>"
+        b"<enclosure url='https://cdn.example.org/ep12.mp3?utm_source=rss' length='1' "
+        b"type='audio/mpeg'/><pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate></item>"
+        b"<item><title>Episode 11: Kahoot</title><guid>https://cast.example.org/ep11</guid>"
+        b"<pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate></item>"
+        b"<item><title>Episode 10: no address at all</title><guid isPermaLink='false'>ep-10"
+        b"</guid><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>"
+        b"</channel></rss>"
+    )
+    microblog = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>@teacher</title>"
+        b"<link>https://social.example.org/@teacher</link>"
+        b"<item><link>https://social.example.org/@teacher/1</link>"
+        b"<description>&lt;p&gt;Just tried &lt;b&gt;Padlet&lt;/b&gt; with my 4th graders: a "
+        b"wall of ideas about the water cycle, and every student posted something "
+        b"worth reading.&lt;/p&gt;</description>"
+        b"<pubDate>Thu, 26 Nov 2026 10:00:00 GMT</pubDate></item>"
+        b"</channel></rss>"
+    )
+    atom = (
+        b"<?xml version='1.0' encoding='utf-8'?>"
+        b"<feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>urn:a</id>"
+        b"<updated>2026-11-26T10:00:00Z</updated>"
+        b"<entry><title>Linkless, with a web address for an id</title>"
+        b"<id>https://atom.example.org/posts/7</id>"
+        b"<updated>2026-11-26T10:00:00Z</updated></entry></feed>"
+    )
+    feed_server.routes["/cast.xml"] = Route(podcast)
+    feed_server.routes["/social.xml"] = Route(microblog)
+    feed_server.routes["/atom.xml"] = Route(atom, content_type="application/atom+xml")
+    cast, social, linkless = collect("/cast.xml", "/social.xml", "/atom.xml")
+    assert [(i.title, i.link) for i in cast.items] == [
+        ("Episode 12: Padlet", "https://cdn.example.org/ep12.mp3"),
+        ("Episode 11: Kahoot", "https://cast.example.org/ep11"),
+    ]
+    (post,) = social.items
+    assert post.link == "https://social.example.org/@teacher/1"
+    assert (
+        post.title
+        == "Just tried Padlet with my 4th graders: a wall of ideas about the water cycle…"
+    )
+    assert post.summary.startswith("Just tried Padlet with my 4th graders")
+    assert [i.link for i in linkless.items] == ["https://atom.example.org/posts/7"]
