@@ -17,7 +17,7 @@ from typing import Any
 
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
-from newsletter.model import Issue
+from newsletter.model import Issue, moment_with_offset
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
 
@@ -138,59 +138,58 @@ def _split(path: Path, text: str) -> tuple[str, str, str]:
     return fingerprint, front, body
 
 
+FRONT_FIELDS = (
+    "number",
+    "date",
+    "subject",
+    "status",
+    "built_at",
+    "sent_at",
+    "reached",
+    "recipients",
+    "rendered",
+    "content",
+)
+_DAMAGED = "Restore the file from git, or build the issue again with --force."
+
+
 def read_archived(path: Path) -> ArchivedIssue:
     text = read_text(path)
     fingerprint, front_text, body = _split(path, text)
-    # YAML errors are reported at the file's line: the front matter starts on line 2 or 3.
+    # Padded so that YAML's line numbers are the file's: the front matter starts on
+    # line 2, or 3 after the fingerprint.
     offset = 2 if fingerprint else 1
-    try:
-        front = parse_yaml(front_text, path)
-    except InputError as err:
-        raise _shift(err, offset) from None
+    front = parse_yaml("\n" * offset + front_text, path)
     if not isinstance(front, dict) or "content" not in front:
         raise InputError(
             f"{shown(path)}: the front matter has no 'content'; the issue cannot be read.",
-            hint="Restore the file from git, or build the issue again with --force.",
+            hint=_DAMAGED,
         )
+    fields = Fields(front, path, "front matter")
+    fields.only(FRONT_FIELDS)
     try:
         issue = Issue.from_dict(front["content"])
-    except (KeyError, TypeError, ValueError) as err:
+    except ValueError as err:
         raise InputError(
-            f"{shown(path)}:{Fields(front, path, 'front matter').line_of('content') + offset}: "
-            "the issue's content is damaged "
-            f"({err}).",
-            hint="Restore the file from git, or build the issue again with --force.",
+            f"{fields.where('content')}: the issue's content is damaged ({err}).", hint=_DAMAGED
         ) from None
+    status = fields.text("status", default=DRAFT)
+    if status not in STATUSES:
+        raise fields.fail(
+            "status", f"'{status}' is not one of: {', '.join(STATUSES)}.", hint=_DAMAGED
+        )
     rest = front_text + _FENCE + body
     return ArchivedIssue(
         path=path,
         issue=issue,
-        status=str(front.get("status") or DRAFT),
-        built_at=_when(front.get("built_at")),
-        sent_at=_when(front.get("sent_at")),
+        status=status,
+        built_at=fields.checked("built_at", moment_with_offset),
+        sent_at=fields.checked("sent_at", moment_with_offset),
         hand_edited=fingerprint != _digest(rest),
-        reached=_count(front.get("reached")),
-        recipients=_count(front.get("recipients")),
-        rendered=str(front.get("rendered") or ""),
+        reached=fields.number("reached", 0),
+        recipients=fields.number("recipients", 0),
+        rendered=fields.text("rendered"),
     )
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _shift(err: InputError, offset: int) -> InputError:
-    head, sep, tail = err.message.partition(": ")
-    name, colon, line = head.rpartition(":")
-    if colon and line.isdigit():
-        return InputError(f"{name}:{int(line) + offset}{sep}{tail}", hint=err.hint)
-    return err
-
-
-def _when(value: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
@@ -198,7 +197,22 @@ def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
     if not workspace.issues_dir.is_dir():
         return []
     archived = [read_archived(p) for p in sorted(workspace.issues_dir.glob("????-??-??.md"))]
+    check_numbers(archived)
     return sorted(archived, key=lambda a: a.issue.date)
+
+
+def check_numbers(archived: list[ArchivedIssue]) -> None:
+    """Two archived issues with one number would make 'show 12' and 'send 12' guess."""
+    seen: dict[int, ArchivedIssue] = {}
+    for entry in archived:
+        first = seen.setdefault(entry.issue.number, entry)
+        if first is not entry:
+            raise InputError(
+                f"{shown(entry.path)}: issue #{entry.issue.number} is also "
+                f"{shown(first.path)}; two issues cannot share a number.",
+                hint="Renumber the draft (its 'number' and content's 'number'), or build "
+                "it again with --force.",
+            )
 
 
 def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.datetime) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import types
+import typing
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -162,22 +164,8 @@ class Issue:
         return to_plain(asdict(self))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Issue:
-        return Issue(
-            number=int(data["number"]),
-            date=_date(data["date"]),
-            subject=str(data["subject"]),
-            masthead=from_plain(Masthead, data.get("masthead") or {}),
-            sections=list(data.get("sections") or []),
-            preheader=str(data.get("preheader") or ""),
-            intro=str(data.get("intro") or ""),
-            tools=[from_plain(Tool, d) for d in data.get("tools") or []],
-            events=[from_plain(Event, d) for d in data.get("events") or []],
-            tips=[from_plain(ShortNote, d) for d in data.get("tips") or []],
-            citizenship=[from_plain(ShortNote, d) for d in data.get("citizenship") or []],
-            links=[from_plain(Link, d) for d in data.get("links") or []],
-            feed_items=[from_plain(FeedItem, d) for d in data.get("feed_items") or []],
-        )
+    def from_dict(cls, data: Any) -> Issue:
+        return from_plain(Issue, data)
 
 
 def intro_key(text: str) -> str:
@@ -198,24 +186,90 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def from_plain(cls: type[T], data: Any) -> T:
+    """The dataclass `cls` from what to_plain made of it, each field converted by its
+    type; a value of the wrong kind raises ValueError naming the field. Unknown keys
+    are ignored, so that an older version can read a newer archive."""
+    if not isinstance(data, dict):
+        raise ValueError(f"expected the fields of a {cls.__name__.lower()}, found {_kind(data)}")
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if item.name in data:
+            try:
+                values[item.name] = _convert(hints[item.name], data[item.name])
+            except ValueError as err:
+                raise ValueError(f"{cls.__name__.lower()} field '{item.name}': {err}") from None
+    try:
+        return cls(**values)
+    except TypeError:
+        missing = [f.name for f in fields(cls) if f.name not in values]  # type: ignore[arg-type]
+        raise ValueError(f"a {cls.__name__.lower()} is missing the field '{missing[0]}'") from None
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    """`value` as the type `kind` (str, int, a date or time with its offset, a list,
+    Optional, or another dataclass)."""
+    options = typing.get_args(kind) if isinstance(kind, types.UnionType) else ()
+    if options:  # X | None
+        if value is None:
+            return None
+        kind = next(option for option in options if option is not type(None))
+    if typing.get_origin(kind) is list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, found {_kind(value)}")
+        (inner,) = typing.get_args(kind)
+        return [_convert(inner, element) for element in value]
+    if is_dataclass(kind):
+        return from_plain(kind, value)  # type: ignore[arg-type]
+    if kind is str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f"expected text, found {_kind(value)}")
+        return str(value)
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, found {_kind(value)}")
+        return value
+    if kind is dt.datetime:
+        return moment_with_offset(value)
+    if kind is dt.date:
+        return _date(value)
+    raise TypeError(f"no conversion for {kind}")  # a bug: a field of a new type
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}"[:40]
+
+
 def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{_kind(value)} is not a date like 2026-11-27") from None
 
 
-_DATETIME_FIELDS = {"start", "end", "published"}
-_DATE_FIELDS = {"added"}
-
-
-def from_plain(cls: type[T], data: dict[str, Any]) -> T:
-    """The dataclass `cls` from what to_plain made of it; unknown keys are ignored."""
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            continue
-        if value is not None and key in _DATETIME_FIELDS:
-            value = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-        elif value is not None and key in _DATE_FIELDS:
-            value = _date(value)
-        values[key] = value
-    return cls(**values)
+def moment_with_offset(value: Any) -> dt.datetime:
+    """A date and time with its UTC offset: without one, it cannot be compared."""
+    when = value
+    if not isinstance(when, dt.datetime):
+        try:
+            when = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(
+                f"{_kind(value)} is not a date and time like 2026-11-27T13:30:00+00:00"
+            ) from None
+    if when.tzinfo is None:
+        raise ValueError(f"{_kind(value)} has no UTC offset (like +00:00)")
+    return when

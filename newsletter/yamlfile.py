@@ -31,7 +31,28 @@ class Mapping(dict):  # type: ignore[type-arg]
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """YAML as the editor means it: dates stay text until a field that wants a date
+    reads them (so '2026-02-30' is that field's clear error, and a title that looks
+    like a date stays a title), and none of YAML's rarer types (binary, sets,
+    ordered pairs) get in."""
+
+
+# No implicit timestamps: every date is read, and checked, by the field that wants it.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if not tag.endswith(":timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _refuse(loader: _LineLoader, node: yaml.Node) -> Any:
+    kind = node.tag.rsplit(":", 1)[-1]
+    raise yaml.constructor.ConstructorError(
+        None, None, f"'!!{kind}' values are not used here; write plain text", node.start_mark
+    )
+
+
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
@@ -41,6 +62,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a field name must be a word, like 'name'", key_node.start_mark
+            )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the field '{key}' is given twice", key_node.start_mark
@@ -57,6 +82,13 @@ def parse_yaml(text: str, path: Path) -> Any:
     """Parse YAML text that came from `path`; a syntax error names file and line."""
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as err:  # valid YAML, but not what we take
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(
+            f"{shown(path)}:{line}: {err.problem or 'a value that cannot be used'}.",
+            hint="Write the value as plain text, a number, a list or 'field: value' lines.",
+        ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
