@@ -174,26 +174,28 @@ class StaleEmail(NewsletterError):
 
 
 def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
-    """The email as built (what the editor previewed), rendering it if it is missing.
+    """The email as built (what the editor previewed).
 
-    It must be the email the archive file records: rendered files changed or left
-    behind by something else are rendered again from the archive, and if that does
-    not give the recorded email either (the templates changed since the build),
-    nothing is sent until the issue is built again."""
-    html_file, text_file = ensure_rendered(workspace, entry)
-    email = RenderedEmail(
-        subject=entry.issue.subject,
-        html=html_file.read_text(encoding="utf-8"),
-        text=text_file.read_text(encoding="utf-8"),
-    )
-    if not entry.rendered or email_fingerprint(email.html, email.text) == entry.rendered:
-        return email
+    It must be the email the archive file records: rendered files that are missing,
+    or were changed or left behind by something else, are rendered again from the
+    archive; if that does not give the recorded email either (the templates changed
+    since the build), nothing is sent, and nothing is overwritten, until the issue is
+    built again."""
+    html_file, text_file = rendered_paths(workspace, entry.issue.date)
+    if html_file.is_file() and text_file.is_file():
+        email = RenderedEmail(
+            subject=entry.issue.subject,
+            html=html_file.read_text(encoding="utf-8"),
+            text=text_file.read_text(encoding="utf-8"),
+        )
+        if not entry.rendered or email_fingerprint(email.html, email.text) == entry.rendered:
+            return email
     email = rendered_email(workspace, entry)
-    if email_fingerprint(email.html, email.text) != entry.rendered:
+    if entry.rendered and email_fingerprint(email.html, email.text) != entry.rendered:
         raise StaleEmail(
-            f"the email in {shown(html_file)} is not the one {shown(entry.path)} records, "
-            "and rendering it again from the archive gives yet another (the templates "
-            "changed since the build); nothing was sent.",
+            f"the rendered email of issue #{entry.issue.number} is missing or not the one "
+            f"{shown(entry.path)} records, and rendering it again from the archive gives "
+            "another (the templates changed since the build); nothing was sent.",
             hint="Build the issue again with 'newsletter build', look at it with "
             "'newsletter preview', then send."
             if not entry.published

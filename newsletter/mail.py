@@ -41,6 +41,10 @@ class AddressRefused(Exception):
     """This one address cannot get the message (a 5.1.x reply at RCPT TO, or an
     address the server cannot take): trying again will not help."""
 
+    def __init__(self, reason: str, server_said: bool = True) -> None:
+        super().__init__(reason)
+        self.server_said = server_said  # False: our own judgement, not the server's reply
+
 
 class ServerRefused(Exception):
     """The server refused the sender or the message itself (at MAIL FROM or DATA):
@@ -55,6 +59,10 @@ class ServerRefused(Exception):
 class InDoubt(Exception):
     """The whole message was handed over and then the connection was lost before the
     server's answer: the server may have it. Sending again could mean two copies."""
+
+
+class _StaleConnection(Exception):
+    """A kept-open connection was gone before the message was handed over."""
 
 
 class SendError(NewsletterError):
@@ -188,39 +196,70 @@ class SmtpTransport:
         """One SMTP transaction, step by step, so that each reply is judged by the
         stage it answers and a connection lost after the final "." is told apart
         from one lost before it."""
+        for again in (False, True):
+            reused = self._conn is not None
+            try:
+                return self._transaction(sender, recipient, message)
+            except _StaleConnection:
+                # The server closed a connection we kept open between messages (an idle
+                # timeout, a limit of messages per connection): nothing was handed
+                # over, so open a new one and start again, once.
+                if again or not reused:
+                    raise TemporaryFailure(
+                        "the server closed the connection before taking the message",
+                        connection=True,
+                    ) from None
+
+    def _transaction(self, sender: str, recipient: str, message: bytes) -> None:
         conn = self._conn or self._connect()
         utf8 = not (sender.isascii() and recipient.isascii())
         if utf8 and not conn.has_extn("smtputf8"):
             raise AddressRefused(
                 f"the address has letters outside ASCII and {self.describe()} does not "
-                "accept such addresses (no SMTPUTF8)"
+                "accept such addresses (no SMTPUTF8)",
+                server_said=False,
             )
-        handed_over = False
+        stage = MAIL_FROM
         try:
             code, reply = conn.mail(sender, ["SMTPUTF8"] if utf8 else [])
+            if code == 421:
+                self._drop()
+                raise _StaleConnection()
             if code != 250:
                 self._refused(MAIL_FROM, code, reply)
+            stage = RCPT_TO
             code, reply = conn.rcpt(recipient)
             if code not in (250, 251):
                 self._refused(RCPT_TO, code, reply)
+            stage = DATA
             code, reply = conn.docmd("DATA")
             if code != 354:
                 self._refused(DATA, code, reply)
             conn.send(_dot_stuffed(message))
-            handed_over = True  # from here on, a lost connection leaves it in doubt
+            stage = END_OF_DATA  # from here on, a lost connection leaves it in doubt
             code, reply = conn.getreply()
-            if code != 250:
-                self._refused(END_OF_DATA, code, reply)
         except (smtplib.SMTPServerDisconnected, OSError) as err:
             self._drop()
-            if handed_over:
+            if stage == END_OF_DATA:
                 raise InDoubt(
                     f"the connection was lost after the whole message was handed over "
                     f"({_describe_error(err)})"
                 ) from None
+            if stage == MAIL_FROM:
+                raise _StaleConnection() from None
             raise TemporaryFailure(
                 f"connection lost: {_describe_error(err)}", connection=True
             ) from None
+        if code == 250:
+            return
+        if not 400 <= code < 600:
+            # Not an answer we can read (no code, or not SMTP): it may have been taken.
+            self._drop()
+            raise InDoubt(
+                f"the server's answer after the whole message was handed over cannot be "
+                f"read ({reply_text(code, reply)})"
+            )
+        self._refused(END_OF_DATA, code, reply)
 
     def _refused(self, stage: str, code: int, reply: bytes | str) -> None:
         """Judge a reply other than OK, leaving the connection ready for the next message."""
@@ -228,13 +267,19 @@ class SmtpTransport:
         if code == 421 or not 400 <= code < 600:  # closing, or not SMTP at all
             self._drop()
             raise TemporaryFailure(text, connection=True)
-        with contextlib.suppress(smtplib.SMTPException, OSError):
+        try:
             self._conn.rset()  # type: ignore[union-attr]
+        except (smtplib.SMTPException, OSError):
+            self._drop()  # gone: the next message opens a new connection
         if code < 500:
             raise TemporaryFailure(text)
         if refuses_the_address(stage, code, text):
             raise AddressRefused(text)
         raise ServerRefused(stage, text)
+
+    def abort(self) -> None:
+        """Close at once, without waiting for the server to answer QUIT."""
+        self._drop()
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -261,6 +306,8 @@ def _dot_stuffed(message: bytes) -> bytes:
 
 
 def _describe_error(err: BaseException) -> str:
+    if isinstance(err, smtplib.SMTPResponseException):
+        return reply_text(err.smtp_code, err.smtp_error)
     if isinstance(err, ConnectionRefusedError):
         return "connection refused"
     if isinstance(err, socket.gaierror):
@@ -283,6 +330,9 @@ class OutboxTransport:
         return f"the outbox folder {self.folder}"
 
     def connect(self) -> None:
+        pass
+
+    def abort(self) -> None:
         pass
 
     def deliver(self, sender: str, recipient: str, message: bytes) -> None:

@@ -39,6 +39,8 @@ from newsletter.workspace import Workspace
 # The same answer for this many recipients in a row is the server's answer to
 # every message, not something about those addresses: the run stops.
 STREAK = 3
+STOP = "stop"  # the run cannot go on
+OURS = "ours"  # not offered to the server (an address it cannot take)
 
 
 class Transport(Protocol):
@@ -51,6 +53,8 @@ class Transport(Protocol):
     def deliver(self, sender: str, recipient: str, message: bytes) -> None: ...
 
     def close(self) -> None: ...
+
+    def abort(self) -> None: ...
 
 
 @dataclass
@@ -98,9 +102,12 @@ class Sender:
         in-doubt addresses are skipped unless they are in `retry`."""
         state = log.state()
         report = SendReport(total=len(recipients))
-        streak: list[tuple[str, str, str]] = []  # (address, outcome, reply), same reply
+        # Those a stopped run left behind go last, so that one address the server
+        # keeps refusing in its own way never stands in front of everyone else.
+        order = sorted(recipients, key=lambda r: r.email.lower() in state.deferred)
+        streak: list[tuple[Recipient, str, str]] = []  # the last ones not reached, same reply
         try:
-            for recipient in recipients:
+            for recipient in order:
                 key = recipient.email.lower()
                 if key in state.sent:
                     report.already_sent += 1
@@ -112,20 +119,25 @@ class Sender:
                     report.sent.append(recipient.email)
                     streak = []
                     continue
-                if outcome not in (REFUSED, DEFERRED, IN_DOUBT):  # the run cannot go on
+                if outcome == STOP:
                     report.stopped = reason
                     break
+                if outcome == OURS:  # not the server's answer: no evidence either way
+                    continue
                 if streak and streak[-1][2] != reason:
                     streak = []
-                streak.append((recipient.email, outcome, reason))
+                streak.append((recipient, outcome, reason))
                 if len(streak) == STREAK:
                     report.stopped = self._streak_stop(streak, log, edition)
                     break
         except SendError as err:  # a login refused on reconnecting, say
             report.stopped = str(err)
+        except BaseException:  # interrupted (Ctrl-C): do not wait for the server's goodbye
+            self.transport.abort()
+            raise
         finally:
             self.transport.close()
-        report.connections = self.transport.connections
+            report.connections = self.transport.connections
         final = log.state()
         for recipient in recipients:
             key = recipient.email.lower()
@@ -139,8 +151,9 @@ class Sender:
         return report
 
     def _deliver_one(self, edition: Edition, recipient: Recipient, log: SendLog) -> tuple[str, str]:
-        """Deliver to one person: (SENT, ''), (REFUSED | DEFERRED | IN_DOUBT, reply)
-        for this person, or ('stop', why) when the run cannot go on."""
+        """Deliver to one person: (SENT, ''); (REFUSED | DEFERRED | IN_DOUBT, the
+        server's reply) about this person; (OURS, why) when we could not offer it; or
+        (STOP, why) when the run cannot go on."""
         message = message_for(edition, recipient, self.clock())
         for attempt in range(1, self.options.retries + 1):
             self._keep_rate()
@@ -152,22 +165,23 @@ class Sender:
             except AddressRefused as err:
                 log.write(REFUSED, recipient.email, str(err))
                 self.say(f"refused: {recipient.email}: {err}")
-                return REFUSED, str(err)
+                return (REFUSED if err.server_said else OURS), str(err)
             except InDoubt as err:
                 log.write(IN_DOUBT, recipient.email, str(err))
                 return IN_DOUBT, str(err)
             except ServerRefused as err:
                 log.write(DEFERRED, recipient.email, err.reply)
                 cause = likely_cause(err.stage, err.reply, edition.envelope_sender)
-                return "stop", (
-                    f"{self.transport.describe()} refused the message at {err.stage}: "
-                    f"'{err.reply}'. This likely means {cause}. Nobody was marked as refused"
+                return STOP, (
+                    f"{self.transport.describe()} refused the message to {recipient.email} "
+                    f"at {err.stage}: '{err.reply}'. This likely means {cause}. This stop "
+                    "marks nobody as refused for good"
                 )
             except TemporaryFailure as err:
                 log.write(DEFERRED, recipient.email, str(err))
                 if attempt == self.options.retries:
                     if err.connection:  # the server is gone: the rest would fail the same
-                        return "stop", f"{err}"
+                        return STOP, f"{err}"
                     self.say(f"deferred: {recipient.email}: {err}")
                     return DEFERRED, str(err)
                 delay = self.options.retry_delay * 2 ** (attempt - 1)
@@ -184,20 +198,23 @@ class Sender:
         return DEFERRED, "no attempt was made"
 
     def _streak_stop(
-        self, streak: list[tuple[str, str, str]], log: SendLog, edition: Edition
+        self, streak: list[tuple[Recipient, str, str]], log: SendLog, edition: Edition
     ) -> str:
         """The same reply for STREAK recipients in a row: the server's, not theirs.
-        Their refusals are taken back, so that a rerun tries them again."""
-        for address, outcome, reply in streak:
+        Their refusals are taken back, so that a rerun tries them again (last)."""
+        for recipient, outcome, reply in streak:
             if outcome == REFUSED:
-                log.write(DEFERRED, address, f"not counted as refused: {reply}")
+                log.write(DEFERRED, recipient.email, f"not counted as refused: {reply}")
         reply = streak[-1][2]
-        addresses = ", ".join(address for address, _, _ in streak)
+        addresses = ", ".join(r.email for r, _, _ in streak)
+        rows = ", ".join(r.where for r, _, _ in streak if r.where)
+        remove = f" (their rows: {rows})" if rows else ""
         return (
             f"{self.transport.describe()} gave the same answer for {STREAK} recipients in a "
-            f"row ({addresses}): '{reply}'. That is the server, not the addresses; it likely "
-            f"means {likely_cause('', reply, edition.envelope_sender)}. Nobody was marked as "
-            "refused"
+            f"row ({addresses}): '{reply}'. That is most likely the server, not the "
+            f"addresses: {likely_cause('', reply, edition.envelope_sender)}. This stop marks "
+            "nobody as refused for good; the next run tries them last. If the server is "
+            f"right about these addresses, remove them from the staff list{remove}"
         )
 
     def _keep_rate(self) -> None:
@@ -332,11 +349,6 @@ def prepare_send(
         return SendJob(entry, [Recipient(to)], [], [], edition, smtp, test=True)
     staff = staff_of(workspace, settings)
     recipients = in_groups(staff.recipients, groups) if groups else staff.recipients
-    if not recipients:
-        raise InputError(
-            "Nobody on the staff list to send to.",
-            hint="Check staff.csv (email,name,groups) or send.list_address.",
-        )
     for group in groups:
         if not in_groups(staff.recipients, (group,)):
             known = sorted({g for r in staff.recipients for g in r.groups})
@@ -346,6 +358,11 @@ def prepare_send(
                 + (", ".join(known) if known else "none (add a 'groups' column)")
                 + ".",
             )
+    if not recipients:
+        raise InputError(
+            "Nobody on the staff list to send to.",
+            hint="Check staff.csv (email,name,groups) or send.list_address.",
+        )
     state = log_for(workspace.state_dir, entry.issue.date).state()
     retry: set[str] = set()
     if resend_in_doubt:
@@ -405,11 +422,14 @@ def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
                 hint="Look at the new build with 'newsletter preview', then send again.",
             )
         log = log_for(workspace.state_dir, entry.issue.date)
-        report = sender.deliver_all(job.edition, job.recipients, log, job.retry)
-        final = log.state()
-        report.staff = len(job.staff)
-        report.reached = sum(r.email.lower() in final.sent for r in job.staff)
-        report.status = record_reach(entry, report.reached, report.staff, sender.clock())
+        report = SendReport()
+        try:
+            report = sender.deliver_all(job.edition, job.recipients, log, job.retry)
+        finally:  # also when interrupted: the archive says who has it
+            final = log.state()
+            report.staff = len(job.staff)
+            report.reached = sum(r.email.lower() in final.sent for r in job.staff)
+            report.status = record_reach(entry, report.reached, report.staff, sender.clock())
     return report
 
 
@@ -471,9 +491,16 @@ def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closin
             f"{shown(job.entry.path)}."
         )
     if report.stopped:
+        doubt = (
+            f" {len(report.in_doubt)} in doubt, not sent again: "
+            + ", ".join(sorted(report.in_doubt))
+            + "."
+            if report.in_doubt
+            else ""
+        )
         result.failure = (
             f"sending stopped: {report.stopped}. When the cause is fixed, run "
-            "'newsletter send' again: it sends to everyone not yet reached, once."
+            f"'newsletter send' again: it sends to everyone not yet reached, once.{doubt}"
         )
         return result
     problems = []

@@ -480,9 +480,13 @@ def test_templates_changed_since_the_build_stop_the_send(built, run, smtp, monke
     use(monkeypatch, server)
     result = run("send", "--yes")
     assert result.exit_code == 1
-    assert "is not the one ws/issues/2026-11-27.md records" in result.output
+    assert "is missing or not the one ws/issues/2026-11-27.md records" in result.output
     assert "Build the issue again with 'newsletter build'" in result.output
     assert server.mailbox.received == []
+    # Nothing was overwritten with the new templates' rendering.
+    assert (built / ".newsletter" / "out" / "2026-11-27.txt").read_text() == (
+        "edited by something else"
+    )
     assert run("build", "--date", "2026-11-27").exit_code == 0
     assert run("send", "--yes").exit_code == 0
     assert (

@@ -47,9 +47,9 @@ def test_a_refusal_of_the_message_stops_the_run_and_marks_nobody(
     result = run("send", "--yes")
     assert result.exit_code == 1
     last = result.output.rstrip().splitlines()[-1]
-    assert f"refused the message at the end of DATA: '{reply}'" in last
+    assert f"refused the message to {STAFF[0]} at the end of DATA: '{reply}'" in last
     assert meaning in last
-    assert "Nobody was marked as refused" in last
+    assert "This stop marks nobody as refused for good" in last
     assert server.mailbox.received == []
     assert not any(e["event"] == "refused" for e in log_events(built))
     entry = the_issue(built)
@@ -80,7 +80,7 @@ def test_a_refused_sender_stops_the_run(built, run, smtp, monkeypatch):
     result = run("send", "--yes")
     assert result.exit_code == 1
     last = result.output.rstrip().splitlines()[-1]
-    assert f"refused the message at MAIL FROM: '{reply}'" in last
+    assert f"refused the message to {STAFF[0]} at MAIL FROM: '{reply}'" in last
     assert "does not let this account send as techtidbits@maplevalley.example.org" in last
     assert server.mailbox.received == [] and not the_issue(built).published
     server.mailbox.refuse_sender = None
@@ -94,7 +94,7 @@ def test_a_refusal_at_rcpt_that_is_not_about_the_address_stops_the_run(
     use(monkeypatch, server)
     result = run("send", "--yes")
     assert result.exit_code == 1
-    assert "refused the message at RCPT TO" in result.output
+    assert f"refused the message to {STAFF[0]} at RCPT TO" in result.output
     assert "will not relay" in result.output
     assert server.mailbox.received == []
     assert not any(e["event"] == "refused" for e in log_events(built))
@@ -109,10 +109,11 @@ def test_the_same_permanent_reply_three_times_in_a_row_is_the_servers(
     result = run("send", "--yes")
     assert result.exit_code == 1
     assert "gave the same answer for 3 recipients in a row" in result.output
-    assert "Nobody was marked as refused" in result.output
+    assert "This stop marks nobody as refused for good" in result.output
+    assert "remove them from the staff list (their rows: ws/staff.csv:2, " in result.output
     assert server.mailbox.received == []
     # The three were taken back: a rerun tries them again.
-    assert "refused for good" not in result.output
+    assert f"{STAFF[0]}: refused for good" not in result.output
     server.mailbox.refuse.clear()
     assert_everyone_once_after_the_fix(run, server, built)
 
@@ -247,3 +248,92 @@ def test_list_shows_a_partly_sent_issue(built, run, smtp, monkeypatch):
     assert entry.reached == 5 and entry.recipients == 6
     line = run("list").stdout.splitlines()[0]
     assert line.startswith("#1    2026-11-27  sent to 5 of 6")
+
+
+def test_addresses_the_server_keeps_refusing_alike_never_block_the_others(
+    built, run, smtp, monkeypatch
+):
+    """Exchange answers every unknown mailbox with the same words: three departed
+    teachers in a row stop a run, but the rerun reaches everyone else first."""
+    gone = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found"
+    server = smtp(Mailbox(refuse={a: gone for a in STAFF[:3]}))
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 1
+    assert server.mailbox.received == []
+    rerun = run("send", "--yes")
+    assert rerun.exit_code == 1
+    assert delivered(server) == sorted(STAFF[3:])  # the others, once
+    assert "remove them from the staff list" in rerun.output.splitlines()[-1]
+
+
+def test_one_address_whose_message_is_refused_goes_last_next_time(built, run, smtp, monkeypatch):
+    server = smtp(Mailbox())
+    original = server.mailbox.handle_DATA
+
+    async def refuse_one(srv, session, envelope):
+        if STAFF[1] in envelope.rcpt_tos:
+            return "554 5.7.1 Message rejected by recipient policy"
+        return await original(srv, session, envelope)
+
+    server.mailbox.handle_DATA = refuse_one
+    use(monkeypatch, server)
+    first = run("send", "--yes")
+    assert first.exit_code == 1
+    assert f"refused the message to {STAFF[1]} at the end of DATA" in first.output
+    second = run("send", "--yes")
+    assert second.exit_code == 1
+    assert delivered(server) == sorted(a for a in STAFF if a != STAFF[1])
+
+
+def test_an_unreadable_answer_after_the_final_dot_leaves_them_in_doubt(
+    built, run, smtp, monkeypatch
+):
+    server = smtp(Mailbox())
+    original = server.mailbox.handle_DATA
+
+    async def garbled(srv, session, envelope):
+        reply = await original(srv, session, envelope)
+        return "OK queued" if STAFF[2] in envelope.rcpt_tos else reply
+
+    server.mailbox.handle_DATA = garbled
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert len(server.mailbox.to(STAFF[2])) == 1  # never a second copy
+    assert f"{STAFF[2]}: in doubt (the server's answer after the whole message" in result.output
+    assert delivered(server) == sorted(STAFF)
+
+
+def test_a_connection_the_server_closed_between_messages_is_opened_again(
+    built, run, smtp, monkeypatch
+):
+    """A relay that takes two messages per connection, then answers 421 to MAIL."""
+    server = smtp(Mailbox())
+    original = server.mailbox.handle_MAIL
+    count = {"messages": 0}
+
+    async def per_connection(srv, session, envelope, address, options):
+        seen = getattr(session, "taken", 0)
+        if seen >= 2:
+            srv.transport.close()
+            return "421 4.7.0 Too many messages on this connection"
+        session.taken = seen + 1
+        count["messages"] += 1
+        return await original(srv, session, envelope, address, options)
+
+    server.mailbox.handle_MAIL = per_connection
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")
+    (built / "newsletter.yaml").write_text(
+        (built / "newsletter.yaml").read_text().replace("send:\n", "send:\n  retries: 1\n")
+    )
+    use(monkeypatch, server)
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    assert delivered(server) == sorted(STAFF)
+    assert "over 3 connection(s)" in result.output
+
+
+def test_a_single_unknown_group_names_the_known_ones(built, run):
+    result = run("send", "--dry-run", "--group", "nope")
+    assert result.exit_code == 2
+    assert "nobody on the staff list is in the group 'nope'" in result.output
