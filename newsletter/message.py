@@ -69,14 +69,21 @@ def _common_headers(edition: Edition) -> bytes:
     """The headers every recipient's copy shares, folded and encoded by the email
     package once; only To, Date and Message-ID are written per recipient."""
     headers = EmailMessage(policy=policy.SMTP)
-    headers["From"] = edition.sender
+    # Address objects, not text: a value with a line break raises instead of becoming
+    # a header of its own (the settings refuse such values before they get here).
+    headers["From"] = _address(edition.sender)
     if edition.reply_to:
-        headers["Reply-To"] = edition.reply_to
+        headers["Reply-To"] = _address(edition.reply_to)
     headers["Subject"] = edition.subject
     headers["List-Id"] = edition.list_id
     if edition.unsubscribe:
         headers["List-Unsubscribe"] = f"<{edition.unsubscribe}>"
     return headers.as_bytes()[: -len(b"\r\n")]  # as_bytes ends the headers with a blank line
+
+
+def _address(mailbox: str) -> Address:
+    name, address = parseaddr(mailbox)
+    return Address(display_name=name, addr_spec=address)
 
 
 def message_for(edition: Edition, recipient: Recipient, now: dt.datetime) -> bytes:

@@ -10,11 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter import validate
 from newsletter.errors import InputError, shown
-
-# Deliberately simple: one @, no spaces, a dot in the domain. The mail server has the
-# last word; this catches the typos a spreadsheet collects.
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,11 @@ class StaffList:
 
 
 def is_address(text: str) -> bool:
-    return bool(_ADDRESS.match(text))
+    try:
+        validate.address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_staff_list(path: Path) -> StaffList:
@@ -60,8 +61,11 @@ def read_staff_list(path: Path) -> StaffList:
         text = raw.decode("utf-8-sig")  # -sig: the byte-order mark Excel writes
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    first_line = text.split("\n", 1)[0]
+    # Excel in much of Europe saves "CSV" with semicolons; a directory export may use tabs.
+    delimiter = max(",;\t", key=first_line.count) if first_line else ","
     with io.StringIO(text, newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, delimiter=delimiter)
         columns = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
         if "email" not in columns:
             raise InputError(
@@ -77,11 +81,18 @@ def read_staff_list(path: Path) -> StaffList:
             email, name, groups_text = (cell(row, c) for c in ("email", "name", "groups"))
             if not email and not name:
                 continue  # a blank line at the end of a spreadsheet export
-            if not is_address(email):
-                result.problems.append(
-                    f"{shown(path)}:{line}: '{email}' is not an email address; skipped."
-                )
+            try:
+                email = validate.address(email)
+            except ValueError as err:
+                result.problems.append(f"{shown(path)}:{line}: {err}; skipped.")
                 continue
+            try:
+                name = validate.one_line(name)
+            except ValueError as err:
+                result.problems.append(
+                    f"{shown(path)}:{line}: the name of {email} {err}; sent without the name."
+                )
+                name = ""
             key = email.lower()
             if key in seen:
                 result.problems.append(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from newsletter import validate
 from newsletter.archive import (
     ArchivedIssue,
     already_sent_line,
@@ -20,7 +21,7 @@ from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.lock import workspace_lock
 from newsletter.mail import AddressRefused, InDoubt, SendError, ServerRefused, TemporaryFailure
 from newsletter.message import Edition, message_for
-from newsletter.recipients import Recipient, StaffList, in_groups, is_address, read_staff_list
+from newsletter.recipients import Recipient, StaffList, in_groups, read_staff_list
 from newsletter.replies import likely_cause
 from newsletter.sendlog import (
     ATTEMPT,
@@ -340,11 +341,12 @@ def prepare_send(
 
     smtp = smtp_settings(settings.smtp, environ)
     if to:
-        if not is_address(to):
+        try:
+            to = validate.address(to)
+        except ValueError as err:
             raise InputError(
-                f"--to: '{to}' is not an email address.",
-                hint="Give one address, like you@your-district.org.",
-            )
+                f"--to: {err}.", hint="Give one address, like you@your-district.org."
+            ) from None
         edition = make_edition(entry.issue, rendered_files(workspace, entry), settings, test=True)
         return SendJob(entry, [Recipient(to)], [], [], edition, smtp, test=True)
     staff = staff_of(workspace, settings)

@@ -118,17 +118,18 @@ def load_settings(path: Path) -> Settings:
     data = load_yaml(path)
     top = Fields(data, path, "newsletter.yaml", line=1)
     top.only(TOP_FIELDS)
-    settings = Settings(title=top.text("title", required=True))
+    settings = Settings(title=top.checked("title", validate.one_line, required=True) or "")
     settings.tagline = top.text("tagline")
     settings.organization = top.text("organization")
-    settings.sender = top.text("from")
-    settings.reply_to = top.text("reply_to")
+    # Addresses are checked here, when any command reads the settings, not on Friday.
+    settings.sender = top.checked("from", validate.mailbox) or ""
+    settings.reply_to = top.checked("reply_to", validate.mailbox) or ""
     settings.footer = top.text("footer")
     if data.get("editor") is not None:
         editor = Fields(data["editor"], path, "editor", line=data.line_of("editor"))
         editor.only(("name", "email"))
         settings.editor_name = editor.text("name")
-        settings.editor_email = editor.text("email")
+        settings.editor_email = editor.checked("email", validate.address) or ""
     weekday = top.checked("issue_day", validate.weekday)
     if weekday is not None:
         settings.issue_weekday = weekday
@@ -141,7 +142,7 @@ def load_settings(path: Path) -> Settings:
             f"'{settings.time_zone}' is not a known time zone.",
             hint="Use a name like America/Chicago or Europe/London.",
         ) from None
-    settings.subject = top.text("subject", default=settings.subject)
+    settings.subject = top.checked("subject", validate.one_line) or settings.subject
     _check_subject(settings.subject, top)
     sections = top.text_list("sections")
     if sections:
@@ -206,7 +207,7 @@ def _send_settings(f: Fields) -> SendSettings:
     f.only(tuple(SendSettings.__dataclass_fields__))
     send = SendSettings(
         staff_list=f.text("staff_list", default="staff.csv"),
-        list_address=f.text("list_address"),
+        list_address=f.checked("list_address", validate.address) or "",
         unsubscribe=f.text("unsubscribe"),
         rate_per_minute=f.number("rate_per_minute", 0, minimum=0),
         retries=f.number("retries", 5, minimum=1),

@@ -17,11 +17,20 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def url(value: Any) -> str:
-    text = str(value).strip()
+    text = one_line(value)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
         raise ValueError(
             f"'{text}' is not a web address; write it in full, like https://padlet.com"
+        )
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError:
+        raise ValueError(f"'{text}' has a port that is not a number from 1 to 65535") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            f"'{parts.scheme}://{parts.hostname}...' carries a user name or password, which "
+            "would be mailed to all staff; give the address without it"
         )
     return text
 
@@ -42,7 +51,7 @@ def grades(value: Any) -> list[str]:
     raw = [
         part
         for item in (value if isinstance(value, list) else [value])
-        for part in re.split(r"[,\s]+", str(item))
+        for part in re.split(r"[,\s]+", _scalar(item))
     ]
     result: list[str] = []
     for item in raw:
@@ -123,7 +132,7 @@ def words(value: Any) -> list[str]:
     raw = [
         part
         for item in (value if isinstance(value, list) else [value])
-        for part in str(item).split(",")
+        for part in one_line(item).split(",")
     ]
     return [part.strip() for part in raw if part.strip()]
 
@@ -135,3 +144,53 @@ def moment_utc(value: Any) -> dt.datetime:
     except ValueError:
         raise ValueError(f"'{value}' is not a moment like 2026-12-04T12:00:00+00:00") from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _scalar(value: Any) -> str:
+    """A single value as text: a list or a mapping where one value belongs is a mistake."""
+    if isinstance(value, (dict, list, tuple, set, bytes)):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        raise ValueError(f"expected a single value, found {kind}")
+    return str(value)
+
+
+def one_line(value: Any) -> str:
+    """Text that goes into a mail header or a single line: no line breaks or other
+    control characters, which could start a header of their own."""
+    text = _scalar(value).strip()
+    bad = sorted({f"U+{ord(c):04X}" for c in text if ord(c) < 32 or 127 <= ord(c) < 160})
+    if bad:
+        raise ValueError(
+            f"contains control characters ({', '.join(bad)}), such as a line break; "
+            "write it on one line"
+        )
+    return text
+
+
+def address(value: Any, utf8: bool = True) -> str:
+    """An email address as a mail server takes it: checked by email-validator, the
+    domain in ASCII (internationalized domains as punycode). `utf8` allows letters
+    outside ASCII before the @, which only servers offering SMTPUTF8 take."""
+    text = one_line(value)
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=utf8)
+    except EmailNotValidError as err:
+        raise ValueError(f"'{text}' is not an email address ({err})") from None
+    return f"{checked.local_part}@{checked.ascii_domain}"
+
+
+def mailbox(value: Any) -> str:
+    """A sender or reply address, 'Name <address>' or bare, with an ASCII address
+    (what every mail server takes in MAIL FROM)."""
+    from email.utils import formataddr, parseaddr
+
+    text = one_line(value)
+    name, bare = parseaddr(text)
+    if not bare or "@" not in bare:
+        raise ValueError(
+            f"'{text}' is not an email address; write it like "
+            '"Tech Tidbits <techtidbits@your-district.org>"'
+        )
+    return formataddr((name, address(bare, utf8=False)))

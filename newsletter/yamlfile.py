@@ -173,7 +173,7 @@ class Fields:
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.data.get(key)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 raise self.missing(key)
             return default
@@ -186,6 +186,8 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return []
+        if isinstance(value, dict):
+            raise self.fail(key, "expected a list of words, found a mapping.")
         items = value if isinstance(value, list) else str(value).split(",")
         result = []
         for item in items:
@@ -223,7 +225,7 @@ class Fields:
     def checked(self, key: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
         """Run a validator from newsletter.validate on the field; its ValueError says why."""
         value = self.data.get(key)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 raise self.missing(key)
             return None

@@ -18,12 +18,9 @@ def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
     use(monkeypatch, server)
     result = run("send", "--yes")
     assert result.exit_code == 0, result.output
+    assert "warning: ws/staff.csv:8: 'not-an-address' is not an email address (" in result.output
     assert (
-        "warning: ws/staff.csv:8: 'not-an-address' is not an email address; skipped."
-        in result.output
-    )
-    assert (
-        "warning: ws/staff.csv:9: TEACHER1@MAPLEVALLEY.EXAMPLE.ORG is also on line 2"
+        "warning: ws/staff.csv:9: TEACHER1@maplevalley.example.org is also on line 2"
         in result.output
     )
     assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == sorted(STAFF)
