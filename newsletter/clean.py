@@ -15,7 +15,7 @@ import re
 import warnings
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newsletter.model import FeedItem
 from newsletter.urls import strip_tracking
@@ -122,25 +122,42 @@ def shorten(text: str, length: int) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+# C0 and C1 control characters (ESC, BEL, NUL, DEL...) and lone surrogates: they
+# retitle or clear a terminal that shows them, and cannot be written as UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text from outside without control characters (newline and tab stay)."""
+    return _UNPRINTABLE.sub("", text)
+
+
 def _detail_text(entry: Any, key: str) -> str:
     """A title or summary as plain text. feedparser hands over text/plain values
     already unescaped and HTML values as markup: unescape each exactly once."""
-    value = entry.get(key) or ""
+    value = str(entry.get(key) or "")
     detail = entry.get(f"{key}_detail") or {}
     if "html" in str(detail.get("type", "text/html")):
-        return html_to_text(value)
-    return " ".join(value.split())
+        value = html_to_text(value)
+    return " ".join(printable(value).split())
 
 
 def safe_link(link: str, base: str) -> str:
-    """An absolute http(s) link without tracking parameters, or '' if there is none."""
+    """An absolute http(s) link without tracking parameters or a user name and
+    password, or '' if there is none (or it is not a valid address)."""
     if not link:
         return ""
-    absolute = urljoin(base, link.strip())
-    parts = urlsplit(absolute)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        absolute = urljoin(base, printable(str(link)).strip())
+        parts = urlsplit(absolute)
+        port = parts.port  # raises for a port out of range or not a number
+    except ValueError:
         return ""
-    return strip_tracking(absolute)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in absolute:
+        return ""
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = f"{host}:{port}" if port is not None else host
+    return strip_tracking(urlunsplit(parts._replace(netloc=netloc)))
 
 
 def _item_link(entry: Any, base: str) -> str:
@@ -212,7 +229,8 @@ def parse_feed(
         link = _item_link(entry, url)
         summary = _detail_text(entry, "summary")
         if not summary and entry.get("content"):
-            summary = html_to_text(entry["content"][0].get("value", ""))
+            content = html_to_text(str(entry["content"][0].get("value", "")))
+            summary = " ".join(printable(content).split())
         # Microblog posts (Mastodon and the like) have no title: their first words are.
         title = _detail_text(entry, "title") or shorten(summary, UNTITLED_LENGTH)
         if not link or not title:

@@ -238,6 +238,24 @@ class Collector:
         entry: CachedFeed | None,
         now: dt.datetime,
     ) -> FeedOutcome:
+        """One feed's outcome. Whatever goes wrong while it is fetched or read is that
+        feed's failure, named in the warning; it never stops the build."""
+        try:
+            return self._settle_one(source, future, entry, now)
+        except Exception as err:  # noqa: BLE001 - a hostile feed must not stop the build
+            reason = f"could not be read ({err.__class__.__name__}: {str(err)[:120]})"
+            try:
+                return self._fallback(source, entry, now, STALE, reason)
+            except Exception:  # noqa: BLE001 - its cached copy is no better
+                return FeedOutcome(source, FAILED, [], reason)
+
+    def _settle_one(
+        self,
+        source: FeedSource,
+        future: Future[Response],
+        entry: CachedFeed | None,
+        now: dt.datetime,
+    ) -> FeedOutcome:
         try:
             response = future.result()
         except FetchError as err:

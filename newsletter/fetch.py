@@ -113,7 +113,13 @@ def fetch(
         location = headers.get("location")
         if not location:
             raise FetchError(f"{status} redirect with no Location to follow")
-        target = urljoin(current, location.strip())
+        try:
+            target = urljoin(current, location.strip())
+            urlsplit(target).port  # noqa: B018 - raises for a port that is not one
+        except ValueError:
+            raise FetchError(
+                f"redirected to an address that is not valid ({location[:60]})"
+            ) from None
         if urlsplit(target).scheme not in ("http", "https"):
             raise FetchError(f"redirected to a non-web address ({target[:60]})")
         all_permanent = all_permanent and status in PERMANENT_REDIRECTS
@@ -134,7 +140,11 @@ def _request(
     method: str = "GET",
     read_body: bool = True,
 ) -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError:
+        raise FetchError(f"not a valid web address: {url[:80]}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not a web address: {url}")
     remaining = stop - time.monotonic()

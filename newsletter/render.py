@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from newsletter.errors import InputError, NewsletterError, shown
@@ -51,11 +52,49 @@ class RenderedEmail:
     text: str
 
 
-def markdown_to_html(text: str) -> Markup:
-    """The editor's markdown as HTML; the editor is trusted, feeds never come here."""
-    import markdown
+# What the editor's markdown may become in the email: formatting, links, lists, code,
+# tables. Nothing that runs (script, event handlers, javascript: links), frames, forms,
+# or images (a pasted tracking pixel); vendors' text is often pasted in.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "small",
+    "sub", "sup", "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "abbr", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+LINK_SCHEMES = {"http", "https", "mailto"}
 
-    return Markup(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+
+def markdown_to_html(text: str) -> Markup:
+    """The editor's markdown as HTML, cleaned with an allow-list (nh3): feeds never
+    come here, but text pasted from a vendor's page may carry script or frames."""
+    import markdown
+    import nh3
+
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=LINK_SCHEMES,
+            link_rel=None,
+        )
+    )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def markdown_escaped(text: str) -> str:
+    """Text from outside (a feed) as markdown that shows it as it is: no markup,
+    link or HTML of its own when GitHub, a site or markdown() renders the archive."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown_url(url: str) -> str:
+    """An address for a markdown link's (...): brackets and spaces encoded."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -132,8 +171,10 @@ def _autoescape(name: str | None) -> bool:
 
 
 def template_environment(workspace_templates: Path | None) -> jinja2.Environment:
+    """A sandboxed environment: a workspace template can use the issue's data and
+    our filters, never Python's internals (cron runs builds unattended)."""
     search = [str(p) for p in (workspace_templates, BUILTIN_TEMPLATES) if p and p.is_dir()]
-    env = jinja2.Environment(
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(search),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
@@ -142,7 +183,12 @@ def template_environment(workspace_templates: Path | None) -> jinja2.Environment
         keep_trailing_newline=True,
     )
     env.filters.update(
-        markdown=markdown_to_html, plain=markdown_to_text, wrap=wrap, long_date=long_date
+        markdown=markdown_to_html,
+        plain=markdown_to_text,
+        wrap=wrap,
+        long_date=long_date,
+        md=markdown_escaped,
+        md_url=markdown_url,
     )
     env.globals.update(
         cost_labels=COST_LABELS, section_titles=SECTION_TITLES, event_when=event_when
@@ -166,6 +212,36 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
             f"{_template_line(err, name)}: template error: {err.message}.",
             hint="Check the spelling of the name; 'newsletter show' prints what an issue holds.",
         ) from None
+    except jinja2.sandbox.SecurityError as err:
+        raise InputError(
+            f"{_template_line(err, name)}: template error: not allowed in a template ({err}).",
+            hint="Templates can use the issue's data and the filters the README lists.",
+        ) from None
+    except RecursionError as err:
+        raise InputError(
+            f"{_template_line(err, _template_file(env, name))}: template error: it calls "
+            "or includes itself without end.",
+            hint="Check the template's macros and includes.",
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{_template_file(env, name)}: template error: the file is not UTF-8 text.",
+            hint="Save the template as UTF-8 in your editor.",
+        ) from None
+    except Exception as err:  # noqa: BLE001 - {{ 1/0 }} and the like, in the editor's copy
+        raise InputError(
+            f"{_template_line(err, _template_file(env, name))}: template error: "
+            f"{err.__class__.__name__}: {err}.",
+            hint="Fix the template, or delete your copy to use the built-in one.",
+        ) from None
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    loader = env.loader
+    for folder in getattr(loader, "searchpath", []):
+        if (Path(folder) / name).is_file():
+            return shown(Path(folder) / name)
+    return name
 
 
 def _syntax_error(err: jinja2.TemplateSyntaxError, name: str) -> InputError:
@@ -185,6 +261,14 @@ def template_syntax_problems(workspace_templates: Path | None) -> list[InputErro
             env.get_template(name)
         except jinja2.TemplateSyntaxError as err:
             problems.append(_syntax_error(err, name))
+        except UnicodeDecodeError:
+            problems.append(
+                InputError(
+                    f"{_template_file(env, name)}: template error: the file is not UTF-8 "
+                    "text.",
+                    hint="Save the template as UTF-8 in your editor.",
+                )
+            )
     return problems
 
 
@@ -221,6 +305,12 @@ def render_email(issue: Issue, workspace_templates: Path | None) -> RenderedEmai
     env = template_environment(workspace_templates)
     html = render_template(env, HTML_TEMPLATE, issue=issue)
     text = render_template(env, TEXT_TEMPLATE, issue=issue)
+    for name, rendered in ((HTML_TEMPLATE, html), (TEXT_TEMPLATE, text)):
+        if not rendered.strip():
+            raise InputError(
+                f"{_template_file(env, name)}: template error: it renders nothing.",
+                hint="Fix the template, or delete your copy to use the built-in one.",
+            )
     return RenderedEmail(subject=issue.subject, html=inline_css(html), text=_tidy_text(text))
 
 
