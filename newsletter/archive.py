@@ -258,7 +258,7 @@ def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
         return archive[-1]
     ref = ref.strip().lstrip("#")
     for entry in archive:
-        if ref.isdigit() and entry.issue.number == int(ref):
+        if ref.isascii() and ref.isdigit() and entry.issue.number == int(ref):
             return entry
         if entry.issue.date.isoformat() == ref:
             return entry

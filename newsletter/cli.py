@@ -66,6 +66,18 @@ class Group(click.Group):
             where = f"{shown(err.filename)}: " if err.filename else ""
             raise Failed(f"{where}{err.strerror or err}.") from None
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bytes that are not UTF-8 (a terminal set to Latin-1) arrive as lone
+        # surrogates: written to a notes file they would break every later build.
+        for arg in args:
+            if any(0xD800 <= ord(c) < 0xE000 for c in arg):
+                raise BadInput(
+                    f"'{arg.encode('utf-8', 'replace').decode()}' holds bytes that are not "
+                    "UTF-8 text: the terminal sends another encoding (Latin-1, say). Hint: "
+                    "set the terminal to UTF-8 (e.g. LANG=en_US.UTF-8) and type it again."
+                )
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         # In the order of the weekly loop, not alphabetical.
         return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))

@@ -32,8 +32,11 @@ def write_atomically(path: Path, text: str) -> None:
 def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> None:
     """The same as write_atomically, for bytes. `durable` waits until the data is on
     disk: worth it for what the editor wrote, not for a cache that can be fetched again."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:  # a read-only folder: name the file, not a temporary one
+        raise OSError(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)

@@ -123,7 +123,9 @@ def smtp_password(smtp: SmtpSettings, environ: Mapping[str, str]) -> str | None:
                 f"smtp.password_command failed (exit status {done.returncode}).",
                 hint="Run the command yourself to see why.",
             )
-        return done.stdout.strip().splitlines()[0]
+        # Only the line end the command printed goes: spaces can be part of a password.
+        first = done.stdout.split("\n", 1)[0]
+        return first[:-1] if first.endswith("\r") else first
     raise InputError(
         f"smtp.user is {smtp.user} but no password is given.",
         hint="Set NEWSLETTER_SMTP_PASSWORD, or smtp.password_command in newsletter.yaml.",
@@ -178,7 +180,19 @@ class SmtpTransport:
                 f"({err.verify_message}).",
                 hint="Ask IT for the right host name; the certificate must match it.",
             ) from None
-        except (ssl.SSLError, smtplib.SMTPException, OSError) as err:
+        except ssl.SSLError as err:
+            if "WRONG_VERSION_NUMBER" in str(err) or "record layer" in str(err):
+                # A setting mistake, not a passing failure: trying again cannot help.
+                raise SendError(
+                    f"{self.describe()} does not speak TLS from the start on port "
+                    f"{smtp.port} (security: {smtp.security}).",
+                    hint="Check smtp.security and smtp.port: 'ssl' is usually port 465, "
+                    "'starttls' port 587, 'none' port 25.",
+                ) from None
+            raise TemporaryFailure(
+                f"cannot connect to {self.describe()}: {_describe_error(err)}", connection=True
+            ) from None
+        except (smtplib.SMTPException, OSError) as err:
             raise TemporaryFailure(
                 f"cannot connect to {self.describe()}: {_describe_error(err)}", connection=True
             ) from None

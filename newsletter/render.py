@@ -264,8 +264,7 @@ def template_syntax_problems(workspace_templates: Path | None) -> list[InputErro
         except UnicodeDecodeError:
             problems.append(
                 InputError(
-                    f"{_template_file(env, name)}: template error: the file is not UTF-8 "
-                    "text.",
+                    f"{_template_file(env, name)}: template error: the file is not UTF-8 text.",
                     hint="Save the template as UTF-8 in your editor.",
                 )
             )

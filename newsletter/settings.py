@@ -145,16 +145,24 @@ def load_settings(path: Path) -> Settings:
     settings.subject = top.checked("subject", validate.one_line) or settings.subject
     _check_subject(settings.subject, top)
     sections = top.text_list("sections")
+    if "sections" in data and not sections:
+        raise top.fail(
+            "sections",
+            "no sections given, so the email would be empty.",
+            hint=f"List some of: {', '.join(SECTIONS)}; or leave the field out for all.",
+        )
+    for index, name in enumerate(sections):
+        if name not in SECTIONS:
+            raise top.fail(
+                "sections",
+                f"'{name}' is not a section.",
+                hint=f"Sections are: {', '.join(SECTIONS)}.",
+            )
+        if name in sections[:index]:
+            raise top.fail("sections", f"'{name}' is listed twice.", hint="List each section once.")
     if sections:
-        for name in sections:
-            if name not in SECTIONS:
-                raise top.fail(
-                    "sections",
-                    f"'{name}' is not a section.",
-                    hint=f"Sections are: {', '.join(SECTIONS)}.",
-                )
         settings.sections = sections
-    settings.events_days_ahead = top.number("events_days_ahead", 60, minimum=1)
+    settings.events_days_ahead = top.number("events_days_ahead", 60, minimum=1, maximum=3660)
     if data.get("feeds") is not None:
         feeds = Fields(data["feeds"], path, "feeds", line=data.line_of("feeds"))
         feeds.only(FEED_FIELDS)
@@ -188,7 +196,7 @@ def _smtp_settings(f: Fields) -> SmtpSettings:
     f.only(tuple(SmtpSettings.__dataclass_fields__))
     smtp = SmtpSettings(
         host=f.text("host"),
-        port=f.number("port", 0, minimum=0),
+        port=f.number("port", 0, minimum=0, maximum=65535),
         security=f.text("security", default="starttls").lower(),
         user=f.text("user"),
         password_command=f.text("password_command"),

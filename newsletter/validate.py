@@ -80,17 +80,24 @@ def cost(value: Any) -> str:
     return text
 
 
+# Dates outside these years are typing mistakes, and near year 1 or 9999 the date
+# arithmetic of a build (a week back, the next Friday) would overflow.
+YEARS = (1900, 2200)
+
+
 def day(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(
-            f"'{value}' is not a date; write it as YYYY-MM-DD, like 2026-11-27"
-        ) from None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(_scalar(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date; write it as YYYY-MM-DD, like 2026-11-27"
+            ) from None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"{value} is not a year from {YEARS[0]} to {YEARS[1]}")
+    return value
 
 
 def moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
@@ -114,6 +121,8 @@ def moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
                     f"'{value}' has no time of day; write it as YYYY-MM-DD HH:MM, "
                     "like 2026-12-03 12:00"
                 ) from None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise ValueError(f"'{value}' is not a year from {YEARS[0]} to {YEARS[1]}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(zone)
