@@ -166,8 +166,9 @@ def _scalar(value: Any) -> str:
 def one_line(value: Any) -> str:
     """Text that goes into a mail header or a single line: no line breaks or other
     control characters, which could start a header of their own."""
-    text = _scalar(value).strip()
-    bad = sorted({f"U+{ord(c):04X}" for c in text if ord(c) < 32 or 127 <= ord(c) < 160})
+    raw = _scalar(value)
+    bad = sorted({f"U+{ord(c):04X}" for c in raw if ord(c) < 32 or 127 <= ord(c) < 160})
+    text = raw.strip()
     if bad:
         raise ValueError(
             f"contains control characters ({', '.join(bad)}), such as a line break; "

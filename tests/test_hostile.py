@@ -1,0 +1,298 @@
+"""Hostile and careless input, as a tester trying to break the tool writes it.
+
+Each case changes a working workspace, runs one command, and expects: the exit
+status, one line that says what and where (file:line where there is a file), no
+traceback, and no file of the workspace changed by the failed command."""
+
+# ruff: noqa: E501 - the table of cases reads best with one case a line
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FRIDAY = "2026-11-27"
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[Path], None]
+    args: list[str]
+    code: int
+    says: str  # a part of the one line that explains
+    never: str = ""  # what the output must not show (a password, say)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def nothing(ws: Path) -> None:
+    pass
+
+
+def settings(extra: str) -> Callable[[Path], None]:
+    def change(ws: Path) -> None:
+        path = ws / "newsletter.yaml"
+        path.write_text(path.read_text() + textwrap.dedent(extra).lstrip("\n"))
+
+    return change
+
+
+def replace_in(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def change(ws: Path) -> None:
+        path = ws / name
+        text = path.read_text()
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1))
+
+    return change
+
+
+def file(name: str, text: str | bytes) -> Callable[[Path], None]:
+    def change(ws: Path) -> None:
+        path = ws / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+    return change
+
+
+def tool(extra: str = "", name: str = "Zeta") -> Callable[[Path], None]:
+    entry = f"- name: {name}\n  url: https://zeta.example.org\n" + extra
+    return file("notes/tools.yaml", entry)
+
+
+def archived(ws: Path) -> Path:
+    return ws / "issues" / f"{FRIDAY}.md"
+
+
+def in_archive(old: str, new: str) -> Callable[[Path], None]:
+    def change(ws: Path) -> None:
+        replace_in(f"issues/{FRIDAY}.md", old, new)(ws)
+
+    return change
+
+
+CASES = [
+    # --- header injection and addresses --------------------------------------------
+    Case(
+        "from with a line break",
+        replace_in("newsletter.yaml", 'from: "Tech', 'from: "News\\r\\nBcc: x <n@x.org>"\n#: "'),
+        ["check"],
+        2,
+        "newsletter.yaml:",
+    ),
+    Case(
+        "list_address with a Bcc",
+        settings('send:\n  list_address: "all@maplevalley.example.org\\r\\nBcc: evil@x.org"\n'),
+        ["check"],
+        2,
+        "send field 'list_address': contains control characters",
+    ),
+    Case(
+        "reply_to not an address",
+        replace_in("newsletter.yaml", "reply_to: ", "reply_to: nobody at all\n#: "),
+        ["check"],
+        2,
+        "field 'reply_to': 'nobody at all' is not an email address",
+    ),
+    Case(
+        "editor email not an address",
+        replace_in("newsletter.yaml", "you@your-district.example.org", "you@"),
+        ["check"],
+        2,
+        "editor field 'email'",
+    ),
+    Case(
+        "title with a line break",
+        replace_in("newsletter.yaml", 'title: "Tech Tidbits"', 'title: "Tech\\nTidbits"'),
+        ["check"],
+        2,
+        "newsletter.yaml:4: newsletter.yaml field 'title': contains control characters",
+    ),
+    Case(
+        "blank title",
+        replace_in("newsletter.yaml", 'title: "Tech Tidbits"', 'title: "   "'),
+        ["check"],
+        2,
+        "is missing the field 'title'",
+    ),
+    Case(
+        "subject with a line break",
+        replace_in("newsletter.yaml", 'subject: "', 'subject: "{title}\\r\\nBcc: x@x.org"\n#: "'),
+        ["check"],
+        2,
+        "field 'subject': contains control characters",
+    ),
+    Case(
+        "--to with a trailing newline",
+        nothing,
+        ["send", "--to", "me@maplevalley.example.org\n"],
+        2,
+        "--to: ",
+    ),
+    # --- credentials in addresses ----------------------------------------------------
+    Case(
+        "add-tool with a password in the url",
+        nothing,
+        ["add-tool", "Kami", "--url", "https://user:p4ssw0rd@kami.example.org", "--summary", "x"],
+        2,
+        "--url: 'https://kami.example.org...' carries a user name or password",
+        never="p4ssw0rd",
+    ),
+    Case(
+        "a note with a password in the url",
+        file("notes/tools.yaml", "- name: Kami\n  url: https://u:p4ssw0rd@kami.example.org\n"),
+        ["build", "--offline", "--date", FRIDAY],
+        2,
+        "notes/tools.yaml:2: tool field 'url'",
+        never="p4ssw0rd",
+    ),
+    # --- blank names and bad bytes -----------------------------------------------------
+    Case("blank tool name", nothing, ["add-tool", "   ", "--url", "https://a.org", "--summary", "s"], 2, "NAME is empty"),
+    Case("blank link title", nothing, ["add-link", "  ", "--url", "https://a.org"], 2, "TITLE is empty"),
+    Case("blank event title", nothing, ["add-event", " ", "--when", "2026-12-03 12:00"], 2, "TITLE is empty"),
+    Case(
+        "bytes that are not UTF-8",
+        nothing,
+        ["add-tool", "Cafe", "--url", "https://cafe.example.org", "--summary", "caf\udce9"],
+        2,
+        "holds bytes that are not UTF-8 text",
+    ),
+    Case(
+        "escape characters in a note",
+        tool('  summary: "Title\\e]0;pwned\\a"\n'),
+        ["build", "--offline", "--date", FRIDAY],
+        2,
+        "notes/tools.yaml:3: tool field 'summary': contains control characters (U+0007, U+001B)",
+    ),
+    # --- impossible dates --------------------------------------------------------------
+    Case(
+        "impossible added date",
+        tool("  added: 2026-02-30\n"),
+        ["build", "--offline", "--date", FRIDAY],
+        2,
+        "notes/tools.yaml:3: tool field 'added': '2026-02-30' is not a date",
+    ),
+    Case("build --date 9999-12-31", nothing, ["build", "--date", "9999-12-31"], 2, "--date: 9999-12-31 is not a year from 1900 to 2200"),
+    Case("build --date 0001-01-01", nothing, ["build", "--date", "0001-01-01"], 2, "--date: 0001-01-01 is not a year"),
+    # --- URLs with bad ports -----------------------------------------------------------
+    Case("add-tool port 99999", nothing, ["add-tool", "K", "--url", "https://k.example.org:99999", "--summary", "s"], 2, "--url: 'https://k.example.org:99999' has a port that is not a number"),
+    Case(
+        "a note with a port that is not a number",
+        file("notes/tools.yaml", "- name: K\n  url: https://k.example.org:abc/\n"),
+        ["build", "--offline", "--date", FRIDAY],
+        2,
+        "notes/tools.yaml:2: tool field 'url'",
+    ),
+    Case(
+        "feeds.yaml with port 99999",
+        file("feeds.yaml", "feeds:\n  - name: Blog\n    url: https://blog.example.org:99999/feed\n"),
+        ["check"],
+        2,
+        "feeds.yaml:3: feed field 'url'",
+    ),
+    # --- the archive edited by hand ----------------------------------------------------
+    Case("sent_at: yesterday", in_archive("sent_at: null", "sent_at: yesterday"), ["list"], 2, "front matter field 'sent_at': 'yesterday' is not a date and time"),
+    Case("sent_at without an offset", in_archive("sent_at: null", "sent_at: '2026-11-27T13:00:00'"), ["list"], 2, "has no UTC offset"),
+    Case("status: Sent", in_archive("status: draft", "status: Sent"), ["list"], 2, "front matter field 'status': 'Sent' is not one of: draft, partly sent, sent"),
+    Case("unknown front-matter field", in_archive("status: draft", "status: draft\nsent_by: me"), ["list"], 2, "unknown front matter field 'sent_by'"),
+    Case("tools: [1]", in_archive("  tools:\n", "  tools: [1]\n  old_tools:\n"), ["list"], 2, "the issue's content is damaged (issue field 'tools': expected the fields of a tool, found 1)"),
+    Case("tools: abc", in_archive("  tools:\n", "  tools: abc\n  old_tools:\n"), ["list"], 2, "issue field 'tools': expected a list"),
+    Case("masthead: hello", in_archive("  masthead:", "  masthead: hello\n  old_masthead:"), ["list"], 2, "issue field 'masthead': expected the fields of a masthead"),
+    Case("impossible archive date", in_archive(f"  date: '{FRIDAY}'", "  date: '2026-02-30'"), ["list"], 2, "issue field 'date': '2026-02-30' is not a date"),
+    Case(
+        "two issues with one number",
+        lambda ws: (ws / "issues" / "2026-12-04.md").write_text(archived(ws).read_text().replace(FRIDAY, "2026-12-04")),
+        ["list"],
+        2,
+        "issue #1 is also ws/issues/2026-11-27.md; two issues cannot share a number",
+    ),
+    # --- template mistakes -------------------------------------------------------------
+    Case("a template dividing by zero", file("templates/email.txt.j2", "{{ 1/0 }}\n"), ["build", "--offline", "--date", FRIDAY], 2, "templates/email.txt.j2:1: template error: ZeroDivisionError"),
+    Case("a macro that recurses", file("templates/email.txt.j2", "{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n"), ["build", "--offline", "--date", FRIDAY], 2, "template error: it calls or includes itself without end"),
+    Case("a template that includes itself", file("templates/email.txt.j2", "x {% include 'email.txt.j2' %}\n"), ["build", "--offline", "--date", FRIDAY], 2, "template error: it calls or includes itself without end"),
+    Case("a template that is not UTF-8", file("templates/email.txt.j2", b"caf\xe9 {{ issue.subject }}\n"), ["build", "--offline", "--date", FRIDAY], 2, "templates/email.txt.j2: template error: the file is not UTF-8 text"),
+    Case("an empty html template", file("templates/email.html.j2", ""), ["build", "--offline", "--date", FRIDAY], 2, "templates/email.html.j2: template error: it renders nothing"),
+    Case(
+        "a template reaching for os",
+        file("templates/email.txt.j2", '{{ cycler.__init__.__globals__.os.popen("id").read() }}\n'),
+        ["build", "--offline", "--date", FRIDAY],
+        2,
+        "templates/email.txt.j2:1: template error:",
+        never="uid=",
+    ),
+    # --- numbers out of range, values of the wrong kind --------------------------------
+    Case("events_days_ahead huge", replace_in("newsletter.yaml", "events_days_ahead: 60", "events_days_ahead: 100000000000"), ["check"], 2, "field 'events_days_ahead': expected a whole number from 1 to 3660"),
+    Case("smtp.timeout .inf", settings("smtp:\n  timeout: .inf\n"), ["check"], 2, "smtp field 'timeout': expected a number above 0"),
+    Case("feeds.deadline .nan", replace_in("newsletter.yaml", "feeds:\n", "feeds:\n  deadline: .nan\n"), ["check"], 2, "feeds field 'deadline': expected a number above 0"),
+    Case("smtp.port 70000", settings("smtp:\n  port: 70000\n"), ["check"], 2, "smtp field 'port': expected a whole number from 0 to 65535"),
+    Case("show with a superscript digit", nothing, ["show", "²"], 2, "No issue '²' in the archive"),
+    Case("a YAML key that is a list", settings("[a, b]: 1\n"), ["check"], 2, "a field name must be a word"),
+    Case("subjects as a mapping", tool("  subjects: {a: 1}\n"), ["build", "--offline", "--date", FRIDAY], 2, "tool field 'subjects': expected a list of words, found a mapping"),
+    Case("a !!binary value", tool("  summary: !!binary aGVsbG8=\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/tools.yaml:3: '!!binary' values are not used here"),
+    Case("a !!set value", tool("  subjects: !!set {a, b}\n"), ["build", "--offline", "--date", FRIDAY], 2, "'!!set' values are not used here"),
+    Case("sections twice", replace_in("newsletter.yaml", "sections: [intro, tools", "sections: [tools, tools"), ["check"], 2, "field 'sections': 'tools' is listed twice"),
+    Case("sections empty", replace_in("newsletter.yaml", "sections: [intro, tools, events, tip, citizenship, links, feeds]", "sections: []"), ["check"], 2, "field 'sections': no sections given"),
+    Case("include as a mapping", file("feeds.yaml", "feeds:\n  - name: Blog\n    url: https://blog.example.org/feed\n    include: {x: 1}\n"), ["check"], 2, "feeds.yaml:4: feed field 'include': expected a list of words, found a mapping"),
+    Case("an entry that is not a mapping", file("notes/tools.yaml", "- name: A\n  url: https://a.example.org\n- just text\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/tools.yaml:3: expected an entry as 'field: value' lines, found the text 'just text'"),
+    Case("an unclosed comment in intro.md", file("notes/intro.md", "Hello staff!\n\n<!-- a note to self\nMore news.\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/intro.md:3: a comment '<!--' is never closed"),
+    Case("a flow-style tools.yaml cannot be added to", file("notes/tools.yaml", "[{name: A, url: 'https://a.example.org'}]\n"), ["add-tool", "B", "--url", "https://b.example.org", "--summary", "s"], 2, "flow style like [ ... ] is valid YAML, but cannot be added to"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def ready(workspace, run):
+    """A workspace with a sender, a staff list and one built draft."""
+    path = workspace / "newsletter.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "from: ", 'from: "Tech Tidbits <news@maplevalley.example.org>"\n#from: ', 1
+        )
+    )
+    (workspace / "staff.csv").write_text("email,name\na@maplevalley.example.org,A\n")
+    added = run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    assert added.exit_code == 0, added.output
+    built = run("build", "--offline", "--date", FRIDAY)
+    assert built.exit_code == 0, built.output
+    return workspace
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".newsletter" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_hostile_input(ready, run, case):
+    case.setup(ready)
+    before = snapshot(ready)
+    result = run(*case.args)
+    output = result.output
+    assert "Traceback" not in output
+    assert result.exit_code == case.code, output
+    assert case.says in output, output
+    if case.code:
+        errors = [line for line in output.splitlines() if line.startswith("Error: ")]
+        assert len(errors) == 1, output
+    if case.never:
+        assert case.never not in output
+    assert snapshot(ready) == before, "a failed command changed the workspace"
+
+
+def test_a_title_that_looks_like_a_date_stays_a_title(ready, run):
+    tool(name="2026-02-30")(ready)
+    result = run("build", "--offline", "--date", FRIDAY, "--force")
+    assert result.exit_code == 0, result.output
+    assert "### [2026-02-30](https://zeta.example.org)" in archived(ready).read_text()
