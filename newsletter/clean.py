@@ -77,6 +77,24 @@ def without_doctype(body: bytes) -> bytes:
     return _DOCTYPE.sub(b"", head, count=1) + tail
 
 
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _no_impossible_character(match: re.Match[bytes]) -> bytes:
+    number = match.group(1)
+    code = int(number[1:], 16) if number[:1] in (b"x", b"X") else int(number)
+    if code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
+        return b"&#xFFFD;"  # the replacement character
+    return match.group(0)
+
+
+def without_impossible_characters(body: bytes) -> bytes:
+    """Character references to no character (a lone surrogate like &#xD800;, NUL,
+    beyond Unicode) made into the replacement character: feedparser's loose parser
+    cannot encode them and stops, losing the whole feed."""
+    return _CHAR_REF.sub(_no_impossible_character, body)
+
+
 class NotAFeed(Exception):
     """The bytes are not a feed we can read; the message says what they are."""
 
@@ -124,7 +142,7 @@ def shorten(text: str, length: int) -> str:
 
 # C0 and C1 control characters (ESC, BEL, NUL, DEL...) and lone surrogates: they
 # retitle or clear a terminal that shows them, and cannot be written as UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 
 
 def printable(text: str) -> str:
@@ -207,7 +225,7 @@ def parse_feed(
 
     # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
     parsed = feedparser.parse(
-        io.BytesIO(without_doctype(body)),
+        io.BytesIO(without_impossible_characters(without_doctype(body))),
         response_headers={
             "content-type": content_type or "application/xml",
             "content-location": url,

@@ -626,14 +626,18 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     """Print one issue: ISSUE is a number (12) or a date (2026-11-27)."""
     from newsletter.archive import find_issue, load_archive
     from newsletter.build import rendered_email
+    from newsletter.clean import printable
+    from newsletter.files import read_text
 
     workspace = workspace_of(ctx)
     entry = find_issue(load_archive(workspace), issue)
     if form == "markdown":
-        click.echo(entry.path.read_text(encoding="utf-8"), nl=False)
-        return
-    email = rendered_email(workspace, entry)
-    click.echo(email.text if form == "text" else email.html, nl=False)
+        text = read_text(entry.path)
+    else:
+        email = rendered_email(workspace, entry)
+        text = email.text if form == "text" else email.html
+    # A control character in a file edited by hand must not retitle or clear the terminal.
+    click.echo(printable(text), nl=False)
 
 
 @cli.command()

@@ -76,8 +76,10 @@ def read_staff_list(path: Path) -> StaffList:
         def cell(row: dict[str, str | None], column: str) -> str:
             return (row.get(columns[column]) or "").strip() if column in columns else ""
 
+        ended = reader.line_num  # the header's last line
         for row in reader:
-            line = reader.line_num
+            # A quoted cell may span lines: a row is named by the line it starts on.
+            line, ended = ended + 1, reader.line_num
             email, name, groups_text = (cell(row, c) for c in ("email", "name", "groups"))
             if not email and not name:
                 continue  # a blank line at the end of a spreadsheet export

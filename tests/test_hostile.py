@@ -296,3 +296,143 @@ def test_a_title_that_looks_like_a_date_stays_a_title(ready, run):
     result = run("build", "--offline", "--date", FRIDAY, "--force")
     assert result.exit_code == 0, result.output
     assert "### [2026-02-30](https://zeta.example.org)" in archived(ready).read_text()
+
+
+def test_ten_adds_at_once_keep_all_ten(ready):
+    """Each add reads, appends and replaces the file under a lock: none is lost."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(ready)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsletter", "add-tool", f"Tool {n}", "--url",
+             f"https://tool{n}.example.org", "--summary", "s", "--date", "2026-11-23"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for n in range(10)
+    ]  # fmt: skip
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+    import yaml
+
+    entries = yaml.safe_load((ready / "notes" / "tools.yaml").read_text())
+    names = sorted(e["name"] for e in entries if e["name"].startswith("Tool "))
+    assert names == sorted(f"Tool {n}" for n in range(10))
+
+
+def test_a_name_with_a_line_break_never_becomes_a_header(ready, run, smtp, monkeypatch):
+    from tests.conftest import use
+
+    (ready / "staff.csv").write_text(
+        'email,name\na@maplevalley.example.org,"Ann\r\nBcc: evil@x.org\r\nSubject: Hi"\n'
+        "b@maplevalley.example.org,Bob\n"
+    )
+    server = smtp()
+    use(monkeypatch, server)
+    checked = run("check")
+    assert "staff.csv:2: the name of a@maplevalley.example.org contains control characters" in (
+        checked.output
+    )
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    for got in server.mailbox.received:
+        message = got.message
+        assert got.rcpt_tos in (["a@maplevalley.example.org"], ["b@maplevalley.example.org"])
+        for header in ("Subject", "To", "From", "Reply-To", "Bcc"):
+            assert len(message.get_all(header) or []) <= 1, (header, got.data[:600])
+        assert message.get_all("Bcc") is None
+    assert "evil@x.org" not in b"".join(r.data for r in server.mailbox.received).decode()
+
+
+def test_markup_pasted_into_a_note_never_runs(ready, run):
+    write_tool = tool(
+        '  summary: "Great <script>alert(1)</script><iframe src=https://evil.example></iframe>'
+        '<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold** [ok](https://ok.example.org)"\n'
+    )
+    write_tool(ready)
+    assert run("build", "--offline", "--date", FRIDAY, "--force").exit_code == 0
+    html = (ready / ".newsletter" / "out" / f"{FRIDAY}.html").read_text()
+    for bad in ("<script", "<iframe", "onerror", "javascript:", '<img src="x"'):
+        assert bad not in html, bad
+    assert "<strong>bold</strong>" in html
+    assert 'href="https://ok.example.org"' in html
+
+
+def test_hostile_feeds_never_stop_the_build(ready, run, feed_server):
+    """Each feed below once stopped build with a traceback or put markup, control
+    characters or a password into the archive."""
+    from tests.feedserver import Route, rss
+
+    date = "Thu, 26 Nov 2026 10:00:00 GMT"
+    feed_server.routes["/to-bad-port.xml"] = Route(status=302, location="http://127.0.0.1:99999/")
+    feed_server.routes["/to-bad-ipv6.xml"] = Route(status=302, location="http://[::1/")
+    feed_server.routes["/items.xml"] = Route(
+        rss(
+            "Items",
+            [
+                {"title": "Bad port", "link": "https://blog.example.org:99999/p", "date": date},
+                {
+                    "title": "Lone &#xD800; surrogate",
+                    "link": "https://blog.example.org/s",
+                    "date": date,
+                },
+                {
+                    "title": "Bell \x07 and escape \x1b]0;pwned\x07",
+                    "link": "https://blog.example.org/e",
+                    "date": date,
+                },
+                {
+                    "title": "With a password",
+                    "link": "https://u:p4ssw0rd@blog.example.org/pw",
+                    "date": date,
+                },
+            ],
+        )
+    )
+    atom = (
+        b"<?xml version='1.0' encoding='utf-8'?>"
+        b"<feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>urn:a</id>"
+        b"<updated>2026-11-26T10:00:00Z</updated>"
+        b"<entry><title type='text'>&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:y)</title>"
+        b"<link href='https://atom.example.org/1'/><id>urn:1</id>"
+        b"<updated>2026-11-26T10:00:00Z</updated></entry></feed>"
+    )
+    feed_server.routes["/atom.xml"] = Route(atom, content_type="application/atom+xml")
+    feeds = "feeds:\n" + "".join(
+        f"  - name: {name}\n    url: {feed_server.url(path)}\n"
+        for name, path in [
+            ("Bad port", "/to-bad-port.xml"),
+            ("Bad IPv6", "/to-bad-ipv6.xml"),
+            ("Items", "/items.xml"),
+            ("Atom", "/atom.xml"),
+        ]
+    )
+    (ready / "feeds.yaml").write_text(feeds)
+    result = run("build", "--date", FRIDAY, "--force")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: feed 'Bad port' skipped: redirected to an address that is not valid"
+        in result.output
+    )
+    assert (
+        "warning: feed 'Bad IPv6' skipped: redirected to an address that is not valid"
+        in result.output
+    )
+    archive = archived(ready).read_text(encoding="utf-8")
+    text = (ready / ".newsletter" / "out" / f"{FRIDAY}.txt").read_text()
+    shown = run("show", FRIDAY).output
+    for where in (archive, text, shown):
+        assert "\x1b" not in where and "\x07" not in where
+        assert "p4ssw0rd" not in where
+    assert "https://blog.example.org/pw" in archive  # the link stays, its password goes
+    assert "Lone  surrogate" in archive or "Lone surrogate" in archive
+    assert "blog.example.org:99999" not in archive  # a link that is no address is dropped
+    import markdown
+
+    body = archive.split("\n---\n", 1)[1]
+    html = markdown.markdown(body)
+    assert "<script>" not in html and "javascript:" not in html.replace("(javascript:y)", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
