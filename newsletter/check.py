@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.archive import ArchivedIssue, read_archived
+from newsletter.archive import ArchivedIssue, check_numbers, read_archived
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
@@ -37,6 +37,7 @@ def check_workspace(workspace: Workspace, today: dt.date) -> Findings:
         for path in sorted(workspace.issues_dir.glob("????-??-??.md"))
         if (entry := collecting(problems, read_archived, path)) is not None
     ]
+    collecting(problems, check_numbers, archive)
     findings = Findings([str(p) for p in problems])
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)

@@ -64,11 +64,21 @@ class HostGate:
         self._slots: dict[str, threading.Semaphore] = {}
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(self, host: str, until: float | None = None) -> Iterator[None]:
+        """Wait for a turn with `host`, at most until `until` (time.monotonic())."""
         with self._lock:
             semaphore = self._slots.setdefault(host, threading.Semaphore(self.per_host))
-        with semaphore:
+        timeout = None if until is None else max(until - time.monotonic(), 0)
+        if not semaphore.acquire(timeout=timeout):
+            raise FetchError(
+                f"never got its turn: many feeds on {host} share {self.per_host} "
+                "connections at once (feeds.per_host), and its time ran out while it "
+                "waited; the server itself was not slow"
+            )
+        try:
             yield
+        finally:
+            semaphore.release()
 
 
 def fetch(
@@ -96,7 +106,7 @@ def fetch(
             raise FetchError("redirect loop: the server sends us back where we were")
         visited.append(current)
         host = urlsplit(current).hostname or ""
-        with gate.slot(host):
+        with gate.slot(host, until=stop):
             status, headers, body = _request(
                 current,
                 limits,

@@ -166,7 +166,7 @@ def load_notes(
         links=read_all("links", read_link),
         tips=read_all("tips", lambda e, p: read_short_note(e, p, "tip")),
         citizenship=read_all("citizenship", lambda e, p: read_short_note(e, p, "citizenship item")),
-        intro=_read_intro(workspace.notes_dir / INTRO_FILE),
+        intro=collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or "",
     )
 
 

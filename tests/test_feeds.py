@@ -560,3 +560,23 @@ def test_podcast_and_microblog_items_without_a_link_or_a_title(collect, feed_ser
     )
     assert post.summary.startswith("Just tried Padlet with my 4th graders")
     assert [i.link for i in linkless.items] == ["https://atom.example.org/posts/7"]
+
+
+def test_a_feed_that_waited_for_its_turn_says_so():
+    """With many feeds on one host, one whose time ran out while it waited for a
+    connection is not reported as a slow server."""
+    import time
+
+    from newsletter.fetch import FetchError, HostGate
+
+    gate = HostGate(per_host=1)
+    with gate.slot("blogs.example.org"):  # the one connection is busy
+        with pytest.raises(FetchError) as caught:
+            with gate.slot("blogs.example.org", until=time.monotonic() + 0.05):
+                pass
+    assert "never got its turn: many feeds on blogs.example.org share 1 connections" in str(
+        caught.value
+    )
+    assert "the server itself was not slow" in str(caught.value)
+    with gate.slot("blogs.example.org", until=time.monotonic() + 0.05):
+        pass  # free again
