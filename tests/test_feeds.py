@@ -570,10 +570,10 @@ def test_a_feed_that_waited_for_its_turn_says_so():
     from newsletter.fetch import FetchError, HostGate
 
     gate = HostGate(per_host=1)
-    with gate.slot("blogs.example.org"):  # the one connection is busy
-        with pytest.raises(FetchError) as caught:
-            with gate.slot("blogs.example.org", until=time.monotonic() + 0.05):
-                pass
+    busy = gate.slot("blogs.example.org")  # the one connection is taken
+    with busy, pytest.raises(FetchError) as caught:  # noqa: SIM117 - the order matters
+        with gate.slot("blogs.example.org", until=time.monotonic() + 0.05):
+            pass
     assert "never got its turn: many feeds on blogs.example.org share 1 connections" in str(
         caught.value
     )
