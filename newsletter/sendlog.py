@@ -86,11 +86,14 @@ class SendLog:
         record = {"event": event, "to": to, "at": dt.datetime.now(dt.UTC).isoformat()}
         if reason:
             record["reason"] = reason
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as err:  # a full disk: name the log, which the editor can find
+            raise OSError(err.errno, err.strerror, str(self.path)) from None
 
 
 class MemoryLog(SendLog):

@@ -436,3 +436,42 @@ def test_hostile_feeds_never_stop_the_build(ready, run, feed_server):
     html = markdown.markdown(body)
     assert "<script>" not in html and "javascript:" not in html.replace("(javascript:y)", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_notes_file_with_windows_line_endings_keeps_them(ready, run):
+    tools = ready / "notes" / "tools.yaml"
+    tools.write_bytes(b"# My tools\r\n- name: Zeta\r\n  url: https://zeta.example.org\r\n")
+    assert (
+        run("add-tool", "Kami", "--url", "https://kami.example.org", "--summary", "s").exit_code
+        == 0
+    )
+    data = tools.read_bytes()
+    assert data.startswith(b"# My tools\r\n- name: Zeta\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")  # every line ends the Windows way
+    assert data.endswith(b"\r\n") and b"Kami" in data
+
+
+def test_a_password_keeps_its_spaces(ready, run, smtp, monkeypatch):
+    from tests.conftest import use
+
+    server = smtp(login=("techtidbits", "  two spaces  "))
+    use(monkeypatch, server, user="techtidbits")
+    settings = ready / "newsletter.yaml"
+    settings.write_text(
+        settings.read_text() + "smtp:\n  password_command: printf '  two spaces  \\n'\n"
+    )
+    result = run("send", "--yes")
+    assert result.exit_code == 0, result.output
+    assert server.logins[-1] == "techtidbits:ok"
+
+
+def test_ssl_against_a_plain_server_is_a_setting_mistake(ready, run, smtp, monkeypatch):
+    from tests.conftest import use
+
+    server = smtp()
+    use(monkeypatch, server, security="ssl")
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    assert "does not speak TLS from the start on port" in result.output
+    assert "Check smtp.security and smtp.port" in result.output
+    assert "temporary failure" not in result.output  # not retried as if it might pass
