@@ -25,11 +25,12 @@ class Findings:
     warnings: list[str] = field(default_factory=list)  # worth knowing before Friday
 
 
-def check_workspace(workspace: Workspace, today: dt.date) -> Findings:
+def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     """Every problem found, one line each; no problems means all is well."""
     problems: list[InputError] = []
     settings = collecting(problems, require_settings, workspace.settings_file)
     zone = settings.zone if settings else dt.UTC
+    today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
     notes = load_notes(workspace, zone, problems)
     archive = [

@@ -663,49 +663,33 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     from newsletter.check import check_workspace
 
     workspace = workspace_of(ctx)
-    findings = check_workspace(workspace, dt.date.today())
-    problems = findings.problems
-    for line in problems:
+    findings = check_workspace(workspace, dt.datetime.now(dt.UTC))
+    for line in findings.problems:
         click.echo(line)
     for line in findings.warnings:
         click.echo(f"warning: {line}", err=True)
-    if links:
-        check_issue_links(workspace, issue_ref)
-    if problems:
-        raise BadInput(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found (listed above)."
-        )
+    broken = check_links_of(workspace, issue_ref) if links else 0
+    if findings.problems:  # bad input outranks a broken link: exit 2, as the README says
+        count = len(findings.problems)
+        raise BadInput(f"{count} problem{'s' if count != 1 else ''} found (listed above).")
+    if broken:
+        raise Failed(f"{broken} broken link{'s' if broken != 1 else ''} (listed above).")
     click.echo("The workspace is in order.", err=True)
 
 
-def check_issue_links(workspace: Workspace, issue_ref: str | None) -> None:
-    from newsletter.archive import find_issue, load_archive
-    from newsletter.feeds import fetch_limits, user_agent
-    from newsletter.links import check_links, issue_links
-    from newsletter.send import latest_unsent
+def check_links_of(workspace: Workspace, issue_ref: str | None) -> int:
+    """Print the broken links of an issue; how many there are."""
+    from newsletter.links import check_issue_links
 
-    archive = load_archive(workspace)
-    entry = find_issue(archive, issue_ref) if issue_ref else latest_unsent(archive)
-    if entry is None:
-        raise Failed(
-            "No unsent issue to check. Hint: build one with 'newsletter build', or "
-            "name one with --issue."
-        )
-    settings = settings_of(workspace)
-    refs = issue_links(entry.issue)
-    results = check_links(refs, fetch_limits(settings.feeds), user_agent(settings))
-    broken = [r for r in results if not r.ok]
-    for result in broken:
+    found = check_issue_links(workspace, issue_ref)
+    for result in found.broken:
         click.echo(f"broken: {result.ref.url} in {result.ref.where}: {result.problem}")
     click.echo(
-        f"Checked {len(results)} links in issue #{entry.issue.number}: {len(broken)} broken.",
+        f"Checked {len(found.results)} links in issue #{found.number}: "
+        f"{len(found.broken)} broken.",
         err=True,
     )
-    if broken:
-        raise Failed(
-            f"{len(broken)} broken link{'s' if len(broken) != 1 else ''} in issue "
-            f"#{entry.issue.number} (listed above)."
-        )
+    return len(found.broken)
 
 
 @cli.command()

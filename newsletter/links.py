@@ -9,8 +9,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from newsletter.errors import NewsletterError
 from newsletter.fetch import FetchError, FetchLimits, HostGate, fetch
 from newsletter.model import Issue
+from newsletter.workspace import Workspace
 
 _MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)")
 _BARE_URL = re.compile(r"(?<![(<\"'])\bhttps?://[^\s)>\]\"']+")
@@ -106,3 +108,35 @@ def check_links(refs: list[LinkRef], limits: FetchLimits, user_agent: str) -> li
         return []
     with ThreadPoolExecutor(max_workers=min(limits.concurrency, len(refs))) as pool:
         return list(pool.map(check, refs))
+
+
+@dataclass
+class IssueLinks:
+    """What check --links found in one issue."""
+
+    number: int
+    results: list[LinkResult]
+
+    @property
+    def broken(self) -> list[LinkResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def check_issue_links(workspace: Workspace, issue_ref: str | None) -> IssueLinks:
+    """Check every link of the issue named, or of the newest one not sent to everyone."""
+    from newsletter.archive import find_issue, load_archive
+    from newsletter.feeds import fetch_limits, user_agent
+    from newsletter.send import latest_unsent
+    from newsletter.settings import require_settings
+
+    archive = load_archive(workspace)
+    entry = find_issue(archive, issue_ref) if issue_ref else latest_unsent(archive)
+    if entry is None:
+        raise NewsletterError(
+            "No unsent issue to check.",
+            hint="Build one with 'newsletter build', or name one with --issue.",
+        )
+    settings = require_settings(workspace.settings_file)
+    refs = issue_links(entry.issue)
+    results = check_links(refs, fetch_limits(settings.feeds), user_agent(settings))
+    return IssueLinks(entry.issue.number, results)

@@ -133,3 +133,20 @@ def test_build_warns_when_gmail_would_clip(workspace, run):
     assert len(warning) == 1
     assert warning[0].startswith("warning: the email's HTML is ")
     assert "lower feeds.max_items in newsletter.yaml (now 12)" in warning[0]
+
+
+def test_check_links_with_problems_in_the_workspace_exits_2_and_counts_them(
+    workspace, run, feed_server
+):
+    feed_server.routes["/ok"] = Route(b"<html>fine</html>", content_type="text/html")
+    assert (
+        run("add-tool", "Works", "--url", feed_server.url("/ok"), "--summary", "x").exit_code == 0
+    )
+    assert run("add-link", "Gone", "--url", feed_server.url("/missing")).exit_code == 0
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    (workspace / "feeds.yaml").write_text("feeds:\n  - name: No address\n")
+    result = run("check", "--links")
+    assert result.exit_code == 2
+    assert "ws/feeds.yaml:2: feed is missing the field 'url'" in result.output
+    assert "broken: " + feed_server.url("/missing") in result.output
+    assert result.output.rstrip().endswith("Error: 1 problem found (listed above).")
