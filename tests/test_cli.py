@@ -187,3 +187,32 @@ def test_readme_tables_are_not_broken_by_blank_lines():
     ):
         broken = before.startswith("|") and not blank.strip() and after.startswith("| `")
         assert not broken, f"README.md:{number}: a blank line inside a table"
+
+
+def readme_command_rows() -> dict[str, str]:
+    """The README's table of commands: command name -> its row."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = {}
+    for line in readme.splitlines():
+        if line.startswith("| `newsletter "):
+            usage = line.split("`")[1]
+            rows[usage.split()[1]] = line
+    return rows
+
+
+def test_readme_commands_and_options_agree_with_help_both_ways():
+    """Every command in --help is in the README's table and every command there
+    exists; every option the table names is an option of that command."""
+    import re
+
+    rows = readme_command_rows()
+    assert sorted(rows) == sorted(cli.commands)
+    for name, row in rows.items():
+        command = cli.commands[name]
+        known = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", row):
+            if option != "--help":
+                assert option in known, f"README: 'newsletter {name}' has no option {option}"
+        help_text = CliRunner().invoke(cli, [name, "--help"]).output
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", row.split("|")[1]):
+            assert option in help_text, f"'newsletter {name} --help' does not show {option}"
