@@ -7,6 +7,7 @@ and back (`from_dict`), so an archived issue can be rendered again on its own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import types
 import typing
@@ -192,7 +193,7 @@ def from_plain(cls: type[T], data: Any) -> T:
     are ignored, so that an older version can read a newer archive."""
     if not isinstance(data, dict):
         raise ValueError(f"expected the fields of a {cls.__name__.lower()}, found {_kind(data)}")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)  # type: ignore[arg-type]
     values = {}
     for item in fields(cls):  # type: ignore[arg-type]
         if item.name in data:
@@ -205,6 +206,12 @@ def from_plain(cls: type[T], data: Any) -> T:
     except TypeError:
         missing = [f.name for f in fields(cls) if f.name not in values]  # type: ignore[arg-type]
         raise ValueError(f"a {cls.__name__.lower()} is missing the field '{missing[0]}'") from None
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """A dataclass's field types, worked out once (it compiles each annotation)."""
+    return typing.get_type_hints(cls)
 
 
 def _convert(kind: Any, value: Any) -> Any:
