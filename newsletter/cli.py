@@ -710,7 +710,7 @@ def templates(ctx: click.Context, name: str | None) -> None:
         click.echo(f"Copied the built-in {name} to {shown(target)}; edit it there.")
         return
     for template, source in template_sources(workspace.templates_dir):
-        click.echo(f"{template:<16} {source}")
+        click.echo(f"{template:<26} {source}")
 
 
 @cli.command()

@@ -30,7 +30,10 @@ BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 HTML_TEMPLATE = "email.html.j2"
 TEXT_TEMPLATE = "email.txt.j2"
 ARCHIVE_TEMPLATE = "archive.md.j2"
-TEMPLATE_NAMES = (HTML_TEMPLATE, TEXT_TEMPLATE, ARCHIVE_TEMPLATE)
+SECTION_TEMPLATES = tuple(
+    sorted(f"sections/{p.name}" for p in (BUILTIN_TEMPLATES / "sections").glob("*.j2"))
+)  # one per section of the email, so that an editor can override just one
+TEMPLATE_NAMES = (HTML_TEMPLATE, TEXT_TEMPLATE, ARCHIVE_TEMPLATE, *SECTION_TEMPLATES)
 TEXT_WIDTH = 76
 
 COST_LABELS = {"free": "Free", "freemium": "Free with paid upgrades", "paid": "Paid"}
@@ -167,13 +170,29 @@ def long_date(date: dt.date) -> str:
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and name.endswith((".html", ".html.j2", ".htm"))  # type: ignore[union-attr]
+    """Escape in every template for HTML or XML (an Atom feed, a site page), by the
+    file's extension before .j2."""
+    stem = (name or "").removesuffix(".j2")
+    return stem.endswith((".html", ".htm", ".xml"))
 
 
 def template_environment(workspace_templates: Path | None) -> jinja2.Environment:
+    """The templates of a workspace: one environment for a whole run, and a new one
+    when the workspace's own templates change (one added, edited or removed)."""
+    if not workspace_templates:
+        return _environment("", ())
+    files = workspace_templates.rglob("*.j2") if workspace_templates.is_dir() else []
+    signature = tuple(sorted((str(f), f.stat().st_mtime_ns) for f in files))
+    return _environment(str(workspace_templates), signature)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2.Environment:
     """A sandboxed environment: a workspace template can use the issue's data and
     our filters, never Python's internals (cron runs builds unattended)."""
-    search = [str(p) for p in (workspace_templates, BUILTIN_TEMPLATES) if p and p.is_dir()]
+    # The workspace's folder is searched even before it exists: the environment
+    # lives for the whole run, and 'templates --copy' may make the folder.
+    search = [p for p in (workspace_templates, str(BUILTIN_TEMPLATES)) if p]
     env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(search),
         undefined=jinja2.StrictUndefined,

@@ -103,7 +103,8 @@ def test_wrap_keeps_urls_whole_and_bullets_hanging():
 
 def test_templates_lists_and_copies(workspace, run):
     listed = run("templates")
-    assert "email.html.j2    built in" in listed.stdout
+    assert "email.html.j2              built in" in listed.stdout
+    assert "sections/tools.html.j2     built in" in listed.stdout
     copied = run("templates", "--copy", "email.txt.j2")
     assert copied.exit_code == 0
     assert (workspace / "templates" / "email.txt.j2").is_file()
@@ -112,6 +113,41 @@ def test_templates_lists_and_copies(workspace, run):
     assert again.exit_code == 1 and "already exists" in again.output
     unknown = run("templates", "--copy", "email.j2")
     assert unknown.exit_code == 2 and "is not a template" in unknown.output
+
+
+def test_one_section_can_be_overridden_alone(workspace, run):
+    assert (
+        run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.").exit_code
+        == 0
+    )
+    assert run("templates", "--copy", "sections/tools.html.j2").exit_code == 0
+    section = workspace / "templates" / "sections" / "tools.html.j2"
+    section.write_text(section.read_text().replace("Try it in class", "In your classroom"))
+    run(
+        "add-tool",
+        "Kami",
+        "--url",
+        "https://kami.example.org",
+        "--summary",
+        "PDFs.",
+        "--idea",
+        "Annotate.",
+    )
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    html = (workspace / ".newsletter" / "out" / "2026-11-27.html").read_text()
+    assert "In your classroom" in html and "Try it in class" not in html
+    assert "Tools of the week" in html  # the rest of the email is still the built-in one
+    text = (workspace / ".newsletter" / "out" / "2026-11-27.txt").read_text()
+    assert "Try it in class" in text  # the text part's section was not overridden
+
+
+def test_autoescape_follows_the_extension():
+    from newsletter.render import _autoescape
+
+    for name in ("email.html.j2", "sections/tools.html.j2", "feed.xml.j2", "page.htm", "x.xml"):
+        assert _autoescape(name), name
+    for name in ("email.txt.j2", "archive.md.j2", None, "html.txt.j2"):
+        assert not _autoescape(name), name
 
 
 def test_css_inliner_stays_quiet_about_email_only_css(tmp_path, capfd, caplog):
