@@ -16,6 +16,7 @@ from newsletter.errors import InputError, NewsletterError, shown
 if TYPE_CHECKING:
     import datetime as dt
 
+    from newsletter.context import Context
     from newsletter.workspace import Workspace
 
 # Only click is imported for `newsletter --help`; each command imports what it uses.
@@ -138,10 +139,15 @@ def cli(ctx: click.Context, workspace_path: str | None) -> None:
 # --- helpers shared by the commands ---------------------------------------------
 
 
-def workspace_of(ctx: click.Context) -> Workspace:
-    from newsletter.workspace import find_workspace
+def context(ctx: click.Context) -> Context:
+    """The command's context (workspace, settings, today), made once per command."""
+    from newsletter.context import Context
 
-    return find_workspace(ctx.find_root().obj)
+    root = ctx.find_root()
+    if "context" not in root.meta:
+        root.meta["context"] = Context(root.obj)
+    made: Context = root.meta["context"]
+    return made
 
 
 def interactive() -> bool:
@@ -185,18 +191,6 @@ def required(value: Any, option: str, label: str, parse: Callable[[Any], Any], e
             raise click.BadParameter(str(err)) from None
 
     return click.prompt(f"{label} (e.g. {example})", value_proc=proc)
-
-
-def settings_of(workspace: Workspace) -> Any:
-    from newsletter.settings import require_settings
-
-    return require_settings(workspace.settings_file)
-
-
-def today(workspace: Workspace) -> dt.date:
-    import datetime as dt
-
-    return dt.datetime.now(settings_of(workspace).zone).date()
 
 
 def added_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -325,7 +319,7 @@ def add_tool(
     from newsletter.model import Tool
     from newsletter.notes import add_tool as add
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     url = required(url, "--url", "Web address", validate.url, "https://padlet.com")
     summary = required(
         summary,
@@ -346,7 +340,7 @@ def add_tool(
         privacy=(privacy or "").strip(),
         requested_by=(requested_by or "").strip(),
         tags=tags or [],
-        added=added or today(workspace),
+        added=added or context(ctx).today,
     )
     path, line = add(workspace, tool, load_archive(workspace), force=force)
     said(path, line, f"'{tool.name}'")
@@ -377,8 +371,8 @@ def add_event(
     from newsletter.model import Event
     from newsletter.notes import add_event as add
 
-    workspace = workspace_of(ctx)
-    zone = settings_of(workspace).zone
+    workspace = context(ctx).workspace
+    zone = context(ctx).settings.zone
 
     def moment(value: Any) -> dt.datetime:
         return validate.moment(value, zone)
@@ -423,10 +417,10 @@ def add_link(
     from newsletter.model import Link
     from newsletter.notes import add_link as add
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     url = required(url, "--url", "Web address", validate.url, "https://example.org/article")
     link = Link(
-        title=title.strip(), url=url, note=(note or "").strip(), added=added or today(workspace)
+        title=title.strip(), url=url, note=(note or "").strip(), added=added or context(ctx).today
     )
     path, line = add(workspace, link, load_archive(workspace), force=force)
     said(path, line, f"the link '{link.title}'")
@@ -453,14 +447,14 @@ def add_tip(
     from newsletter.model import ShortNote
     from newsletter.notes import add_short_note
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     if not text.strip():
         raise BadInput("TEXT is empty. Hint: write the tip in quotes after add-tip.")
     note = ShortNote(
         text=text.strip(),
         title=(title or "").strip(),
         url=url or "",
-        added=added or today(workspace),
+        added=added or context(ctx).today,
     )
     kind = "citizenship" if citizenship else "tips"
     path, line = add_short_note(workspace, kind, note)
@@ -486,17 +480,16 @@ def build(
 
     Takes every note not yet featured in a sent issue, events still ahead, and
     new posts from the feeds. A sent issue is never rebuilt."""
-    import datetime as dt
 
     from newsletter.build import FeedsFailed, build_issue
     from newsletter.feeds import describe_failures
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     progress = FeedProgress()
     try:
         result = build_issue(
             workspace,
-            now=dt.datetime.now(dt.UTC),
+            now=context(ctx).now,
             date=date,
             offline=offline,
             force=force,
@@ -537,12 +530,11 @@ def fetch(ctx: click.Context, strict: bool) -> None:
     """Fetch every feed now, refresh the cache, and show how each one went.
 
     A feed that fails keeps its last good copy for the next build."""
-    import datetime as dt
 
     from newsletter.feeds import FAILED, STALE, refresh_feeds
 
     progress = FeedProgress()
-    outcomes = refresh_feeds(workspace_of(ctx), dt.datetime.now(dt.UTC), progress=progress)
+    outcomes = refresh_feeds(context(ctx).workspace, context(ctx).now, progress=progress)
     progress.clear()
     if not outcomes:
         click.echo("No feeds in feeds.yaml.", err=True)
@@ -577,7 +569,7 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
     from newsletter.archive import find_issue, load_archive
     from newsletter.build import ensure_rendered
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     entry = find_issue(load_archive(workspace), issue)
     html_file, text_file = ensure_rendered(workspace, entry)
     target = text_file if text else html_file
@@ -598,7 +590,7 @@ def list_issues(ctx: click.Context) -> None:
     """List the archive: number, date, sent or draft, subject, and what is inside."""
     from newsletter.archive import load_archive
 
-    archive = load_archive(workspace_of(ctx))
+    archive = load_archive(context(ctx).workspace)
     if not archive:
         click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
         return
@@ -629,7 +621,7 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     from newsletter.clean import printable
     from newsletter.files import read_text
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     entry = find_issue(load_archive(workspace), issue)
     if form == "markdown":
         text = read_text(entry.path)
@@ -658,12 +650,11 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
 
     Settings, feeds, notes, templates, the staff list and the archive. Exit
     status 2 when anything is wrong."""
-    import datetime as dt
 
     from newsletter.check import check_workspace
 
-    workspace = workspace_of(ctx)
-    findings = check_workspace(workspace, dt.datetime.now(dt.UTC))
+    workspace = context(ctx).workspace
+    findings = check_workspace(workspace, context(ctx).now)
     for line in findings.problems:
         click.echo(line)
     for line in findings.warnings:
@@ -685,8 +676,7 @@ def check_links_of(workspace: Workspace, issue_ref: str | None) -> int:
     for result in found.broken:
         click.echo(f"broken: {result.ref.url} in {result.ref.where}: {result.problem}")
     click.echo(
-        f"Checked {len(found.results)} links in issue #{found.number}: "
-        f"{len(found.broken)} broken.",
+        f"Checked {len(found.results)} links in issue #{found.number}: {len(found.broken)} broken.",
         err=True,
     )
     return len(found.broken)
@@ -704,7 +694,7 @@ def templates(ctx: click.Context, name: str | None) -> None:
     """List the email and archive templates, and which ones the workspace overrides."""
     from newsletter.render import copy_builtin_template, template_sources
 
-    workspace = workspace_of(ctx)
+    workspace = context(ctx).workspace
     if name:
         target = copy_builtin_template(name, workspace.templates_dir)
         click.echo(f"Copied the built-in {name} to {shown(target)}; edit it there.")
@@ -761,8 +751,8 @@ def send(
     from newsletter.send import Sender, choose_issue, closing, make_transport, prepare_send
     from newsletter.send import run_send as run
 
-    workspace = workspace_of(ctx)
-    settings = settings_of(workspace)
+    workspace = context(ctx).workspace
+    settings = context(ctx).settings
     entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
     if entry is None:
         click.echo(nothing, err=True)
@@ -827,8 +817,8 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
 
     from newsletter.cron import check_in_cron_environment, crontab_line, time_of_day
 
-    workspace = workspace_of(ctx)
-    line = crontab_line(workspace, settings_of(workspace), time_of_day(at), sys.argv[0], os.environ)
+    workspace = context(ctx).workspace
+    line = crontab_line(workspace, context(ctx).settings, time_of_day(at), sys.argv[0], os.environ)
     for note in line.notes:
         click.echo(f"note: {note}", err=True)
     if not check_it:
@@ -862,14 +852,13 @@ def job(ctx: click.Context, at: str, dry_run: bool, now_text: str | None) -> Non
     issue, unless it is built already, and sends it; at any other time, or once the
     issue is sent, it does nothing and prints nothing. Without an SMTP host it fails
     instead of writing to the outbox."""
-    import datetime as dt
     import os
 
     from newsletter.cron import describe_plan, plan_job, time_of_day
 
-    workspace = workspace_of(ctx)
-    settings = settings_of(workspace)
-    now = checked("moment_utc", "--now")(ctx, None, now_text) or dt.datetime.now(dt.UTC)
+    workspace = context(ctx).workspace
+    settings = context(ctx).settings
+    now = checked("moment_utc", "--now")(ctx, None, now_text) or context(ctx).now
     plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
     if dry_run:
         from newsletter.mail import smtp_password, smtp_settings
