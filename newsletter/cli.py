@@ -744,15 +744,12 @@ def send(
     Each person gets it once: a rerun after a crash or a dropped connection sends
     only to those not yet reached, and a sent issue is never sent again. With no
     SMTP host configured, messages go to .newsletter/outbox/ instead."""
-    import datetime as dt
     import os
 
     from newsletter.archive import load_archive
-    from newsletter.send import Sender, choose_issue, closing, make_transport, prepare_send
-    from newsletter.send import run_send as run
+    from newsletter.send import choose_issue, deliver, prepare_send
 
-    workspace = context(ctx).workspace
-    settings = context(ctx).settings
+    workspace, settings = context(ctx).workspace, context(ctx).settings
     entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
     if entry is None:
         click.echo(nothing, err=True)
@@ -764,24 +761,34 @@ def send(
         click.echo(f"warning: {line}", err=True)
     if dry_run:
         click.echo(f"Would send {job.summary()}:")
-        for r in job.pending:
-            click.echo(f"  {r.email}" + (f"  ({r.name})" if r.name else ""))
+        click.echo(
+            "\n".join(f"  {r.email}" + (f"  ({r.name})" if r.name else "") for r in job.pending)
+        )
         return
     if not yes and not to:  # a test copy to yourself needs no confirmation
-        if not interactive():
-            raise BadInput(
-                f"Sending {job.summary()} needs confirmation. Hint: add --yes "
-                "(as a cron job does), or --dry-run to see the list first."
-            )
-        click.confirm(job.question(), abort=True)
+        confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
+    outcome = deliver(workspace, settings, job, os.environ, say=stamped, verbose=verbose)
+    report_outcome(outcome)
 
-    def say(line: str) -> None:
-        click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
 
-    transport = make_transport(workspace, job, os.environ, say if verbose else None)
-    report = run(workspace, job, Sender(transport, settings.send, say=say))
-    folder = getattr(transport, "folder", None)
-    outcome = closing(job, report, shown(folder) if folder else "")
+def confirm(question: str, unattended: str) -> None:
+    """Ask at a terminal; without one, say how to go on (never hang waiting in cron)."""
+    if not interactive():
+        raise BadInput(
+            f"{unattended}. Hint: add --yes (as a cron job does), or --dry-run to see "
+            "the list first."
+        )
+    click.confirm(question, abort=True)
+
+
+def stamped(line: str) -> None:
+    """A progress line for the cron log, with the time."""
+    import datetime as dt
+
+    click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
+
+
+def report_outcome(outcome: Any) -> None:
     for line in outcome.lines:
         click.echo(line)
     for line in outcome.warnings:

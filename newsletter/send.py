@@ -306,6 +306,11 @@ class SendJob:
         """What `send` asks at a terminal before it sends."""
         return f"Send {self.summary()}?"
 
+    def dry_run_lines(self) -> list[str]:
+        """What --dry-run shows: the issue, and each person this run would send to."""
+        people = [f"  {r.email}" + (f"  ({r.name})" if r.name else "") for r in self.pending]
+        return [f"Would send {self.summary()}:", *people]
+
     def summary(self) -> str:
         """'issue #3 'Subject' to 6 recipients via smtp.example.org'."""
         count = len(self.pending)
@@ -400,6 +405,21 @@ def make_transport(
             old.unlink()
         return OutboxTransport(folder)
     return SmtpTransport(job.smtp, smtp_password(job.smtp, environ), say)
+
+
+def deliver(
+    workspace: Workspace,
+    settings: Settings,
+    job: SendJob,
+    environ: Mapping[str, str],
+    say: Callable[[str], None],
+    verbose: bool = False,
+) -> Closing:
+    """Send the job through its transport (SMTP or the outbox) and say how it went."""
+    transport = make_transport(workspace, job, environ, say if verbose else None)
+    report = run_send(workspace, job, Sender(transport, settings.send, say=say))
+    folder = getattr(transport, "folder", None)
+    return closing(job, report, shown(folder) if folder else "")
 
 
 def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
