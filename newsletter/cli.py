@@ -4,6 +4,7 @@ and an exit code: 1 for a failure, 2 for bad input."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ import click
 
 from newsletter import __version__
 from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteKind
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -193,24 +195,6 @@ def required(value: Any, option: str, label: str, parse: Callable[[Any], Any], e
     return click.prompt(f"{label} (e.g. {example})", value_proc=proc)
 
 
-def added_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--date",
-        "added",
-        callback=checked("day", "--date"),
-        metavar="YYYY-MM-DD",
-        help="The day the note was added (default: today).",
-    )(func)
-
-
-def force_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--force", is_flag=True, help=f"Add it even if {what}.")
-
-
-def said(path: Any, line: int, what: str) -> None:
-    click.echo(f"Added {what} to {shown(path)}:{line}")
-
-
 class FeedProgress:
     """'Fetching feeds: 3 done (Edutopia)' on one line, at a terminal only: a cron log
     gets nothing but the result."""
@@ -256,209 +240,79 @@ def init(path: str | None, title: str) -> None:
     click.echo(f"Next: edit {root / 'newsletter.yaml'}, then 'newsletter add-tool'.", err=True)
 
 
-@cli.command("add-tool")
-@click.argument("name")
-@click.option("--url", callback=checked("url", "--url"), help="The tool's web address.")
-@click.option("--summary", help="What it does, in a sentence or two (markdown).")
-@click.option("--idea", help="One idea for using it in class (markdown).")
-@click.option(
-    "--grades",
-    multiple=True,
-    callback=checked("grades", "--grades"),
-    help="Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.",
-)
-@click.option(
-    "--subjects",
-    multiple=True,
-    callback=checked("words", "--subjects"),
-    help="Subjects, e.g. 'ELA, Science'; repeat or use commas.",
-)
-@click.option(
-    "--cost",
-    callback=checked("cost", "--cost"),
-    help=COSTS_HELP,
-)
-@click.option(
-    "--platforms",
-    multiple=True,
-    callback=checked("words", "--platforms"),
-    help="Where it runs, e.g. 'web, iPad, Chromebook'.",
-)
-@click.option("--privacy", help="Privacy note: student accounts? what data is collected?")
-@click.option("--requested-by", help="The teacher whose request this answers.")
-@click.option(
-    "--tags",
-    multiple=True,
-    callback=checked("words", "--tags"),
-    help="Tags for finding it later, e.g. 'fractions, quizzes'.",
-)
-@added_option
-@force_option("it was featured before or is already in your notes")
-@click.pass_context
-def add_tool(
-    ctx: click.Context,
-    name: str,
-    url: str | None,
-    summary: str | None,
-    idea: str | None,
-    grades: list[str] | None,
-    subjects: list[str] | None,
-    cost: str | None,
-    platforms: list[str] | None,
-    privacy: str | None,
-    requested_by: str | None,
-    tags: list[str] | None,
-    added: dt.date | None,
-    force: bool,
-) -> None:
-    """Record a tool find (an app or website) for the next issue.
+def add_command(kind: NoteKind) -> click.Command:
+    """The add-* command of a kind of note, its options made from the kind's fields."""
+    params: list[click.Parameter] = []
+    for field in kind.fields:
+        if field.argument:
+            params.append(click.Argument([field.name]))
+            continue
+        check = {URL: "url", GRADES: "grades", COST: "cost", WORDS: "words", DAY: "day"}
+        metavar = {DAY: "YYYY-MM-DD", MOMENT: "'YYYY-MM-DD HH:MM'"}.get(field.read)
+        params.append(
+            click.Option(
+                [field.option, field.name],
+                multiple=field.many,
+                metavar=metavar,
+                callback=checked(check[field.read], field.option) if field.read in check else None,
+                help=field.help,
+            )
+        )
+    if kind.featured_once:
+        params.append(
+            click.Option(
+                ["--force"],
+                is_flag=True,
+                help="Add it even if it was featured before or is already in your notes.",
+            )
+        )
+    if kind.name == "tips":
+        params.append(
+            click.Option(
+                ["--citizenship"],
+                is_flag=True,
+                help="File it under digital citizenship instead of tips.",
+            )
+        )
 
-    Asks for the address and summary at a terminal when they are not given."""
-    from newsletter import validate
+    @click.pass_context
+    def add(ctx: click.Context, **values: Any) -> None:
+        add_note(ctx, kind, values)
+
+    return click.Command(kind.command, params=params, callback=add, help=kind.summary)
+
+
+def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
+    from newsletter import notes, validate
     from newsletter.archive import load_archive
-    from newsletter.model import Tool
-    from newsletter.notes import add_tool as add
 
-    workspace = context(ctx).workspace
-    url = required(url, "--url", "Web address", validate.url, "https://padlet.com")
-    summary = required(
-        summary,
-        "--summary",
-        "What it does",
-        str.strip,
-        "A shared wall for posts, links and pictures",
-    )
-    tool = Tool(
-        name=name.strip(),
-        url=url,
-        summary=summary.strip(),
-        idea=(idea or "").strip(),
-        grades=grades or [],
-        subjects=subjects or [],
-        cost=cost or "",
-        platforms=platforms or [],
-        privacy=(privacy or "").strip(),
-        requested_by=(requested_by or "").strip(),
-        tags=tags or [],
-        added=added or context(ctx).today,
-    )
-    path, line = add(workspace, tool, load_archive(workspace), force=force)
-    said(path, line, f"'{tool.name}'")
+    here = context(ctx)
+    if values.pop("citizenship", False):
+        kind = KINDS["citizenship"]
+    force = values.pop("force", False)
+    for field in kind.fields:
+        if field.read == MOMENT:
+            zone = here.settings.zone
+            parse = functools.partial(validate.moment, zone=zone)
+            values[field.name] = checked(parse, field.option)(ctx, None, values[field.name])
+        if field.ask:  # asked for at a terminal; without one, a clear error
+            ask = (
+                parse
+                if field.read == MOMENT
+                else (validate.url if field.read == URL else str.strip)
+            )
+            values[field.name] = required(
+                values[field.name], field.option, *field.ask[:1], ask, field.ask[1]
+            )
+    note = notes.note_from_values(kind, values, here.today)
+    archive = load_archive(here.workspace) if kind.featured_once else []
+    path, line = notes.add_note(here.workspace, kind, note, archive, force=force)
+    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
+    click.echo(f"Added {label} to {shown(path)}:{line}")
 
 
-@cli.command("add-event")
-@click.argument("title")
-@click.option("--when", "start", help="Start, in the workspace time zone: 'YYYY-MM-DD HH:MM'.")
-@click.option("--end", help="End: 'YYYY-MM-DD HH:MM' (optional).")
-@click.option("--place", help="Room, or a video link.")
-@click.option("--signup", callback=checked("url", "--signup"), help="Sign-up address.")
-@click.option("--description", help="What it is about (markdown).")
-@click.pass_context
-def add_event(
-    ctx: click.Context,
-    title: str,
-    start: str | None,
-    end: str | None,
-    place: str | None,
-    signup: str | None,
-    description: str | None,
-) -> None:
-    """Record an upcoming Tech Talk, PD session or other event.
-
-    It appears in every issue until it has started."""
-
-    from newsletter import validate
-    from newsletter.model import Event
-    from newsletter.notes import add_event as add
-
-    workspace = context(ctx).workspace
-    zone = context(ctx).settings.zone
-
-    def moment(value: Any) -> dt.datetime:
-        return validate.moment(value, zone)
-
-    # Given: checked like any option; missing: asked for at a terminal.
-    begins = checked(moment, "--when")(ctx, None, start) or required(
-        None, "--when", "Starts", moment, "2026-12-03 12:00"
-    )
-    ends = checked(moment, "--end")(ctx, None, end) or None
-    if ends is not None and ends <= begins:
-        raise BadInput("--end: the event ends before it starts. Hint: check both times.")
-    event = Event(
-        title=title.strip(),
-        start=begins,
-        end=ends,
-        place=(place or "").strip(),
-        signup=signup or "",
-        description=(description or "").strip(),
-    )
-    path, line = add(workspace, event)
-    said(path, line, f"the event '{event.title}'")
-
-
-@cli.command("add-link")
-@click.argument("title")
-@click.option("--url", callback=checked("url", "--url"), help="The link.")
-@click.option("--note", help="A line about why it is worth a click (markdown).")
-@added_option
-@force_option("it was featured before")
-@click.pass_context
-def add_link(
-    ctx: click.Context,
-    title: str,
-    url: str | None,
-    note: str | None,
-    added: dt.date | None,
-    force: bool,
-) -> None:
-    """Record a link worth a click."""
-    from newsletter import validate
-    from newsletter.archive import load_archive
-    from newsletter.model import Link
-    from newsletter.notes import add_link as add
-
-    workspace = context(ctx).workspace
-    url = required(url, "--url", "Web address", validate.url, "https://example.org/article")
-    link = Link(
-        title=title.strip(), url=url, note=(note or "").strip(), added=added or context(ctx).today
-    )
-    path, line = add(workspace, link, load_archive(workspace), force=force)
-    said(path, line, f"the link '{link.title}'")
-
-
-@cli.command("add-tip")
-@click.argument("text")
-@click.option("--title", help="A short title for the tip.")
-@click.option("--url", callback=checked("url", "--url"), help="A link for more.")
-@click.option(
-    "--citizenship", is_flag=True, help="File it under digital citizenship instead of tips."
-)
-@added_option
-@click.pass_context
-def add_tip(
-    ctx: click.Context,
-    text: str,
-    title: str | None,
-    url: str | None,
-    citizenship: bool,
-    added: dt.date | None,
-) -> None:
-    """Record a tip of the week (markdown), or a digital citizenship item."""
-    from newsletter.model import ShortNote
-    from newsletter.notes import add_short_note
-
-    workspace = context(ctx).workspace
-    if not text.strip():
-        raise BadInput("TEXT is empty. Hint: write the tip in quotes after add-tip.")
-    note = ShortNote(
-        text=text.strip(),
-        title=(title or "").strip(),
-        url=url or "",
-        added=added or context(ctx).today,
-    )
-    kind = "citizenship" if citizenship else "tips"
-    path, line = add_short_note(workspace, kind, note)
-    said(path, line, "the digital citizenship item" if citizenship else "the tip")
+for _kind_name in ("tools", "events", "links", "tips"):
+    cli.add_command(add_command(KINDS[_kind_name]))
 
 
 @cli.command()

@@ -13,7 +13,8 @@ import fcntl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
@@ -21,46 +22,23 @@ from newsletter import validate
 from newsletter.archive import ArchivedIssue, featured_in_sent
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.files import read_text, write_atomically
+from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, TEXT, URL, WORDS, NoteField, NoteKind
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, Sequence, collecting, dump_yaml, load_yaml, parse_yaml
 
-TOOL_FIELDS = (
-    "name",
-    "url",
-    "summary",
-    "idea",
-    "grades",
-    "subjects",
-    "cost",
-    "platforms",
-    "privacy",
-    "requested_by",
-    "tags",
-    "added",
-)
-EVENT_FIELDS = ("title", "start", "end", "place", "signup", "description")
-LINK_FIELDS = ("title", "url", "note", "added")
-SHORT_NOTE_FIELDS = ("title", "text", "url", "added")
-
-NOTE_FILES = {
-    "tools": "tools.yaml",
-    "events": "events.yaml",
-    "links": "links.yaml",
-    "tips": "tips.yaml",
-    "citizenship": "citizenship.yaml",
-}
+NOTE_FILES = {kind.name: kind.file for kind in KINDS.values()}
 INTRO_FILE = "intro.md"
 
 
 @dataclass
 class Notes:
-    tools: list[Tool] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    tips: list[ShortNote] = field(default_factory=list)
-    citizenship: list[ShortNote] = field(default_factory=list)
+    tools: list[Tool] = default(default_factory=list)
+    events: list[Event] = default(default_factory=list)
+    links: list[Link] = default(default_factory=list)
+    tips: list[ShortNote] = default(default_factory=list)
+    citizenship: list[ShortNote] = default(default_factory=list)
     intro: str = ""
 
 
@@ -86,63 +64,62 @@ def _not_a_list(path: Path) -> InputError:
     )
 
 
-def read_tool(entry: Any, path: Path) -> Tool:
-    f = Fields(entry, path, "tool")
-    f.only(TOOL_FIELDS)
-    return Tool(
-        name=f.text("name", required=True),
-        url=f.checked("url", validate.url, required=True) or "",
-        summary=f.text("summary"),
-        idea=f.text("idea"),
-        grades=f.checked("grades", validate.grades) or [],
-        subjects=f.text_list("subjects"),
-        cost=f.checked("cost", validate.cost) or "",
-        platforms=f.text_list("platforms"),
-        privacy=f.text("privacy"),
-        requested_by=f.text("requested_by"),
-        tags=f.text_list("tags"),
-        added=f.checked("added", validate.day),
-    )
+def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
+    """One field of an entry, read and checked the way its description says; None
+    when it is not given (the dataclass's default then applies)."""
+    if field.read == TEXT:
+        return f.text(field.name, required=field.required) or None
+    if field.read == WORDS:
+        return f.text_list(field.name) or None
+    parse = {
+        URL: validate.url,
+        GRADES: validate.grades,
+        COST: validate.cost,
+        DAY: validate.day,
+        MOMENT: lambda value: validate.moment(value, zone),
+    }[field.read]
+    return f.checked(field.name, parse, required=field.required)
 
 
-def read_event(entry: Any, path: Path, zone: dt.tzinfo) -> Event:
-    f = Fields(entry, path, "event")
-    f.only(EVENT_FIELDS)
-    start = f.checked("start", lambda v: validate.moment(v, zone), required=True)
-    end = f.checked("end", lambda v: validate.moment(v, zone))
-    assert start is not None
-    if end is not None and end <= start:
-        raise f.fail("end", "the event ends before it starts.", hint="Check both times.")
-    return Event(
-        title=f.text("title", required=True),
-        start=start,
-        end=end,
-        place=f.text("place"),
-        signup=f.checked("signup", validate.url) or "",
-        description=f.text("description"),
-    )
+def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
+    """One entry of a notes file as its dataclass; a mistake names file, line, field."""
+    f = Fields(entry, path, kind.what)
+    f.only(field.name for field in kind.fields)
+    values = {field.name: read_value(f, field, zone) for field in kind.fields}
+    note = kind.cls(**{name: value for name, value in values.items() if value is not None})
+    problem = note_problem(note)
+    if problem:
+        name, what = problem
+        raise f.fail(name, what, hint="Check both times.")
+    return note
 
 
-def read_link(entry: Any, path: Path) -> Link:
-    f = Fields(entry, path, "link")
-    f.only(LINK_FIELDS)
-    return Link(
-        title=f.text("title", required=True),
-        url=f.checked("url", validate.url, required=True) or "",
-        note=f.text("note"),
-        added=f.checked("added", validate.day),
-    )
+def note_problem(note: Any) -> tuple[str, str] | None:
+    """What is wrong with a note as a whole, as (field, problem), or None."""
+    if isinstance(note, Event) and note.end is not None and note.end <= note.start:
+        return "end", "the event ends before it starts."
+    return None
 
 
-def read_short_note(entry: Any, path: Path, what: str) -> ShortNote:
-    f = Fields(entry, path, what)
-    f.only(SHORT_NOTE_FIELDS)
-    return ShortNote(
-        text=f.text("text", required=True),
-        title=f.text("title"),
-        url=f.checked("url", validate.url) or "",
-        added=f.checked("added", validate.day),
-    )
+def note_from_values(kind: NoteKind, values: dict[str, Any], today: dt.date) -> Any:
+    """A note from the values of an add-* command's options, text trimmed."""
+    given = {}
+    for field in kind.fields:
+        value = values.get(field.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if field.argument and not value:
+            raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
+        if value not in (None, "", [], ()):
+            given[field.name] = list(value) if isinstance(value, tuple) else value
+    if "added" in {f.name for f in kind.fields}:
+        given.setdefault("added", today)
+    note = kind.cls(**given)
+    problem = note_problem(note)
+    if problem:
+        name, what = problem
+        raise InputError(f"{kind.field(name).option}: {what}", hint="Check both times.")
+    return note
 
 
 def load_notes(
@@ -151,23 +128,24 @@ def load_notes(
     """Every note. With a `problems` list, each bad entry (or unreadable file) is
     recorded there and skipped (newsletter check); without one, the first is raised."""
 
-    def read_all(kind: str, read: Callable[[Any, Path], Any]) -> list[Any]:
-        path = notes_file(workspace, kind)
+    def read_all(kind: NoteKind) -> list[Any]:
+        path = workspace.notes_dir / kind.file
         entries = collecting(problems, _entries, path) or []
+
+        def read(entry: Any, path: Path) -> Any:
+            return read_note(kind, entry, path, zone)
+
         found = [
             collecting(problems, _at_line(read, entries, index), entry, path)
             for index, entry in enumerate(entries)
         ]
         return [note for note in found if note is not None]
 
-    return Notes(
-        tools=read_all("tools", read_tool),
-        events=read_all("events", lambda e, p: read_event(e, p, zone)),
-        links=read_all("links", read_link),
-        tips=read_all("tips", lambda e, p: read_short_note(e, p, "tip")),
-        citizenship=read_all("citizenship", lambda e, p: read_short_note(e, p, "citizenship item")),
-        intro=collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or "",
-    )
+    notes = Notes()
+    for name, kind in KINDS.items():
+        setattr(notes, name, read_all(kind))
+    notes.intro = collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or ""
+    return notes
 
 
 def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -> Any:
@@ -299,79 +277,47 @@ def check_not_featured(keys: list[str], what: str, archive: list[ArchivedIssue])
             )
 
 
-def _not_blank(text: str, what: str) -> None:
-    if not text.strip():
-        raise InputError(f"{what} is empty.", hint=f"Give the {what.lower()} in quotes.")
+def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
+    """The entry a note is written as, its fields in the description's order."""
+    entry = {}
+    for field in kind.fields:
+        value = getattr(note, field.name)
+        if isinstance(value, dt.datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")  # in the workspace's zone, as typed
+        entry[field.name] = value
+    return entry
 
 
-def add_tool(
-    workspace: Workspace, tool: Tool, archive: list[ArchivedIssue], force: bool = False
+def add_note(
+    workspace: Workspace,
+    kind: NoteKind,
+    note: Any,
+    archive: list[ArchivedIssue],
+    force: bool = False,
 ) -> tuple[Path, int]:
-    _not_blank(tool.name, "NAME")
-    path = notes_file(workspace, "tools")
-    if not force:
-        check_not_featured(tool.keys, f"'{tool.name}'", archive)
+    """Add a note to the end of its file. A kind featured once refuses a note that
+    was featured in an issue someone got, or is in the notes already, unless forced."""
+    path = workspace.notes_dir / kind.file
+    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
+    if kind.featured_once and not force:
+        check_not_featured(note.keys, label[0].upper() + label[1:], archive)
 
     def not_in_notes(entries: list[Any]) -> None:
-        if force:
+        if force or not kind.featured_once:
             return
-        wanted = set(tool.keys)
+        wanted = set(note.keys)
+        required = [f.name for f in kind.fields if f.required]
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
-            existing = Tool(name=str(entry.get("name") or ""), url=str(entry.get("url") or ""))
+            existing = kind.cls(**{name: str(entry.get(name) or "") for name in required})
             if wanted & set(existing.keys):
                 line = entries.line_of_item(index) if isinstance(entries, Sequence) else index + 1
                 raise InputError(
-                    f"'{tool.name}' is already in your notes: {shown(path)}:{line} "
-                    f"('{existing.name}').",
+                    f"{label[0].upper() + label[1:]} is already in your notes: "
+                    f"{shown(path)}:{line} ('{getattr(existing, required[0])}').",
                     hint="Edit that entry, or add this one anyway with --force.",
                 )
 
-    entry = {
-        "name": tool.name,
-        "url": tool.url,
-        "summary": tool.summary,
-        "idea": tool.idea,
-        "grades": tool.grades,
-        "subjects": tool.subjects,
-        "cost": tool.cost,
-        "platforms": tool.platforms,
-        "privacy": tool.privacy,
-        "requested_by": tool.requested_by,
-        "tags": tool.tags,
-        "added": tool.added,
-    }
-    return path, append_entry(path, "tools", entry, workspace.state_dir, not_in_notes)
-
-
-def add_event(workspace: Workspace, event: Event) -> tuple[Path, int]:
-    _not_blank(event.title, "TITLE")
-    path = notes_file(workspace, "events")
-    entry = {
-        "title": event.title,
-        "start": event.start.strftime("%Y-%m-%d %H:%M"),
-        "end": event.end.strftime("%Y-%m-%d %H:%M") if event.end else None,
-        "place": event.place,
-        "signup": event.signup,
-        "description": event.description,
-    }
-    return path, append_entry(path, "events", entry, workspace.state_dir)
-
-
-def add_link(
-    workspace: Workspace, link: Link, archive: list[ArchivedIssue], force: bool = False
-) -> tuple[Path, int]:
-    _not_blank(link.title, "TITLE")
-    if not force:
-        check_not_featured(link.keys, f"The link {link.url}", archive)
-    path = notes_file(workspace, "links")
-    entry = {"title": link.title, "url": link.url, "note": link.note, "added": link.added}
-    return path, append_entry(path, "links", entry, workspace.state_dir)
-
-
-def add_short_note(workspace: Workspace, kind: str, note: ShortNote) -> tuple[Path, int]:
-    _not_blank(note.text, "TEXT")
-    path = notes_file(workspace, kind)
-    entry = {"title": note.title, "text": note.text, "url": note.url, "added": note.added}
-    return path, append_entry(path, kind, entry, workspace.state_dir)
+    line = append_entry(path, kind.name, entry_of(kind, note), workspace.state_dir, not_in_notes)
+    return path, line

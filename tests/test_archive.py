@@ -130,3 +130,30 @@ def test_init_creates_a_workspace_and_never_overwrites(tmp_path, run):
     assert again.exit_code == 1
     assert "already exist; init never overwrites" in again.output
     assert (root / "newsletter.yaml").read_text() == "title: Mine\n"
+
+
+def test_an_archive_from_a_newer_version_with_an_unknown_field_still_reads(two_issues):
+    """A field added to Tool later (say, 'image') in an archive file: ignored, no crash."""
+    from newsletter.model import Tool, from_plain
+
+    tool = from_plain(
+        Tool, {"name": "Padlet", "url": "https://padlet.com", "image": {"url": "x", "alt": "y"}}
+    )
+    assert (tool.name, tool.url) == ("Padlet", "https://padlet.com")
+    path = two_issues / "issues" / "2026-11-27.md"
+    path.write_text(
+        path.read_text().replace("  - name: Kami\n", "  - name: Kami\n    image: kami.png\n")
+    )
+    (entry,) = [e for e in load_archive(Workspace(two_issues)) if e.path == path]
+    assert entry.issue.tools[0].name == "Kami"
+
+
+def test_a_field_is_described_once():
+    """Each note kind's fields are its dataclass's fields, in one description."""
+    import dataclasses
+
+    from newsletter.kinds import KINDS
+
+    for kind in KINDS.values():
+        described = {f.name for f in kind.fields}
+        assert described == {f.name for f in dataclasses.fields(kind.cls)}, kind.name

@@ -1,0 +1,188 @@
+"""One description per kind of note: its dataclass, its file in notes/, the section
+of the email it feeds, its `add-*` command and that command's options, how each
+field is read and checked, and whether it is featured only once.
+
+The readers and writers in notes.py and the `add-*` commands in cli.py are made
+from these descriptions, so a field is added in two places: the dataclass in
+model.py and its line here (then the templates that show it). This module
+imports nothing heavy: `newsletter --help` builds its commands from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+# How a field's value is read (from YAML or an option) and checked; see notes.read_value.
+TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT = (
+    "text",
+    "words",
+    "url",
+    "grades",
+    "cost",
+    "day",
+    "moment",
+)
+
+
+@dataclass(frozen=True)
+class NoteField:
+    name: str  # the dataclass field, and the key in the notes file
+    help: str  # the option's help text
+    read: str = TEXT
+    required: bool = False
+    argument: bool = False  # the command's argument (NAME, TITLE, TEXT) rather than an option
+    option_name: str = ""  # when the option is not --<name> (events: --when for start)
+    ask: tuple[str, str] | None = None  # (label, example): asked at a terminal when missing
+
+    @property
+    def option(self) -> str:
+        if self.argument:
+            return self.name.upper()
+        return self.option_name or "--" + self.name.replace("_", "-")
+
+    @property
+    def many(self) -> bool:
+        """Given as a list (repeat the option, or separate with commas)."""
+        return self.read in (WORDS, GRADES)
+
+
+@dataclass(frozen=True)
+class NoteKind:
+    name: str  # the attribute of Notes and the name of the email's section
+    note_class: str  # the dataclass in model.py
+    file: str  # in notes/
+    what: str  # how messages name one: "tool", "event"
+    command: str  # its add-* command ("" when another command adds it)
+    summary: str  # the command's help
+    fields: tuple[NoteField, ...]
+    featured_once: bool = False  # refused (without --force) once featured in a sent issue
+    said: str = ""  # "Added {said} to ...": how the command names what it added
+
+    @property
+    def cls(self) -> Any:
+        return getattr(importlib.import_module("newsletter.model"), self.note_class)
+
+    def field(self, name: str) -> NoteField:
+        return next(f for f in self.fields if f.name == name)
+
+
+ADDED = NoteField(
+    "added", "The day the note was added (default: today).", read=DAY, option_name="--date"
+)
+SHORT_NOTE_FIELDS = (
+    NoteField("text", "The text, in markdown.", required=True, argument=True),
+    NoteField("title", "A short title."),
+    NoteField("url", "A link for more.", read=URL),
+    ADDED,
+)
+
+TOOLS = NoteKind(
+    name="tools",
+    note_class="Tool",
+    file="tools.yaml",
+    what="tool",
+    command="add-tool",
+    summary="Record a tool find (an app or website) for the next issue.\n\n"
+    "Asks for the address and summary at a terminal when they are not given.",
+    featured_once=True,
+    said="'{name}'",
+    fields=(
+        NoteField("name", "The tool's name.", required=True, argument=True),
+        NoteField(
+            "url",
+            "The tool's web address.",
+            read=URL,
+            required=True,
+            ask=("Web address", "https://padlet.com"),
+        ),
+        NoteField(
+            "summary",
+            "What it does, in a sentence or two (markdown).",
+            ask=("What it does", "A shared wall for posts, links and pictures"),
+        ),
+        NoteField("idea", "One idea for using it in class (markdown)."),
+        NoteField(
+            "grades",
+            "Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.",
+            read=GRADES,
+        ),
+        NoteField("subjects", "Subjects, e.g. 'ELA, Science'; repeat or use commas.", read=WORDS),
+        NoteField("cost", "One of: free, freemium, paid.", read=COST),
+        NoteField("platforms", "Where it runs, e.g. 'web, iPad, Chromebook'.", read=WORDS),
+        NoteField("privacy", "Privacy note: student accounts? what data is collected?"),
+        NoteField("requested_by", "The teacher whose request this answers."),
+        NoteField("tags", "Tags for finding it later, e.g. 'fractions, quizzes'.", read=WORDS),
+        ADDED,
+    ),
+)
+EVENTS = NoteKind(
+    name="events",
+    note_class="Event",
+    file="events.yaml",
+    what="event",
+    command="add-event",
+    summary="Record an upcoming Tech Talk, PD session or other event.\n\n"
+    "It appears in every issue until it has started.",
+    said="the event '{title}'",
+    fields=(
+        NoteField("title", "What the event is called.", required=True, argument=True),
+        NoteField(
+            "start",
+            "Start, in the workspace time zone: 'YYYY-MM-DD HH:MM'.",
+            read=MOMENT,
+            required=True,
+            option_name="--when",
+            ask=("Starts", "2026-12-03 12:00"),
+        ),
+        NoteField("end", "End: 'YYYY-MM-DD HH:MM' (optional).", read=MOMENT),
+        NoteField("place", "Room, or a video link."),
+        NoteField("signup", "Sign-up address.", read=URL),
+        NoteField("description", "What it is about (markdown)."),
+    ),
+)
+LINKS = NoteKind(
+    name="links",
+    note_class="Link",
+    file="links.yaml",
+    what="link",
+    command="add-link",
+    summary="Record a link worth a click.",
+    featured_once=True,
+    said="the link '{title}'",
+    fields=(
+        NoteField("title", "What the link is called.", required=True, argument=True),
+        NoteField(
+            "url",
+            "The link.",
+            read=URL,
+            required=True,
+            ask=("Web address", "https://example.org/article"),
+        ),
+        NoteField("note", "A line about why it is worth a click (markdown)."),
+        ADDED,
+    ),
+)
+TIPS = NoteKind(
+    name="tips",
+    note_class="ShortNote",
+    file="tips.yaml",
+    what="tip",
+    command="add-tip",
+    summary="Record a tip of the week (markdown), or a digital citizenship item.",
+    said="the tip",
+    fields=SHORT_NOTE_FIELDS,
+)
+CITIZENSHIP = NoteKind(
+    name="citizenship",
+    note_class="ShortNote",
+    file="citizenship.yaml",
+    what="citizenship item",
+    command="",  # add-tip --citizenship
+    summary="A digital citizenship item.",
+    said="the digital citizenship item",
+    fields=SHORT_NOTE_FIELDS,
+)
+
+KINDS = {kind.name: kind for kind in (TOOLS, EVENTS, LINKS, TIPS, CITIZENSHIP)}
