@@ -17,7 +17,7 @@ from typing import Any
 
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
-from newsletter.model import Issue, moment_with_offset
+from newsletter.model import Issue, IssueKey, moment_with_offset
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
 
@@ -42,6 +42,10 @@ class ArchivedIssue:
     rendered: str = ""  # the fingerprint of the email as built, to tell a stale one
 
     @property
+    def key(self) -> IssueKey:
+        return IssueKey.from_stem(self.path.stem) or IssueKey(self.issue.date)
+
+    @property
     def sent(self) -> bool:
         """Everyone has it: never sent or rebuilt again."""
         return self.status == SENT
@@ -59,8 +63,20 @@ class ArchivedIssue:
         return self.status
 
 
-def archive_path(workspace: Workspace, date: dt.date) -> Path:
-    return workspace.issues_dir / f"{date.isoformat()}.md"
+def archive_path(workspace: Workspace, key: IssueKey) -> Path:
+    return workspace.issues_dir / f"{key.stem}.md"
+
+
+def archive_files(workspace: Workspace) -> list[Path]:
+    """Every file of the archive, by name; the one place that lists issues/ (its
+    README.md and other files that are no issue are left out)."""
+    if not workspace.issues_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in workspace.issues_dir.glob("*.md")
+        if IssueKey.from_stem(path.stem) is not None
+    )
 
 
 def write_archive(
@@ -194,11 +210,9 @@ def read_archived(path: Path) -> ArchivedIssue:
 
 def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
     """Every archived issue, oldest first."""
-    if not workspace.issues_dir.is_dir():
-        return []
-    archived = [read_archived(p) for p in sorted(workspace.issues_dir.glob("????-??-??.md"))]
+    archived = [read_archived(p) for p in archive_files(workspace)]
     check_numbers(archived)
-    return sorted(archived, key=lambda a: a.issue.date)
+    return sorted(archived, key=lambda a: a.key)
 
 
 def check_numbers(archived: list[ArchivedIssue]) -> None:

@@ -27,7 +27,7 @@ from newsletter.feeds import (
 from newsletter.files import write_atomically, write_together
 from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
 from newsletter.lock import workspace_lock
-from newsletter.model import Issue
+from newsletter.model import Issue, IssueKey
 from newsletter.notes import load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
 from newsletter.sendlog import log_for
@@ -75,8 +75,8 @@ def size_warning(html: str, settings: Settings) -> str | None:
     )
 
 
-def rendered_paths(workspace: Workspace, date: dt.date) -> tuple[Path, Path]:
-    stem = workspace.output_dir / date.isoformat()
+def rendered_paths(workspace: Workspace, key: IssueKey) -> tuple[Path, Path]:
+    stem = workspace.output_dir / key.stem
     return stem.with_suffix(".html"), stem.with_suffix(".txt")
 
 
@@ -103,9 +103,10 @@ def build_issue(
     notes = load_notes(workspace, settings.zone)
     sources = load_feed_sources(workspace.feeds_file)
     date = issue_date(settings, date, now)
-    path = archive_path(workspace, date)
+    key = IssueKey(date)
+    path = archive_path(workspace, key)
     # A first look, so that no feed is fetched for an issue that will not be built.
-    stop = _not_rebuilt(workspace, load_archive(workspace), date, path, force)
+    stop = _not_rebuilt(workspace, load_archive(workspace), key, path, force)
     if stop:
         return stop
 
@@ -118,7 +119,7 @@ def build_issue(
 
     with workspace_lock(workspace.state_dir, "build"):
         archive = load_archive(workspace)  # again: a send may have finished meanwhile
-        stop = _not_rebuilt(workspace, archive, date, path, force)
+        stop = _not_rebuilt(workspace, archive, key, path, force)
         if stop:
             return stop
         featured = set(featured_in_sent(archive))
@@ -130,7 +131,7 @@ def build_issue(
         body = render_archive_body(issue, workspace.templates_dir)
 
         # Everything rendered without error: only now write, all three or none.
-        html_file, text_file = rendered_paths(workspace, date)
+        html_file, text_file = rendered_paths(workspace, key)
         record = archive_text(
             issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
         )
@@ -147,13 +148,13 @@ def build_issue(
 
 
 def _not_rebuilt(
-    workspace: Workspace, archive: list[ArchivedIssue], date: dt.date, path: Path, force: bool
+    workspace: Workspace, archive: list[ArchivedIssue], key: IssueKey, path: Path, force: bool
 ) -> BuildResult | None:
-    """A result that says why the issue of `date` is not built again, or None."""
-    existing = next((a for a in archive if a.issue.date == date), None)
+    """A result that says why the issue `key` is not built again, or None."""
+    existing = next((a for a in archive if a.key == key), None)
     if existing is None:
         return None
-    if existing.published or log_for(workspace.state_dir, date).state().reached_anyone:
+    if existing.published or log_for(workspace.state_dir, key).state().reached_anyone:
         return BuildResult(existing.issue, path, already_sent=existing)
     if existing.hand_edited and not force:
         raise InputError(
@@ -181,7 +182,7 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     archive; if that does not give the recorded email either (the templates changed
     since the build), nothing is sent, and nothing is overwritten, until the issue is
     built again."""
-    html_file, text_file = rendered_paths(workspace, entry.issue.date)
+    html_file, text_file = rendered_paths(workspace, entry.key)
     if html_file.is_file() and text_file.is_file():
         email = RenderedEmail(
             subject=entry.issue.subject,
@@ -208,7 +209,7 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
 
 def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
     """The rendered files of an archived issue, rendering them if they are missing."""
-    html_file, text_file = rendered_paths(workspace, entry.issue.date)
+    html_file, text_file = rendered_paths(workspace, entry.key)
     if not (html_file.is_file() and text_file.is_file()):
         email = rendered_email(workspace, entry)
         write_atomically(html_file, email.html)

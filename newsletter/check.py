@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.archive import ArchivedIssue, check_numbers, read_archived
+from newsletter.archive import ArchivedIssue, archive_files, check_numbers, read_archived
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
@@ -35,7 +35,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     notes = load_notes(workspace, zone, problems)
     archive = [
         entry
-        for path in sorted(workspace.issues_dir.glob("????-??-??.md"))
+        for path in archive_files(workspace)
         if (entry := collecting(problems, read_archived, path)) is not None
     ]
     collecting(problems, check_numbers, archive)

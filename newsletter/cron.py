@@ -212,9 +212,11 @@ def plan_job(
     be written to the outbox is a failure, not a success."""
     from newsletter.archive import already_sent_line, load_archive
     from newsletter.mail import smtp_settings
+    from newsletter.model import IssueKey
 
     due = job_due(now, settings, at)
-    entry = next((a for a in load_archive(workspace) if a.issue.date == due.issue_date), None)
+    key = IssueKey(due.issue_date)
+    entry = next((a for a in load_archive(workspace) if a.key == key), None)
     if entry is not None and entry.sent:
         return JobPlan(due, False, already_sent_line(entry), entry.issue.number)
     if not smtp_settings(settings.smtp, environ).host:

@@ -1,4 +1,4 @@
-"""Composing the email: the edition (text and HTML, encoded once) and, for each
+"""Composing the email: prepared once for everyone (text and HTML, encoded once) and, for each
 recipient, the headers that make it theirs."""
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
 from newsletter.errors import InputError
-from newsletter.model import Issue
+from newsletter.model import Issue, IssueKey
 from newsletter.recipients import Recipient, is_address
 from newsletter.render import RenderedEmail
 from newsletter.settings import Settings
 
 
 @dataclass(frozen=True)
-class Edition:
+class PreparedEmail:
     """One issue's email, MIME-encoded once; only the headers differ per recipient."""
 
-    issue_date: dt.date
+    key: IssueKey  # names the issue in each Message-ID
     subject: str
     sender: str  # the From header
     envelope_sender: str  # the bare address, for MAIL FROM
@@ -38,9 +38,13 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def make_edition(
-    issue: Issue, email: RenderedEmail, settings: Settings, test: bool = False
-) -> Edition:
+def prepare_email(
+    issue: Issue,
+    email: RenderedEmail,
+    settings: Settings,
+    test: bool = False,
+    key: IssueKey | None = None,
+) -> PreparedEmail:
     name, address = parseaddr(settings.sender)
     if not is_address(address):
         raise InputError(
@@ -52,8 +56,8 @@ def make_edition(
     body.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     body.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     slug = re.sub(r"[^a-z0-9]+", "-", settings.title.lower()).strip("-") or "newsletter"
-    edition = Edition(
-        issue_date=issue.date,
+    prepared = PreparedEmail(
+        key=key or IssueKey(issue.date),
         subject=("[TEST] " if test else "") + email.subject,
         sender=formataddr((name, address)),
         envelope_sender=address,
@@ -62,22 +66,22 @@ def make_edition(
         unsubscribe=settings.send.unsubscribe,
         body=body.as_bytes(),
     )
-    return replace(edition, common_headers=_common_headers(edition))
+    return replace(prepared, common_headers=_common_headers(prepared))
 
 
-def _common_headers(edition: Edition) -> bytes:
+def _common_headers(prepared: PreparedEmail) -> bytes:
     """The headers every recipient's copy shares, folded and encoded by the email
     package once; only To, Date and Message-ID are written per recipient."""
     headers = EmailMessage(policy=policy.SMTP)
     # Address objects, not text: a value with a line break raises instead of becoming
     # a header of its own (the settings refuse such values before they get here).
-    headers["From"] = _address(edition.sender)
-    if edition.reply_to:
-        headers["Reply-To"] = _address(edition.reply_to)
-    headers["Subject"] = edition.subject
-    headers["List-Id"] = edition.list_id
-    if edition.unsubscribe:
-        headers["List-Unsubscribe"] = f"<{edition.unsubscribe}>"
+    headers["From"] = _address(prepared.sender)
+    if prepared.reply_to:
+        headers["Reply-To"] = _address(prepared.reply_to)
+    headers["Subject"] = prepared.subject
+    headers["List-Id"] = prepared.list_id
+    if prepared.unsubscribe:
+        headers["List-Unsubscribe"] = f"<{prepared.unsubscribe}>"
     return headers.as_bytes()[: -len(b"\r\n")]  # as_bytes ends the headers with a blank line
 
 
@@ -86,17 +90,16 @@ def _address(mailbox: str) -> Address:
     return Address(display_name=name, addr_spec=address)
 
 
-def message_for(edition: Edition, recipient: Recipient, now: dt.datetime) -> bytes:
+def message_for(prepared: PreparedEmail, recipient: Recipient, now: dt.datetime) -> bytes:
     """The whole message for one recipient: their headers, then the shared body."""
     # One Message-ID per issue and person: a server that sees a copy twice can tell.
     digest = hashlib.sha256(recipient.email.lower().encode()).hexdigest()[:16]
-    test = ".test" if edition.subject.startswith("[TEST] ") else ""
+    test = ".test" if prepared.subject.startswith("[TEST] ") else ""
     message_id = (
-        f"<{edition.issue_date.isoformat()}.{digest}{test}.newsletter@"
-        f"{_domain(edition.envelope_sender)}>"
+        f"<{prepared.key.stem}.{digest}{test}.newsletter@{_domain(prepared.envelope_sender)}>"
     )
     own = f"Date: {format_datetime(now)}\r\nMessage-ID: {message_id}\r\n"
-    return edition.common_headers + _to_header(recipient) + own.encode("ascii") + edition.body
+    return prepared.common_headers + _to_header(recipient) + own.encode("ascii") + prepared.body
 
 
 def _to_header(recipient: Recipient) -> bytes:

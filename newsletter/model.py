@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import types
 import typing
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -122,6 +123,38 @@ class Masthead:
     editor_email: str = ""
     time_zone: str = "UTC"
     footer: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class IssueKey:
+    """What names an issue everywhere (its archive file, rendered email, send log,
+    outbox and Message-ID): its date, and the edition when there are several on one
+    date. Without an edition the names are the date alone, as they always were."""
+
+    date: dt.date
+    edition: str = ""
+
+    @property
+    def stem(self) -> str:
+        """'2026-12-04', or '2026-12-04-elementary' for an edition."""
+        return self.date.isoformat() + (f"-{self.edition}" if self.edition else "")
+
+    @classmethod
+    def from_stem(cls, stem: str) -> IssueKey | None:
+        """The key a file name stands for, or None for a file that is no issue."""
+        match = _KEY.fullmatch(stem)
+        if not match:
+            return None
+        try:
+            return cls(dt.date.fromisoformat(match[1]), match[2] or "")
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        return self.stem
+
+
+_KEY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from newsletter.archive import (
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.lock import workspace_lock
 from newsletter.mail import AddressRefused, InDoubt, SendError, ServerRefused, TemporaryFailure
-from newsletter.message import Edition, message_for
+from newsletter.message import PreparedEmail, message_for
 from newsletter.recipients import Recipient, StaffList, in_groups, read_staff_list
 from newsletter.replies import likely_cause
 from newsletter.sendlog import (
@@ -81,7 +81,7 @@ class SendReport:
 
 @dataclass
 class Sender:
-    """Delivers one edition to many recipients: retries temporary failures with
+    """Delivers one prepared email to many recipients: retries temporary failures with
     backoff, keeps the rate limit, writes the send log as it goes, and stops when
     the server refuses the message itself rather than one address."""
 
@@ -94,7 +94,7 @@ class Sender:
 
     def deliver_all(
         self,
-        edition: Edition,
+        prepared: PreparedEmail,
         recipients: list[Recipient],
         log: SendLog,
         retry: frozenset[str] = frozenset(),
@@ -115,7 +115,7 @@ class Sender:
                     continue
                 if state.done(key) and key not in retry:
                     continue
-                outcome, reason = self._deliver_one(edition, recipient, log)
+                outcome, reason = self._deliver_one(prepared, recipient, log)
                 if outcome == SENT:
                     report.sent.append(recipient.email)
                     streak = []
@@ -129,7 +129,7 @@ class Sender:
                     streak = []
                 streak.append((recipient, outcome, reason))
                 if len(streak) == STREAK:
-                    report.stopped = self._streak_stop(streak, log, edition)
+                    report.stopped = self._streak_stop(streak, log, prepared)
                     break
         except SendError as err:  # a login refused on reconnecting, say
             report.stopped = str(err)
@@ -151,18 +151,20 @@ class Sender:
                     into[recipient.email] = kept[key]
         return report
 
-    def _deliver_one(self, edition: Edition, recipient: Recipient, log: SendLog) -> tuple[str, str]:
+    def _deliver_one(
+        self, prepared: PreparedEmail, recipient: Recipient, log: SendLog
+    ) -> tuple[str, str]:
         """Deliver to one person: (SENT, ''); (REFUSED | DEFERRED | IN_DOUBT, the
         server's reply) about this person; (OURS, why) when we could not offer it; or
         (STOP, why) when the run cannot go on."""
-        message = message_for(edition, recipient, self.clock())
+        message = message_for(prepared, recipient, self.clock())
         for attempt in range(1, self.options.retries + 1):
             self._keep_rate()
             try:
                 # Connecting first: a server that cannot be reached leaves nothing in doubt.
                 self.transport.connect()
                 log.write(ATTEMPT, recipient.email)
-                self.transport.deliver(edition.envelope_sender, recipient.email, message)
+                self.transport.deliver(prepared.envelope_sender, recipient.email, message)
             except AddressRefused as err:
                 log.write(REFUSED, recipient.email, str(err))
                 self.say(f"refused: {recipient.email}: {err}")
@@ -172,7 +174,7 @@ class Sender:
                 return IN_DOUBT, str(err)
             except ServerRefused as err:
                 log.write(DEFERRED, recipient.email, err.reply)
-                cause = likely_cause(err.stage, err.reply, edition.envelope_sender)
+                cause = likely_cause(err.stage, err.reply, prepared.envelope_sender)
                 return STOP, (
                     f"{self.transport.describe()} refused the message to {recipient.email} "
                     f"at {err.stage}: '{err.reply}'. This likely means {cause}. This stop "
@@ -199,7 +201,7 @@ class Sender:
         return DEFERRED, "no attempt was made"
 
     def _streak_stop(
-        self, streak: list[tuple[Recipient, str, str]], log: SendLog, edition: Edition
+        self, streak: list[tuple[Recipient, str, str]], log: SendLog, prepared: PreparedEmail
     ) -> str:
         """The same reply for STREAK recipients in a row: the server's, not theirs.
         Their refusals are taken back, so that a rerun tries them again (last)."""
@@ -213,7 +215,7 @@ class Sender:
         return (
             f"{self.transport.describe()} gave the same answer for {STREAK} recipients in a "
             f"row ({addresses}): '{reply}'. That is most likely the server, not the "
-            f"addresses: {likely_cause('', reply, edition.envelope_sender)}. This stop marks "
+            f"addresses: {likely_cause('', reply, prepared.envelope_sender)}. This stop marks "
             "nobody as refused for good; the next run tries them last. If the server is "
             f"right about these addresses, remove them from the staff list{remove}"
         )
@@ -271,7 +273,7 @@ class SendJob:
     recipients: list[Recipient]  # this run's: everyone, some groups, or one test address
     staff: list[Recipient]  # everyone the issue is for, to tell when it is sent
     problems: list[str]  # lines about the staff list: bad or repeated addresses
-    edition: Edition
+    prepared: PreparedEmail
     smtp: SmtpSettings  # NEWSLETTER_SMTP_* applied; no host: the outbox
     test: bool
     groups: tuple[str, ...] = ()
@@ -324,7 +326,7 @@ class SendJob:
             else ""
         )
         return (
-            f"issue #{self.entry.issue.number} '{self.edition.subject}' to {whom} "
+            f"issue #{self.entry.issue.number} '{self.prepared.subject}' to {whom} "
             f"via {self.via}{again}"
         )
 
@@ -339,10 +341,10 @@ def prepare_send(
     resend_in_doubt: bool = False,
     retry_refused: bool = False,
 ) -> SendJob:
-    """Pick the recipients and render the edition once, for everyone."""
+    """Pick the recipients and render the email once, for everyone."""
     from newsletter.build import rendered_files
     from newsletter.mail import smtp_settings
-    from newsletter.message import make_edition
+    from newsletter.message import prepare_email
 
     smtp = smtp_settings(settings.smtp, environ)
     if to:
@@ -352,8 +354,10 @@ def prepare_send(
             raise InputError(
                 f"--to: {err}.", hint="Give one address, like you@your-district.org."
             ) from None
-        edition = make_edition(entry.issue, rendered_files(workspace, entry), settings, test=True)
-        return SendJob(entry, [Recipient(to)], [], [], edition, smtp, test=True)
+        prepared = prepare_email(
+            entry.issue, rendered_files(workspace, entry), settings, test=True, key=entry.key
+        )
+        return SendJob(entry, [Recipient(to)], [], [], prepared, smtp, test=True)
     staff = staff_of(workspace, settings)
     recipients = in_groups(staff.recipients, groups) if groups else staff.recipients
     for group in groups:
@@ -370,19 +374,19 @@ def prepare_send(
             "Nobody on the staff list to send to.",
             hint="Check staff.csv (email,name,groups) or send.list_address.",
         )
-    state = log_for(workspace.state_dir, entry.issue.date).state()
+    state = log_for(workspace.state_dir, entry.key).state()
     retry: set[str] = set()
     if resend_in_doubt:
         retry |= set(state.in_doubt)
     if retry_refused:
         retry |= set(state.refused)
-    edition = make_edition(entry.issue, rendered_files(workspace, entry), settings)
+    prepared = prepare_email(entry.issue, rendered_files(workspace, entry), settings, key=entry.key)
     return SendJob(
         entry,
         recipients,
         staff.recipients,
         staff.problems,
-        edition,
+        prepared,
         smtp,
         test=False,
         groups=tuple(groups),
@@ -400,7 +404,7 @@ def make_transport(
     from newsletter.mail import OutboxTransport, SmtpTransport, smtp_password
 
     if job.outbox:
-        folder = workspace.state_dir / "outbox" / job.entry.issue.date.isoformat()
+        folder = workspace.state_dir / "outbox" / job.entry.key.stem
         for old in folder.glob("*.eml"):  # the folder shows this run's messages only
             old.unlink()
         return OutboxTransport(folder)
@@ -426,7 +430,7 @@ def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
     """Send under the workspace's lock. A real send (not a test, not the outbox) is
     logged for exactly-once, and the archive records how many of staff have it."""
     if job.test or job.outbox:
-        return sender.deliver_all(job.edition, job.recipients, MemoryLog())
+        return sender.deliver_all(job.prepared, job.recipients, MemoryLog())
     with workspace_lock(workspace.state_dir, "send"):
         entry = read_archived(job.entry.path)  # again, under the lock
         if entry.sent:
@@ -443,10 +447,10 @@ def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
                 "nothing was sent.",
                 hint="Look at the new build with 'newsletter preview', then send again.",
             )
-        log = log_for(workspace.state_dir, entry.issue.date)
+        log = log_for(workspace.state_dir, entry.key)
         report = SendReport()
         try:
-            report = sender.deliver_all(job.edition, job.recipients, log, job.retry)
+            report = sender.deliver_all(job.prepared, job.recipients, log, job.retry)
         finally:  # also when interrupted: the archive says who has it
             final = log.state()
             report.staff = len(job.staff)

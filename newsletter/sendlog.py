@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter.model import IssueKey
+
 ATTEMPT = "attempt"
 SENT = "sent"
 REFUSED = "refused"  # a permanent failure: not tried again
@@ -110,6 +112,6 @@ class MemoryLog(SendLog):
         self.events.append({"event": event, "to": to, "reason": reason})
 
 
-def log_for(state_dir: Path, date: dt.date) -> SendLog:
-    """The send log of the issue of `date`."""
-    return SendLog(state_dir / "sends" / f"{date.isoformat()}.jsonl")
+def log_for(state_dir: Path, key: IssueKey) -> SendLog:
+    """The send log of an issue."""
+    return SendLog(state_dir / "sends" / f"{key.stem}.jsonl")

@@ -157,3 +157,27 @@ def test_a_field_is_described_once():
     for kind in KINDS.values():
         described = {f.name for f in kind.fields}
         assert described == {f.name for f in dataclasses.fields(kind.cls)}, kind.name
+
+
+def test_an_issue_is_known_by_its_key():
+    """A date, and an edition name when several issues share a date; without one,
+    the names are the date alone, as existing workspaces have them."""
+    from newsletter.model import IssueKey
+
+    plain = IssueKey(dt.date(2026, 12, 4))
+    edition = IssueKey(dt.date(2026, 12, 4), "elementary")
+    assert (plain.stem, edition.stem) == ("2026-12-04", "2026-12-04-elementary")
+    assert IssueKey.from_stem("2026-12-04") == plain
+    assert IssueKey.from_stem("2026-12-04-elementary") == edition
+    for stem in ("README", "2026-02-30", "2026-12-04-", "2026-12-04-Big Kids", "notes"):
+        assert IssueKey.from_stem(stem) is None, stem
+    assert plain < edition
+
+
+def test_the_archive_lists_issues_only(two_issues):
+    from newsletter.archive import archive_files
+
+    (two_issues / "issues" / "README.md").write_text("# The archive\n")
+    (two_issues / "issues" / "draft-notes.md").write_text("ideas\n")
+    names = [p.name for p in archive_files(Workspace(two_issues))]
+    assert names == ["2026-11-20.md", "2026-11-27.md"]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from newsletter.archive import read_archived
 from newsletter.build import GMAIL_CLIP_BYTES
 from newsletter.cli import cli
-from newsletter.message import make_edition, message_for
+from newsletter.message import message_for, prepare_email
 from newsletter.recipients import Recipient
 from newsletter.render import RenderedEmail, render_email
 from newsletter.settings import load_settings
@@ -263,9 +263,9 @@ def spam_score(message: bytes) -> tuple[float, str]:
 )
 def test_spamassassin_local_tests_score_zero_or_less(email):
     settings = load_settings(REPO / "newsletter.yaml")
-    edition = make_edition(full_issue(), email, settings)
+    prepared = prepare_email(full_issue(), email, settings)
     message = message_for(
-        edition,
+        prepared,
         Recipient("malvarez@maplevalley.example.org", "Maria Alvarez"),
         dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC),
     )

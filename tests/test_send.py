@@ -369,18 +369,18 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
     import email
     import email.policy
 
-    from newsletter.message import make_edition, message_for
+    from newsletter.message import message_for, prepare_email
     from newsletter.recipients import Recipient
     from newsletter.render import RenderedEmail
     from newsletter.settings import Settings
     from tests.issues import sample_issue
 
     settings = Settings(title="Tech Tidbits", sender="Café Tech <news@example.org>")
-    edition = make_edition(
+    prepared = prepare_email(
         sample_issue(), RenderedEmail("Subject é", "<p>Hi</p>", "Hi\n"), settings
     )
     raw = message_for(
-        edition,
+        prepared,
         Recipient("zoe@example.org", "Zoë Ñúñez"),
         dt.datetime(2026, 11, 27, 13, tzinfo=dt.UTC),
     )
