@@ -1,111 +1,37 @@
-"""The `newsletter` command: a thin layer that reads options, calls one function
-of the core, and prints. Errors from the core (NewsletterError) become one line
-and an exit code: 1 for a failure, 2 for bad input."""
+"""The `newsletter` command, a table of contents: each command reads its options,
+calls one function of the core, and prints. What the commands share (turning the
+core's errors into one line and an exit status, the context, checked options,
+questions at a terminal) is in commands.py."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from newsletter import __version__
-from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteKind
+from newsletter.commands import (
+    ENV_VAR,
+    KINDS,
+    BadInput,
+    Failed,
+    FeedProgress,
+    Group,
+    add_command,
+    check_links_of,
+    checked,
+    confirm,
+    context,
+    report_outcome,
+    stamped,
+)
+from newsletter.errors import shown
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from newsletter.context import Context
-    from newsletter.workspace import Workspace
-
 # Only click is imported for `newsletter --help`; each command imports what it uses.
-ENV_VAR = "NEWSLETTER_WORKSPACE"
-COSTS_HELP = "One of: free, freemium, paid."
-COMMAND_ORDER = [
-    "init",
-    "add-tool",
-    "add-event",
-    "add-link",
-    "add-tip",
-    "build",
-    "fetch",
-    "preview",
-    "list",
-    "show",
-    "send",
-    "cron",
-    "job",
-    "check",
-    "templates",
-]
-
-
-class Failed(click.ClickException):
-    """A failure: exit 1, one line."""
-
-    exit_code = 1
-
-
-class BadInput(click.ClickException):
-    """Bad input from the editor: exit 2, one line (no usage text to wade through)."""
-
-    exit_code = 2
-
-
-class Group(click.Group):
-    """Turns the core's errors into one line each, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as err:
-            raise BadInput(str(err)) from None
-        except NewsletterError as err:
-            raise Failed(str(err)) from None
-        except OSError as err:  # a full disk, a read-only folder: say which file
-            where = f"{shown(err.filename)}: " if err.filename else ""
-            raise Failed(f"{where}{err.strerror or err}.") from None
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        # Bytes that are not UTF-8 (a terminal set to Latin-1) arrive as lone
-        # surrogates: written to a notes file they would break every later build.
-        for arg in args:
-            if any(0xD800 <= ord(c) < 0xE000 for c in arg):
-                raise BadInput(
-                    f"'{arg.encode('utf-8', 'replace').decode()}' holds bytes that are not "
-                    "UTF-8 text: the terminal sends another encoding (Latin-1, say). Hint: "
-                    "set the terminal to UTF-8 (e.g. LANG=en_US.UTF-8) and type it again."
-                )
-        return super().parse_args(ctx, args)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        # In the order of the weekly loop, not alphabetical.
-        return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))
-
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        # `newsletter build --workspace X` as well as `newsletter --workspace X build`.
-        cmd.params.append(
-            click.Option(
-                ["--workspace", "-w"],
-                metavar="PATH",
-                type=click.Path(file_okay=False),
-                expose_value=False,
-                callback=_workspace_after_the_command,
-                help=f"The workspace folder (default: the nearest folder with "
-                f"newsletter.yaml; or set {ENV_VAR}).",
-            )
-        )
-        super().add_command(cmd, name)
-
-
-def _workspace_after_the_command(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> None:
-    if value is not None:
-        ctx.find_root().obj = value
 
 
 def main() -> None:
@@ -138,82 +64,6 @@ def cli(ctx: click.Context, workspace_path: str | None) -> None:
     ctx.obj = workspace_path
 
 
-# --- helpers shared by the commands ---------------------------------------------
-
-
-def context(ctx: click.Context) -> Context:
-    """The command's context (workspace, settings, today), made once per command."""
-    from newsletter.context import Context
-
-    root = ctx.find_root()
-    if "context" not in root.meta:
-        root.meta["context"] = Context(root.obj)
-    made: Context = root.meta["context"]
-    return made
-
-
-def interactive() -> bool:
-    """Prompt only when a person is at a terminal; never under cron or in a pipe."""
-    return sys.stdin.isatty()
-
-
-def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any]:
-    """A Click callback that runs a validator (a function, or the name of one in
-    newsletter.validate, imported only when used); its ValueError names the option."""
-
-    def callback(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
-        if value is None or value == () or value == "":
-            return value
-        if isinstance(parse, str):
-            from newsletter import validate
-
-            return checked(getattr(validate, parse), option)(ctx, param, value)
-        try:
-            return parse(list(value) if isinstance(value, tuple) else value)
-        except ValueError as err:
-            raise BadInput(f"{option}: {err}.") from None
-
-    return callback
-
-
-def required(value: Any, option: str, label: str, parse: Callable[[Any], Any], example: str) -> Any:
-    """A required value: asked for at a terminal, a clear error without one."""
-    if value not in (None, "", []):
-        return value
-    if not interactive():
-        raise BadInput(
-            f"{option} is missing: {label} is required. Hint: add {option} "
-            f'"{example}" (no questions are asked without a terminal).'
-        )
-
-    def proc(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as err:
-            raise click.BadParameter(str(err)) from None
-
-    return click.prompt(f"{label} (e.g. {example})", value_proc=proc)
-
-
-class FeedProgress:
-    """'Fetching feeds: 3 done (Edutopia)' on one line, at a terminal only: a cron log
-    gets nothing but the result."""
-
-    def __init__(self) -> None:
-        self.shown = sys.stderr.isatty()
-        self.count = 0
-
-    def __call__(self, outcome: Any) -> None:
-        self.count += 1
-        if self.shown:
-            line = f"Fetching feeds: {self.count} done ({outcome.source.name})"
-            click.echo(f"\r{line[:78]:<78}", err=True, nl=False)
-
-    def clear(self) -> None:
-        if self.shown and self.count:
-            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
-
-
 # --- the commands, in the order of the weekly loop --------------------------------
 
 
@@ -240,78 +90,7 @@ def init(path: str | None, title: str) -> None:
     click.echo(f"Next: edit {root / 'newsletter.yaml'}, then 'newsletter add-tool'.", err=True)
 
 
-def add_command(kind: NoteKind) -> click.Command:
-    """The add-* command of a kind of note, its options made from the kind's fields."""
-    params: list[click.Parameter] = []
-    for field in kind.fields:
-        if field.argument:
-            params.append(click.Argument([field.name]))
-            continue
-        check = {URL: "url", GRADES: "grades", COST: "cost", WORDS: "words", DAY: "day"}
-        metavar = {DAY: "YYYY-MM-DD", MOMENT: "'YYYY-MM-DD HH:MM'"}.get(field.read)
-        params.append(
-            click.Option(
-                [field.option, field.name],
-                multiple=field.many,
-                metavar=metavar,
-                callback=checked(check[field.read], field.option) if field.read in check else None,
-                help=field.help,
-            )
-        )
-    if kind.featured_once:
-        params.append(
-            click.Option(
-                ["--force"],
-                is_flag=True,
-                help="Add it even if it was featured before or is already in your notes.",
-            )
-        )
-    if kind.name == "tips":
-        params.append(
-            click.Option(
-                ["--citizenship"],
-                is_flag=True,
-                help="File it under digital citizenship instead of tips.",
-            )
-        )
-
-    @click.pass_context
-    def add(ctx: click.Context, **values: Any) -> None:
-        add_note(ctx, kind, values)
-
-    return click.Command(kind.command, params=params, callback=add, help=kind.summary)
-
-
-def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
-    from newsletter import notes, validate
-    from newsletter.archive import load_archive
-
-    here = context(ctx)
-    if values.pop("citizenship", False):
-        kind = KINDS["citizenship"]
-    force = values.pop("force", False)
-    for field in kind.fields:
-        if field.read == MOMENT:
-            zone = here.settings.zone
-            parse = functools.partial(validate.moment, zone=zone)
-            values[field.name] = checked(parse, field.option)(ctx, None, values[field.name])
-        if field.ask:  # asked for at a terminal; without one, a clear error
-            ask = (
-                parse
-                if field.read == MOMENT
-                else (validate.url if field.read == URL else str.strip)
-            )
-            values[field.name] = required(
-                values[field.name], field.option, *field.ask[:1], ask, field.ask[1]
-            )
-    note = notes.note_from_values(kind, values, here.today)
-    archive = load_archive(here.workspace) if kind.featured_once else []
-    path, line = notes.add_note(here.workspace, kind, note, archive, force=force)
-    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
-    click.echo(f"Added {label} to {shown(path)}:{line}")
-
-
-for _kind_name in ("tools", "events", "links", "tips"):
+for _kind_name in ("tools", "events", "links", "tips"):  # add-tool, add-event, ...
     cli.add_command(add_command(KINDS[_kind_name]))
 
 
@@ -522,20 +301,6 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     click.echo("The workspace is in order.", err=True)
 
 
-def check_links_of(workspace: Workspace, issue_ref: str | None) -> int:
-    """Print the broken links of an issue; how many there are."""
-    from newsletter.links import check_issue_links
-
-    found = check_issue_links(workspace, issue_ref)
-    for result in found.broken:
-        click.echo(f"broken: {result.ref.url} in {result.ref.where}: {result.problem}")
-    click.echo(
-        f"Checked {len(found.results)} links in issue #{found.number}: {len(found.broken)} broken.",
-        err=True,
-    )
-    return len(found.broken)
-
-
 @cli.command()
 @click.option(
     "--copy",
@@ -623,32 +388,6 @@ def send(
         confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
     outcome = deliver(workspace, settings, job, os.environ, say=stamped, verbose=verbose)
     report_outcome(outcome)
-
-
-def confirm(question: str, unattended: str) -> None:
-    """Ask at a terminal; without one, say how to go on (never hang waiting in cron)."""
-    if not interactive():
-        raise BadInput(
-            f"{unattended}. Hint: add --yes (as a cron job does), or --dry-run to see "
-            "the list first."
-        )
-    click.confirm(question, abort=True)
-
-
-def stamped(line: str) -> None:
-    """A progress line for the cron log, with the time."""
-    import datetime as dt
-
-    click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
-
-
-def report_outcome(outcome: Any) -> None:
-    for line in outcome.lines:
-        click.echo(line)
-    for line in outcome.warnings:
-        click.echo(f"warning: {line}", err=True)
-    if outcome.failure:
-        raise Failed(outcome.failure)
 
 
 @cli.command()

@@ -5,14 +5,16 @@ field is read and checked, and whether it is featured only once.
 The readers and writers in notes.py and the `add-*` commands in cli.py are made
 from these descriptions, so a field is added in two places: the dataclass in
 model.py and its line here (then the templates that show it). This module
-imports nothing heavy: `newsletter --help` builds its commands from it.
+imports nothing heavy (named tuples, not dataclasses): `newsletter --help` builds
+its commands from it.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+COSTS = ("free", "freemium", "paid")
 
 # How a field's value is read (from YAML or an option) and checked; see notes.read_value.
 TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT = (
@@ -26,8 +28,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT = (
 )
 
 
-@dataclass(frozen=True)
-class NoteField:
+class NoteField(NamedTuple):
     name: str  # the dataclass field, and the key in the notes file
     help: str  # the option's help text
     read: str = TEXT
@@ -48,8 +49,7 @@ class NoteField:
         return self.read in (WORDS, GRADES)
 
 
-@dataclass(frozen=True)
-class NoteKind:
+class NoteKind(NamedTuple):
     name: str  # the attribute of Notes and the name of the email's section
     note_class: str  # the dataclass in model.py
     file: str  # in notes/
@@ -109,7 +109,7 @@ TOOLS = NoteKind(
             read=GRADES,
         ),
         NoteField("subjects", "Subjects, e.g. 'ELA, Science'; repeat or use commas.", read=WORDS),
-        NoteField("cost", "One of: free, freemium, paid.", read=COST),
+        NoteField("cost", f"One of: {', '.join(COSTS)}.", read=COST),
         NoteField("platforms", "Where it runs, e.g. 'web, iPad, Chromebook'.", read=WORDS),
         NoteField("privacy", "Privacy note: student accounts? what data is collected?"),
         NoteField("requested_by", "The teacher whose request this answers."),

@@ -10,7 +10,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-COSTS = ("free", "freemium", "paid")
+from newsletter.kinds import COSTS  # what a tool may cost is described with the tools
+
 GRADE_ORDER = ["K"] + [str(n) for n in range(1, 13)]
 GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

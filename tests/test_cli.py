@@ -115,9 +115,9 @@ def test_add_tool_does_not_import_slow_libraries(workspace):
 
 def test_cost_help_lists_the_costs_the_validator_accepts():
     from newsletter import validate
-    from newsletter.cli import COSTS_HELP
+    from newsletter.kinds import TOOLS
 
-    assert f"One of: {', '.join(validate.COSTS)}." == COSTS_HELP
+    assert f"One of: {', '.join(validate.COSTS)}." == TOOLS.field("cost").help
 
 
 def test_a_file_system_error_is_one_line_not_a_traceback(workspace, run):
