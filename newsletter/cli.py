@@ -23,13 +23,16 @@ from newsletter.commands import (
     checked,
     confirm,
     context,
+    report_build,
     report_outcome,
     stamped,
+    warn,
 )
 from newsletter.errors import shown
 
 if TYPE_CHECKING:
     import datetime as dt
+    from typing import Any
 
 # Only click is imported for `newsletter --help`; each command imports what it uses.
 
@@ -115,13 +118,11 @@ def build(
     new posts from the feeds. A sent issue is never rebuilt."""
 
     from newsletter.build import FeedsFailed, build_issue
-    from newsletter.feeds import describe_failures
 
-    workspace = context(ctx).workspace
     progress = FeedProgress()
     try:
         result = build_issue(
-            workspace,
+            context(ctx).workspace,
             now=context(ctx).now,
             date=date,
             offline=offline,
@@ -131,29 +132,10 @@ def build(
         )
     except FeedsFailed as err:
         progress.clear()
-        for line in err.problems:
-            click.echo(f"warning: {line}", err=True)
+        warn(err.problems)
         raise
     progress.clear()
-    if result.already_sent:
-        from newsletter.archive import already_sent_line
-
-        click.echo(
-            already_sent_line(result.already_sent) + "; a sent issue is never rebuilt.", err=True
-        )
-        return
-    for line in describe_failures(result.feed_outcomes) + result.warnings:
-        click.echo(f"warning: {line}", err=True)
-    issue = result.issue
-    click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
-    click.echo(
-        f"  {len(issue.tools)} tools, {len(issue.events)} events, "
-        f"{len(issue.feed_items)} blog posts",
-        err=True,
-    )
-    click.echo(shown(result.archive_file))
-    click.echo(shown(result.html_file))  # type: ignore[arg-type]
-    click.echo(shown(result.text_file))  # type: ignore[arg-type]
+    report_build(result)
 
 
 @cli.command()
@@ -347,17 +329,7 @@ def templates(ctx: click.Context, name: str | None) -> None:
 @click.option("--retry-refused", is_flag=True, help="Try the addresses refused for good once more.")
 @click.option("--verbose", is_flag=True, help="Say what happens on the connection.")
 @click.pass_context
-def send(
-    ctx: click.Context,
-    issue: str | None,
-    yes: bool,
-    dry_run: bool,
-    to: str | None,
-    groups: tuple[str, ...],
-    resend_in_doubt: bool,
-    retry_refused: bool,
-    verbose: bool,
-) -> None:
+def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
     """Email an issue to staff (default: the newest issue not sent to everyone).
 
     Each person gets it once: a rerun after a crash or a dropped connection sends
@@ -369,25 +341,21 @@ def send(
     from newsletter.send import choose_issue, deliver, prepare_send
 
     workspace, settings = context(ctx).workspace, context(ctx).settings
+    to = options["to"]
     entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
     if entry is None:
         click.echo(nothing, err=True)
         return
-    job = prepare_send(
-        workspace, settings, entry, os.environ, to, groups, resend_in_doubt, retry_refused
-    )
-    for line in job.problems:
-        click.echo(f"warning: {line}", err=True)
-    if dry_run:
-        click.echo(f"Would send {job.summary()}:")
-        click.echo(
-            "\n".join(f"  {r.email}" + (f"  ({r.name})" if r.name else "") for r in job.pending)
-        )
+    again = (options["resend_in_doubt"], options["retry_refused"])
+    job = prepare_send(workspace, settings, entry, os.environ, to, options["groups"], *again)
+    warn(job.problems)
+    if options["dry_run"]:
+        click.echo("\n".join(job.dry_run_lines()))
         return
-    if not yes and not to:  # a test copy to yourself needs no confirmation
+    if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
         confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
-    outcome = deliver(workspace, settings, job, os.environ, say=stamped, verbose=verbose)
-    report_outcome(outcome)
+    verbose = options["verbose"]
+    report_outcome(deliver(workspace, settings, job, os.environ, stamped, verbose))
 
 
 @cli.command()
@@ -456,22 +424,11 @@ def job(ctx: click.Context, at: str, dry_run: bool, now_text: str | None) -> Non
 
     from newsletter.cron import describe_plan, plan_job, time_of_day
 
-    workspace = context(ctx).workspace
-    settings = context(ctx).settings
+    workspace, settings = context(ctx).workspace, context(ctx).settings
     now = checked("moment_utc", "--now")(ctx, None, now_text) or context(ctx).now
     plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
     if dry_run:
-        from newsletter.mail import smtp_password, smtp_settings
-        from newsletter.send import staff_of
-
-        smtp = smtp_settings(settings.smtp, os.environ)
-        smtp_password(smtp, os.environ)  # a password that cron cannot get fails here
-        staff = staff_of(workspace, settings)
-        via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (
-            f" as {smtp.user}" if smtp.user else ""
-        )
-        for line in describe_plan(plan, settings, len(staff.recipients), via):
-            click.echo(line)
+        click.echo("\n".join(describe_plan(plan, workspace, settings, os.environ)))
         return
     if not plan.acts:
         return  # quiet: the log gets a line only when something happens

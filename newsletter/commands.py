@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteKind
+from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteField, NoteKind
 
 if TYPE_CHECKING:
     from newsletter.context import Context
@@ -178,46 +178,38 @@ class FeedProgress:
             click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
 
 
+_CHECKS = {URL: "url", GRADES: "grades", COST: "cost", WORDS: "words", DAY: "day"}
+_METAVARS = {DAY: "YYYY-MM-DD", MOMENT: "'YYYY-MM-DD HH:MM'"}
+
+
 def add_command(kind: NoteKind) -> click.Command:
     """The add-* command of a kind of note, its options made from the kind's fields."""
-    params: list[click.Parameter] = []
-    for field in kind.fields:
-        if field.argument:
-            params.append(click.Argument([field.name]))
-            continue
-        check = {URL: "url", GRADES: "grades", COST: "cost", WORDS: "words", DAY: "day"}
-        metavar = {DAY: "YYYY-MM-DD", MOMENT: "'YYYY-MM-DD HH:MM'"}.get(field.read)
-        params.append(
-            click.Option(
-                [field.option, field.name],
-                multiple=field.many,
-                metavar=metavar,
-                callback=checked(check[field.read], field.option) if field.read in check else None,
-                help=field.help,
-            )
-        )
+    params = [_parameter(field) for field in kind.fields]
     if kind.featured_once:
-        params.append(
-            click.Option(
-                ["--force"],
-                is_flag=True,
-                help="Add it even if it was featured before or is already in your notes.",
-            )
-        )
+        what = "Add it even if it was featured before or is already in your notes."
+        params.append(click.Option(["--force"], is_flag=True, help=what))
     if kind.name == "tips":
-        params.append(
-            click.Option(
-                ["--citizenship"],
-                is_flag=True,
-                help="File it under digital citizenship instead of tips.",
-            )
-        )
+        what = "File it under digital citizenship instead of tips."
+        params.append(click.Option(["--citizenship"], is_flag=True, help=what))
 
     @click.pass_context
     def add(ctx: click.Context, **values: Any) -> None:
         add_note(ctx, kind, values)
 
     return click.Command(kind.command, params=params, callback=add, help=kind.summary)
+
+
+def _parameter(field: NoteField) -> click.Parameter:
+    if field.argument:
+        return click.Argument([field.name])
+    check = _CHECKS.get(field.read)
+    return click.Option(
+        [field.option, field.name],
+        multiple=field.many,
+        metavar=_METAVARS.get(field.read),
+        callback=checked(check, field.option) if check else None,
+        help=field.help,
+    )
 
 
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
@@ -287,3 +279,26 @@ def report_outcome(outcome: Any) -> None:
         click.echo(f"warning: {line}", err=True)
     if outcome.failure:
         raise Failed(outcome.failure)
+
+
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+
+
+def report_build(result: Any) -> None:
+    """What build says: warnings and the summary on stderr, the files on stdout."""
+    from newsletter.archive import already_sent_line
+    from newsletter.feeds import describe_failures
+
+    if result.already_sent:
+        line = already_sent_line(result.already_sent)
+        click.echo(f"{line}; a sent issue is never rebuilt.", err=True)
+        return
+    warn(describe_failures(result.feed_outcomes) + result.warnings)
+    issue = result.issue
+    click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
+    counts = (len(issue.tools), len(issue.events), len(issue.feed_items))
+    click.echo("  {} tools, {} events, {} blog posts".format(*counts), err=True)
+    for path in (result.archive_file, result.html_file, result.text_file):
+        click.echo(shown(path))

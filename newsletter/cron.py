@@ -230,8 +230,18 @@ def plan_job(
     return JobPlan(due, entry is None, "", entry.issue.number if entry else None)
 
 
-def describe_plan(plan: JobPlan, settings: Settings, recipients: int, via: str) -> list[str]:
-    """A dry run's account: when the job acts, and what it would do then."""
+def describe_plan(
+    plan: JobPlan, workspace: Workspace, settings: Settings, environ: Mapping[str, str]
+) -> list[str]:
+    """A dry run's account: when the job acts, and what it would do then. A password
+    the job could not get (cron has no shell settings) fails here, as it would then."""
+    from newsletter.mail import smtp_password, smtp_settings
+    from newsletter.send import staff_of
+
+    smtp = smtp_settings(settings.smtp, environ)
+    smtp_password(smtp, environ)
+    recipients = len(staff_of(workspace, settings).recipients)
+    via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
     if plan.done:
         lines.append(f"Then: nothing. {plan.done}.")
