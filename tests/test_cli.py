@@ -216,3 +216,15 @@ def test_readme_commands_and_options_agree_with_help_both_ways():
         help_text = CliRunner().invoke(cli, [name, "--help"]).output
         for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", row.split("|")[1]):
             assert option in help_text, f"'newsletter {name} --help' does not show {option}"
+
+
+def test_the_cli_stays_a_table_of_contents():
+    """cli.py reads options and calls the core: short commands, a short file."""
+    import ast
+
+    source = (Path(__file__).resolve().parent.parent / "newsletter" / "cli.py").read_text()
+    assert len(source.splitlines()) < 450
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef):
+            length = node.end_lineno - node.lineno + 1
+            assert length <= 30, f"cli.py: {node.name} has {length} lines"
