@@ -213,28 +213,20 @@ def _parameter(field: NoteField) -> click.Parameter:
 
 
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
-    from newsletter import notes, validate
+    from newsletter import notes
     from newsletter.archive import load_archive
 
     here = context(ctx)
     if values.pop("citizenship", False):
         kind = KINDS["citizenship"]
     force = values.pop("force", False)
+    zone = here.settings.zone if any(f.read == MOMENT for f in kind.fields) else None
     for field in kind.fields:
-        if field.read == MOMENT:
-            zone = here.settings.zone
-            parse = functools.partial(validate.moment, zone=zone)
-            values[field.name] = checked(parse, field.option)(ctx, None, values[field.name])
         if field.ask:  # asked for at a terminal; without one, a clear error
-            ask = (
-                parse
-                if field.read == MOMENT
-                else (validate.url if field.read == URL else str.strip)
-            )
-            values[field.name] = required(
-                values[field.name], field.option, *field.ask[:1], ask, field.ask[1]
-            )
-    note = notes.note_from_values(kind, values, here.today)
+            label, example = field.ask
+            parse = functools.partial(notes.option_value, field, zone=zone)
+            values[field.name] = required(values[field.name], field.option, label, parse, example)
+    note = notes.note_from_values(kind, values, here.today, zone)
     archive = load_archive(here.workspace) if kind.featured_once else []
     path, line = notes.add_note(here.workspace, kind, note, archive, force=force)
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})

@@ -101,13 +101,29 @@ def note_problem(note: Any) -> tuple[str, str] | None:
     return None
 
 
-def note_from_values(kind: NoteKind, values: dict[str, Any], today: dt.date) -> Any:
-    """A note from the values of an add-* command's options, text trimmed."""
+def option_value(field: NoteField, value: Any, zone: dt.tzinfo | None) -> Any:
+    """A value typed for a field's option, as the field wants it (a time in the
+    workspace's zone, say); ValueError says what is wrong with it."""
+    if isinstance(value, str):
+        value = value.strip()
+    if field.read == MOMENT and isinstance(value, str) and value:
+        return validate.moment(value, zone or dt.UTC)
+    if field.read == URL and isinstance(value, str) and value:
+        return validate.url(value)
+    return value
+
+
+def note_from_values(
+    kind: NoteKind, values: dict[str, Any], today: dt.date, zone: dt.tzinfo | None = None
+) -> Any:
+    """A note from the values of an add-* command's options, text trimmed; a value
+    that is wrong names its option."""
     given = {}
     for field in kind.fields:
-        value = values.get(field.name)
-        if isinstance(value, str):
-            value = value.strip()
+        try:
+            value = option_value(field, values.get(field.name), zone)
+        except ValueError as err:
+            raise InputError(f"{field.option}: {err}.") from None
         if field.argument and not value:
             raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
         if value not in (None, "", [], ()):
