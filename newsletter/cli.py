@@ -411,9 +411,14 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
     help="The time of day it acts on the issue day, in the workspace's time zone.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what it would do, and when; change nothing.")
-@click.option("--now", "now_text", hidden=True, help="The current moment (ISO 8601), for tests.")
+@click.option(
+    "--now",
+    hidden=True,
+    callback=checked("moment_utc", "--now"),
+    help="The current moment (ISO 8601), for tests.",
+)
 @click.pass_context
-def job(ctx: click.Context, at: str, dry_run: bool, now_text: str | None) -> None:
+def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> None:
     """The unattended Friday job that 'newsletter cron' schedules hourly.
 
     On the issue day at or after --at (in the workspace's time zone) it builds the
@@ -425,7 +430,7 @@ def job(ctx: click.Context, at: str, dry_run: bool, now_text: str | None) -> Non
     from newsletter.cron import describe_plan, plan_job, time_of_day
 
     workspace, settings = context(ctx).workspace, context(ctx).settings
-    now = checked("moment_utc", "--now")(ctx, None, now_text) or context(ctx).now
+    now = now or context(ctx).now
     plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
     if dry_run:
         click.echo("\n".join(describe_plan(plan, workspace, settings, os.environ)))
