@@ -79,23 +79,6 @@ def archive_files(workspace: Workspace) -> list[Path]:
     )
 
 
-def write_archive(
-    path: Path,
-    issue: Issue,
-    body: str,
-    status: str = DRAFT,
-    built_at: dt.datetime | None = None,
-    sent_at: dt.datetime | None = None,
-    rendered: str = "",
-    reached: tuple[int, int] | None = None,
-) -> str:
-    """Write the archive file; returns its text (what a build commits together
-    with the rendered email)."""
-    text = archive_text(issue, body, status, built_at, sent_at, rendered, reached)
-    write_atomically(path, text)
-    return text
-
-
 def archive_text(
     issue: Issue,
     body: str,
@@ -237,8 +220,7 @@ def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.da
     status = SENT if reached >= recipients else PARTLY_SENT
     text = read_text(entry.path)
     _, _, body = _split(entry.path, text)
-    write_archive(
-        entry.path,
+    text = archive_text(
         entry.issue,
         body.lstrip("\n"),
         status=status,
@@ -247,6 +229,7 @@ def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.da
         rendered=entry.rendered,
         reached=(reached, recipients),
     )
+    write_atomically(entry.path, text)
     return status
 
 

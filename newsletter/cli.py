@@ -358,15 +358,17 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
     report_outcome(deliver(workspace, settings, job, os.environ, stamped, verbose))
 
 
-@cli.command()
-@click.option(
+at_option = click.option(
     "--at",
-    "at",
     default="07:00",
     show_default=True,
     metavar="HH:MM",
-    help="The time of day to build and send, in the workspace's time zone.",
+    help="The time of day to build and send on the issue day, in the workspace's time zone.",
 )
+
+
+@cli.command()
+@at_option
 @click.option(
     "--check",
     "check_it",
@@ -402,14 +404,7 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--at",
-    "at",
-    default="07:00",
-    show_default=True,
-    metavar="HH:MM",
-    help="The time of day it acts on the issue day, in the workspace's time zone.",
-)
+@at_option
 @click.option("--dry-run", is_flag=True, help="Say what it would do, and when; change nothing.")
 @click.option(
     "--now",
