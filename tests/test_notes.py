@@ -353,3 +353,19 @@ def test_a_notes_file_not_in_utf8_names_the_line(workspace, run):
     result = run("build", "--offline", "--date", "2026-11-27")
     assert result.exit_code == 2
     assert "ws/notes/intro.md:2: not UTF-8 text. Hint: Save the file as UTF-8" in result.output
+
+
+def test_each_starter_notes_file_names_every_field_of_its_kind():
+    """The comments a new workspace starts with stay true when a field is added."""
+    import re
+
+    from newsletter.kinds import KINDS
+    from newsletter.starter import starter_text
+
+    for kind in KINDS.values():
+        comments = " ".join(
+            line for line in starter_text(f"notes/{kind.file}").splitlines() if line.startswith("#")
+        )
+        named = set(re.findall(r"[a-z_]+", comments.split("Fields:", 1)[1]))
+        missing = [f.name for f in kind.fields if f.name not in named]
+        assert not missing, f"notes/{kind.file}: the comments do not name {missing}"
