@@ -67,6 +67,26 @@ class NoteKind(NamedTuple):
     def field(self, name: str) -> NoteField:
         return next(f for f in self.fields if f.name == name)
 
+    def all_fields(self) -> tuple[NoteField, ...]:
+        """The described fields, then any other field of the dataclass, read by its
+        type: a field added to the dataclass alone is read, written and archived;
+        describing it here as well gives it an option and a help text."""
+        import dataclasses
+        import datetime as dt
+        import typing
+
+        described = {f.name for f in self.fields}
+        hints = typing.get_type_hints(self.cls)
+        reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT}
+        extra = []
+        for item in dataclasses.fields(self.cls):
+            if item.name not in described:
+                kind = hints[item.name]
+                options = [a for a in typing.get_args(kind) if a is not type(None)]
+                read = reads.get(options[0] if len(options) == 1 else kind, TEXT)
+                extra.append(NoteField(item.name, item.name, read=read))
+        return self.fields + tuple(extra)
+
 
 ADDED = NoteField(
     "added", "The day the note was added (default: today).", read=DAY, option_name="--date"

@@ -84,8 +84,9 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
 def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
     """One entry of a notes file as its dataclass; a mistake names file, line, field."""
     f = Fields(entry, path, kind.what)
-    f.only(field.name for field in kind.fields)
-    values = {field.name: read_value(f, field, zone) for field in kind.fields}
+    fields = kind.all_fields()
+    f.only(field.name for field in fields)
+    values = {field.name: read_value(f, field, zone) for field in fields}
     note = kind.cls(**{name: value for name, value in values.items() if value is not None})
     problem = note_problem(note)
     if problem:
@@ -296,7 +297,7 @@ def check_not_featured(keys: list[str], what: str, archive: list[ArchivedIssue])
 def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
     """The entry a note is written as, its fields in the description's order."""
     entry = {}
-    for field in kind.fields:
+    for field in kind.all_fields():
         value = getattr(note, field.name)
         if isinstance(value, dt.datetime):
             value = value.strftime("%Y-%m-%d %H:%M")  # in the workspace's zone, as typed

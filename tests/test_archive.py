@@ -148,15 +148,37 @@ def test_an_archive_from_a_newer_version_with_an_unknown_field_still_reads(two_i
     assert entry.issue.tools[0].name == "Kami"
 
 
-def test_a_field_is_described_once():
-    """Each note kind's fields are its dataclass's fields, in one description."""
+def test_a_field_added_to_the_dataclass_alone_is_read_written_and_archived(tmp_path, monkeypatch):
+    """Adding a field is one line in the dataclass (plus the templates that show it)."""
     import dataclasses
 
-    from newsletter.kinds import KINDS
+    import yaml
 
-    for kind in KINDS.values():
-        described = {f.name for f in kind.fields}
-        assert described == {f.name for f in dataclasses.fields(kind.cls)}, kind.name
+    import newsletter.model as model
+    from newsletter.kinds import KINDS
+    from newsletter.notes import entry_of, read_note
+    from newsletter.yamlfile import parse_yaml
+
+    @dataclasses.dataclass
+    class FutureTool(model.Tool):
+        image: str = ""  # the one new line
+        featured_on: dt.date | None = None
+
+    monkeypatch.setattr(model, "FutureTool", FutureTool, raising=False)
+    kind = KINDS["tools"]._replace(note_class="FutureTool")
+    path = tmp_path / "tools.yaml"
+    entries = parse_yaml(
+        "- name: Padlet\n  url: https://padlet.com\n  image: padlet.png\n"
+        "  featured_on: 2026-12-04\n",
+        path,
+    )
+    tool = read_note(kind, entries[0], path, dt.UTC)
+    assert (tool.image, tool.featured_on) == ("padlet.png", dt.date(2026, 12, 4))
+    written = yaml.safe_load(yaml.safe_dump([entry_of(kind, tool)]))[0]
+    assert written["image"] == "padlet.png"
+    assert model.from_plain(FutureTool, model.to_plain(tool)) == tool
+    for described in kind.fields:  # every description is of a real field
+        assert described.name in {f.name for f in dataclasses.fields(kind.cls)}
 
 
 def test_an_issue_is_known_by_its_key():
