@@ -27,7 +27,7 @@ from newsletter.feeds import (
 from newsletter.files import write_atomically, write_together
 from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
 from newsletter.lock import workspace_lock
-from newsletter.model import Issue, IssueKey
+from newsletter.model import Event, Issue, IssueKey
 from newsletter.notes import load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
 from newsletter.sendlog import log_for
@@ -136,15 +136,24 @@ def build_issue(
             issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
         )
         write_together([(html_file, email.html), (text_file, email.text), (path, record)])
-    warning = size_warning(email.html, settings)
-    return BuildResult(
-        issue,
-        path,
-        html_file,
-        text_file,
-        feed_outcomes=outcomes,
-        warnings=[warning] if warning else [],
-    )
+    warnings = [w for w in [size_warning(email.html, settings)] if w]
+    warnings += missed_events(notes.events, date, now, settings)
+    return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes, warnings=warnings)
+
+
+def missed_events(
+    events: list[Event], date: dt.date, now: dt.datetime, settings: Settings
+) -> list[str]:
+    """Events still ahead that start before this issue's day: no issue will show
+    them (an issue shows events from its own day on)."""
+    day_start = dt.datetime.combine(date, dt.time(), settings.zone)
+    return [
+        f"the event '{e.title}' ({e.start:%a %b %d, %H:%M}) starts before this issue's day "
+        f"({date:%a %b %d}), so no issue will show it. Tell staff another way, or build "
+        "an issue dated before it (--date)."
+        for e in events
+        if now <= e.start < day_start
+    ]
 
 
 def _not_rebuilt(

@@ -63,6 +63,7 @@ def cli(ctx: click.Context, workspace_path: str | None) -> None:
       newsletter add-event "Tech Talk: Google Forms" --when "2026-12-03 12:00"
       newsletter build      (Friday: archive + HTML and text email)
       newsletter preview    (look at it in a browser)
+      newsletter send       (to staff; or let 'newsletter cron' set up the Friday job)
     """
     ctx.obj = workspace_path
 
@@ -78,15 +79,17 @@ def cli(ctx: click.Context, workspace_path: str | None) -> None:
     show_default=True,
     help="The newsletter's name, as readers see it.",
 )
-def init(path: str | None, title: str) -> None:
-    """Create a new workspace in PATH (default: here) with commented example files.
+@click.pass_context
+def init(ctx: click.Context, path: str | None, title: str) -> None:
+    """Create a new workspace in PATH (default: --workspace, or here) with commented
+    example files.
 
     Never overwrites: if any of its files is already there, nothing is written."""
     from pathlib import Path
 
     from newsletter.starter import create_workspace
 
-    root = Path(path or ".")
+    root = Path(path or ctx.find_root().obj or ".")
     created = create_workspace(root, title=title)
     for file in created:
         click.echo(f"created {file}")
@@ -264,7 +267,7 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     """Check the whole workspace and report every problem at once, with file:line.
 
     Settings, feeds, notes, templates, the staff list and the archive. Exit
-    status 2 when anything is wrong."""
+    status 2 when anything is wrong; with --links, 1 when only links are broken."""
 
     from newsletter.check import check_workspace
 
@@ -432,7 +435,8 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
         return
     if not plan.acts:
         return  # quiet: the log gets a line only when something happens
-    click.echo(f"{now:%Y-%m-%d %H:%M} UTC: the issue of {plan.due.issue_date} is due.")
+    local = now.astimezone(settings.zone)
+    click.echo(f"{local:%Y-%m-%d %H:%M %Z}: the issue of {plan.due.issue_date} is due.")
     if plan.build:
         ctx.invoke(build, date=plan.due.issue_date)
     ctx.invoke(send, issue=plan.due.issue_date.isoformat(), yes=True)

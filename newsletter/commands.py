@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.errors import InputError, NewsletterError, counted, shown
 from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteField, NoteKind
 
 if TYPE_CHECKING:
@@ -280,17 +280,25 @@ def warn(lines: list[str]) -> None:
 
 def report_build(result: Any) -> None:
     """What build says: warnings and the summary on stderr, the files on stdout."""
+    import datetime as dt
+
     from newsletter.archive import already_sent_line
     from newsletter.feeds import describe_failures
 
     if result.already_sent:
         line = already_sent_line(result.already_sent)
-        click.echo(f"{line}; a sent issue is never rebuilt.", err=True)
+        later = result.issue.date + dt.timedelta(days=7)
+        click.echo(
+            f"{line}; a sent issue is never rebuilt. To build the next one: "
+            f"newsletter build --date {later.isoformat()}",
+            err=True,
+        )
         return
     warn(describe_failures(result.feed_outcomes) + result.warnings)
     issue = result.issue
     click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
-    counts = (len(issue.tools), len(issue.events), len(issue.feed_items))
-    click.echo("  {} tools, {} events, {} blog posts".format(*counts), err=True)
+    tools, events = counted(len(issue.tools), "tool"), counted(len(issue.events), "event")
+    posts = counted(len(issue.feed_items), "blog post")
+    click.echo(f"  {tools}, {events}, {posts}", err=True)
     for path in (result.archive_file, result.html_file, result.text_file):
         click.echo(shown(path))

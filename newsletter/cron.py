@@ -22,7 +22,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from newsletter.errors import InputError, NewsletterError
+from newsletter.errors import InputError, NewsletterError, counted
 from newsletter.settings import Settings
 from newsletter.workspace import Workspace
 
@@ -217,8 +217,6 @@ def plan_job(
     due = job_due(now, settings, at)
     key = IssueKey(due.issue_date)
     entry = next((a for a in load_archive(workspace) if a.key == key), None)
-    if entry is not None and entry.sent:
-        return JobPlan(due, False, already_sent_line(entry), entry.issue.number)
     if not smtp_settings(settings.smtp, environ).host:
         raise NewsletterError(
             "no SMTP host is set, so the job would only write the issue to the outbox "
@@ -226,6 +224,8 @@ def plan_job(
             hint="Set smtp.host in newsletter.yaml (or NEWSLETTER_SMTP_HOST in the crontab "
             "line that 'newsletter cron' prints).",
         )
+    if entry is not None and entry.sent:
+        return JobPlan(due, False, already_sent_line(entry), entry.issue.number)
     # An issue built by hand (and looked at) is sent as it is, not built again.
     return JobPlan(due, entry is None, "", entry.issue.number if entry else None)
 
@@ -243,13 +243,18 @@ def describe_plan(
     recipients = len(staff_of(workspace, settings).recipients)
     via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
-    if plan.done:
-        lines.append(f"Then: nothing. {plan.done}.")
-        return lines
+    if plan.done:  # this week's issue is out: say what a later week brings
+        lines[0] = f"Nothing to do this week: {plan.done}."
+        at = plan.due.starts.time()
+        while plan.done:  # issues can be sent ahead of their day
+            following = plan.due.starts + dt.timedelta(days=7)
+            plan = plan_job(workspace, settings, at, following.astimezone(dt.UTC), environ)
+        when = f"{plan.due.starts:%A %Y-%m-%d %H:%M} {settings.time_zone}"
+        lines.append(f"It acts next at {when}.")
     what = (
         f"build the issue of {plan.due.issue_date} (not built yet) and send it"
         if plan.build
         else f"send issue #{plan.number} of {plan.due.issue_date}, as it was built"
     )
-    lines.append(f"Then it would {what} to {recipients} recipient(s) via {via}.")
+    lines.append(f"Then it would {what}, to {counted(recipients, 'recipient')} via {via}.")
     return lines

@@ -26,7 +26,7 @@ from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, TEXT, URL, WORDS,
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Fields, Sequence, collecting, dump_yaml, load_yaml, parse_yaml
+from newsletter.yamlfile import Fields, Sequence, collecting, dump_entries, load_yaml, parse_yaml
 
 NOTE_FILES = {kind.name: kind.file for kind in KINDS.values()}
 INTRO_FILE = "intro.md"
@@ -219,7 +219,7 @@ def append_entry(
             old = starter_text(f"notes/{NOTE_FILES[kind]}")
         newline = "\r\n" if "\r\n" in old else "\n"
         clean = {key: value for key, value in entry.items() if value not in (None, "", [])}
-        addition = dump_yaml([clean]).replace("\n", newline)
+        addition = dump_entries([clean]).replace("\n", newline)
         prefix = old if old.endswith("\n") or not old else old + newline
         if prefix.strip() and not prefix.strip().endswith("#"):
             prefix += newline  # a blank line between entries

@@ -17,7 +17,7 @@ from newsletter.archive import (
     read_archived,
     record_reach,
 )
-from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.errors import InputError, NewsletterError, counted, shown
 from newsletter.lock import workspace_lock
 from newsletter.mail import AddressRefused, InDoubt, SendError, ServerRefused, TemporaryFailure
 from newsletter.message import PreparedEmail, message_for
@@ -498,7 +498,7 @@ def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closin
     among = f"in group {', '.join(job.groups)}" if job.groups else "in all"
     result.lines.append(
         f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "
-        f"{among}, over {report.connections} connection(s)."
+        f"{among}, over {counted(report.connections, 'connection')}."
     )
     for address, reason in sorted(report.in_doubt.items()):
         result.warnings.append(

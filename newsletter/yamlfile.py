@@ -297,6 +297,29 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _BlockDumper.add_representer(str, _represent_text)
 
 
+class _EntryDumper(_BlockDumper):
+    """Notes entries as an editor writes them: each field on its own line, short
+    lists of words inline ([3-5, 6-8])."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    scalars = all(not isinstance(item, (dict, list)) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=scalars)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict[Any, Any]) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=False)
+
+
+_EntryDumper.add_representer(list, _represent_list)
+_EntryDumper.add_representer(dict, _represent_dict)
+
+
+def dump_entries(entries: list[dict[str, Any]]) -> str:
+    """Entries for a notes file, in the block style of its examples."""
+    return yaml.dump(entries, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(
         data,

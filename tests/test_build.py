@@ -397,3 +397,25 @@ def test_a_build_during_a_send_changes_nothing(workspace, run):
     assert "another 'newsletter' command is working in this workspace (send, pid" in result.output
     assert "this 'build' stops without changing anything" in result.output
     assert [f.read_bytes() for f in files] == before
+
+
+def test_an_event_before_the_issue_day_is_named_not_dropped_silently(workspace, run):
+    write(
+        workspace / "notes" / "events.yaml", "- title: Thursday talk\n  start: 2026-12-03 12:00\n"
+    )
+    result = run("build", "--date", "2026-12-04", "--offline")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: the event 'Thursday talk' (Thu Dec 03, 12:00) starts before this issue's day"
+        in (result.output)
+    )
+
+
+def test_a_sent_issue_says_how_to_build_the_next(workspace, run):
+    add_week(run)
+    assert run("build", "--date", FRIDAY).exit_code == 0
+    (entry,) = load_archive(Workspace(workspace))
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    again = run("build", "--date", FRIDAY)
+    assert again.exit_code == 0
+    assert "To build the next one: newsletter build --date 2026-12-04" in again.output

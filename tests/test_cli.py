@@ -228,3 +228,10 @@ def test_the_cli_stays_a_table_of_contents():
         if isinstance(node, ast.FunctionDef):
             length = node.end_lineno - node.lineno + 1
             assert length <= 30, f"cli.py: {node.name} has {length} lines"
+
+
+def test_init_takes_the_workspace_option_for_its_folder(tmp_path):
+    result = CliRunner().invoke(cli, ["init", "-w", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "newsletter.yaml").is_file()
+    assert not (tmp_path / "newsletter.yaml").exists()

@@ -176,7 +176,7 @@ def test_cron_check_runs_the_job_as_cron_would(built, run, smtp, monkeypatch):
     result = run("cron", "--check")
     assert result.exit_code == 0, result.output
     assert "as cron runs it (env -i, PATH=/usr/bin:/bin, in /), as a dry run" in result.output
-    assert "recipient(s) via 127.0.0.1" in result.output
+    assert "recipients via 127.0.0.1" in result.output
     assert server.mailbox.received == []
 
 
@@ -201,3 +201,18 @@ def test_bad_times(built, run):
     bad_now = run("job", "--now", "friday")
     assert bad_now.exit_code == 2
     assert "--now: 'friday' is not a moment" in bad_now.output
+
+
+def test_after_an_early_send_the_dry_run_names_the_next_week(friday_ws, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0  # the 2026-11-27 issue, sent early
+    assert run("build", "--date", "2026-12-04", "--offline").exit_code == 0
+    result = run("job", "--dry-run", "--now", "2026-11-26T12:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    assert "Nothing to do this week: Issue #1 (2026-11-27) was already sent" in result.output
+    assert "It acts next at Friday 2026-12-04 07:00 America/New_York." in result.output
+    assert "Then it would send issue #2 of 2026-12-04, as it was built" in result.output
+    monkeypatch.delenv("NEWSLETTER_SMTP_HOST")
+    failing = run("job", "--dry-run", "--now", "2026-11-26T12:00:00+00:00")
+    assert failing.exit_code == 1  # no SMTP host is a failure, sent issue or not

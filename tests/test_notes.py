@@ -369,3 +369,11 @@ def test_each_starter_notes_file_names_every_field_of_its_kind():
         named = set(re.findall(r"[a-z_]+", comments.split("Fields:", 1)[1]))
         missing = [f.name for f in kind.fields if f.name not in named]
         assert not missing, f"notes/{kind.file}: the comments do not name {missing}"
+
+
+def test_added_entries_are_written_as_the_examples_are(workspace, run):
+    """One field a line, as the commented examples and hand-written entries are."""
+    result = run("add-link", "Hour of Code", "--url", "https://hourofcode.com/learn")
+    assert result.exit_code == 0, result.output
+    text = (workspace / "notes" / "links.yaml").read_text()
+    assert "- title: Hour of Code\n  url: https://hourofcode.com/learn\n" in text

@@ -330,7 +330,7 @@ def test_a_connection_the_server_closed_between_messages_is_opened_again(
     result = run("send", "--yes")
     assert result.exit_code == 0, result.output
     assert delivered(server) == sorted(STAFF)
-    assert "over 3 connection(s)" in result.output
+    assert "over 3 connections" in result.output
 
 
 def test_a_single_unknown_group_names_the_known_ones(built, run):
