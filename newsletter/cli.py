@@ -212,10 +212,11 @@ def list_issues(ctx: click.Context) -> None:
     if not archive:
         click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
         return
+    width = max(len(entry.state) for entry in archive)  # "sent to 3 of 11" is long
     for entry in archive:
         issue = entry.issue
         click.echo(
-            f"#{issue.number:<4} {issue.date}  {entry.state:<5}  "
+            f"#{issue.number:<4} {issue.date}  {entry.state:<{width}}  "
             f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
             f"{issue.subject}"
         )
