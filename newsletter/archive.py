@@ -255,7 +255,7 @@ def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
         return archive[-1]
     ref = ref.strip().lstrip("#")
     for entry in archive:
-        if ref.isascii() and ref.isdigit() and entry.issue.number == int(ref):
+        if ref.isascii() and ref.isdigit() and len(ref) < 10 and entry.issue.number == int(ref):
             return entry
         if entry.issue.date.isoformat() == ref:
             return entry

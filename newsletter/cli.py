@@ -346,6 +346,8 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
 
     workspace, settings = context(ctx).workspace, context(ctx).settings
     to = options["to"]
+    if to is not None and not to.strip():  # an unset $ME in a script: never everyone
+        raise BadInput("--to: is empty. Hint: give the address for the test copy.")
     entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
     if entry is None:
         click.echo(nothing, err=True)

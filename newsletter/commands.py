@@ -126,8 +126,10 @@ def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any
     newsletter.validate, imported only when used); its ValueError names the option."""
 
     def callback(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
-        if value is None or value == () or value == "":
+        if value is None or value == ():
             return value
+        if isinstance(value, str) and not value.strip():
+            raise BadInput(f"{option}: is empty. Hint: give a value, or leave {option} out.")
         if isinstance(parse, str):
             from newsletter import validate
 

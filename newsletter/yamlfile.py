@@ -122,6 +122,12 @@ def parse_yaml(text: str, path: Path) -> Any:
         ) from None
     except yaml.YAMLError as err:
         raise InputError(f"{shown(path)}: not valid YAML: {err}.") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
+        # A value its tag cannot make (!!int abc, !!bool maybe, a 5000-digit number).
+        raise InputError(
+            f"{shown(path)}: a value cannot be read ({err.__class__.__name__}: {str(err)[:80]}).",
+            hint="Write values as plain text, numbers or lists, without '!!' tags.",
+        ) from None
 
 
 def load_yaml(path: Path) -> Any:
@@ -209,6 +215,8 @@ class Fields:
             return default
         if isinstance(value, (dict, list)):
             raise self.fail(key, "expected text, found a list or a mapping.")
+        if isinstance(value, bool):  # yes, no, on, off are true/false in YAML
+            raise self.fail(key, f"reads as {str(value).lower()}.", hint="Put the text in quotes.")
         text = str(value).strip()
         bad = sorted({f"U+{ord(c):04X}" for c in text if _unprintable(c)})
         if bad:
