@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsletter.errors import NewsletterError, shown
+from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.files import write_atomically
 
 STARTER_FILES = Path(__file__).parent / "starter_files"
@@ -25,6 +25,13 @@ def create_workspace(root: Path, title: str) -> list[Path]:
         src: root / RENAMED.get(src.name, str(src.relative_to(STARTER_FILES))) for src in sources
     }
     existing = [t for t in targets.values() if t.exists()]
+    existing += [
+        parent
+        for t in targets.values()
+        for parent in t.relative_to(root).parents
+        if str(parent) != "." and (root / parent).exists() and not (root / parent).is_dir()
+    ]
+    existing = [p if p.is_absolute() else root / p for p in dict.fromkeys(existing)]
     if existing:
         names = ", ".join(shown(t) for t in existing[:3])
         more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
@@ -32,8 +39,17 @@ def create_workspace(root: Path, title: str) -> list[Path]:
             f"{names}{more} already exist; init never overwrites a file.",
             hint="Use an empty folder: 'newsletter init NEW-FOLDER'.",
         )
+    from email.utils import formataddr
+
+    from newsletter import validate
+
+    try:
+        title = validate.one_line(title)
+    except ValueError as err:
+        raise InputError(f"--title: {err}.") from None
     quoted = json.dumps(title, ensure_ascii=False)  # a valid YAML string, whatever the title
-    sender = json.dumps(f"{title} <newsletter@your-district.example.org>", ensure_ascii=False)
+    mailbox = formataddr((title, "newsletter@your-district.example.org"))  # quoted if need be
+    sender = json.dumps(mailbox, ensure_ascii=False)
     for src, target in targets.items():
         text = src.read_text(encoding="utf-8")
         if src.name == "newsletter.yaml":

@@ -164,11 +164,23 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def _not_one_line(char: str) -> bool:
+    """Control characters, line and paragraph separators (U+2028, U+2029) and the
+    controls that reverse text (U+202A to U+202E, U+2066 to U+2069)."""
+    code = ord(char)
+    return (
+        code < 32
+        or 127 <= code < 160
+        or code in (0x2028, 0x2029)
+        or (0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069)
+    )
+
+
 def one_line(value: Any) -> str:
     """Text that goes into a mail header or a single line: no line breaks or other
     control characters, which could start a header of their own."""
     raw = _scalar(value)
-    bad = sorted({f"U+{ord(c):04X}" for c in raw if ord(c) < 32 or 127 <= ord(c) < 160})
+    bad = sorted({f"U+{ord(c):04X}" for c in raw if _not_one_line(c)})
     text = raw.strip()
     if bad:
         raise ValueError(
@@ -195,13 +207,18 @@ def address(value: Any, utf8: bool = True) -> str:
 def mailbox(value: Any) -> str:
     """A sender or reply address, 'Name <address>' or bare, with an ASCII address
     (what every mail server takes in MAIL FROM)."""
-    from email.utils import formataddr, parseaddr
+    from email.utils import formataddr, getaddresses, parseaddr
 
     text = one_line(value)
+    found = getaddresses([text])
     name, bare = parseaddr(text)
-    if not bare or "@" not in bare:
+    # The display name, when not in quotes, before '<address>' (a bare address has none).
+    name_part = text.split("<", 1)[0] if "<" in text else ""
+    unquoted = "" if name_part.lstrip().startswith('"') else name_part
+    if len(found) != 1 or not bare or "@" not in bare or any(c in unquoted for c in ":,;@"):
         raise ValueError(
-            f"'{text}' is not an email address; write it like "
-            '"Tech Tidbits <techtidbits@your-district.org>"'
+            f"'{text}' is not one clear address; write it like "
+            '"Tech Tidbits <techtidbits@your-district.org>", with the name in quotes '
+            "if it has a comma, colon or @"
         )
     return formataddr((name, address(bare, utf8=False)))

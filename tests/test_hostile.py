@@ -102,7 +102,7 @@ CASES = [
         replace_in("newsletter.yaml", "reply_to: ", "reply_to: nobody at all\n#: "),
         ["check"],
         2,
-        "field 'reply_to': 'nobody at all' is not an email address",
+        "field 'reply_to': 'nobody at all' is not one clear address",
     ),
     Case(
         "editor email not an address",
@@ -245,6 +245,14 @@ CASES = [
     Case("include as a mapping", file("feeds.yaml", "feeds:\n  - name: Blog\n    url: https://blog.example.org/feed\n    include: {x: 1}\n"), ["check"], 2, "feeds.yaml:4: feed field 'include': expected a list of words, found a mapping"),
     Case("an entry that is not a mapping", file("notes/tools.yaml", "- name: A\n  url: https://a.example.org\n- just text\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/tools.yaml:3: expected an entry as 'field: value' lines, found the text 'just text'"),
     Case("an unclosed comment in intro.md", file("notes/intro.md", "Hello staff!\n\n<!-- a note to self\nMore news.\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/intro.md:3: a comment '<!--' is never closed"),
+    Case("--to given empty (an unset variable in a script)", nothing, ["send", "--to", "", "--yes"], 2, "--to: is empty"),
+    Case("build --date empty", nothing, ["build", "--date", ""], 2, "--date: is empty"),
+    Case("a colon in from's name would move the address", replace_in("newsletter.yaml", 'from: "Tech', 'from: "Tech Bcc: evil@x.org <news@maplevalley.example.org>"\n#: "'), ["check"], 2, "is not one clear address"),
+    Case("two addresses in from", replace_in("newsletter.yaml", 'from: "Tech', 'from: "a@maplevalley.example.org, b@maplevalley.example.org"\n#: "'), ["check"], 2, "is not one clear address"),
+    Case("a line separator in the title", replace_in("newsletter.yaml", 'title: "Tech Tidbits"', 'title: "Tech\u2028Bcc: x"'), ["check"], 2, "contains control characters (U+2028)"),
+    Case("a !!int that is no number", tool("  summary: !!int abc\n"), ["build", "--offline", "--date", FRIDAY], 2, "a value cannot be read"),
+    Case("a 5000-digit number", tool("  summary: " + "9" * 5000 + "\n"), ["build", "--offline", "--date", FRIDAY], 2, "a value cannot be read"),
+    Case("yes where text belongs", tool("  privacy: no\n"), ["build", "--offline", "--date", FRIDAY], 2, "tool field 'privacy': reads as false"),
     Case("a flow-style tools.yaml cannot be added to", file("notes/tools.yaml", "[{name: A, url: 'https://a.example.org'}]\n"), ["add-tool", "B", "--url", "https://b.example.org", "--summary", "s"], 2, "flow style like [ ... ] is valid YAML, but cannot be added to"),
 ]  # fmt: skip
 
