@@ -172,6 +172,7 @@ def read_archived(path: Path) -> ArchivedIssue:
         raise InputError(
             f"{fields.where('content')}: the issue's content is damaged ({err}).", hint=_DAMAGED
         ) from None
+    _check_content(issue, fields)
     status = fields.text("status", default=DRAFT)
     if status not in STATUSES:
         raise fields.fail(
@@ -189,6 +190,23 @@ def read_archived(path: Path) -> ArchivedIssue:
         recipients=fields.number("recipients", 0),
         rendered=fields.text("rendered"),
     )
+
+
+def _check_content(issue: Issue, fields: Fields) -> None:
+    """What the archive's content must be for an email to be made of it: a subject on
+    one line (it becomes a header) and a time zone that exists."""
+    from zoneinfo import ZoneInfo
+
+    from newsletter import validate
+
+    try:
+        validate.one_line(issue.subject)
+        ZoneInfo(issue.masthead.time_zone)
+    except (ValueError, KeyError) as err:
+        raise InputError(
+            f"{fields.where('content')}: the issue's content is damaged ({err}).",
+            hint=_DAMAGED,
+        ) from None
 
 
 def load_archive(workspace: Workspace) -> list[ArchivedIssue]:

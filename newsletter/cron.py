@@ -120,6 +120,7 @@ def crontab_line(
     logs = workspace.state_dir / "logs"
     log = shlex.quote(str(logs / "cron.log"))
     line = f"{minute} * * * * mkdir -p {shlex.quote(str(logs))} && {command} >> {log} 2>&1"
+    line = line.replace("%", "\\%")  # to cron, a bare % ends the command
     weekday = weekday_name(settings)
     comments = [
         f"# {settings.title}: build and send every {weekday} at {at:%H:%M} "

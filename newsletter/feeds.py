@@ -57,9 +57,16 @@ class FeedOutcome:
     seconds: float = 0.0
     copy_from: dt.datetime | None = None  # when the cached copy used was fetched
 
+    def __post_init__(self) -> None:
+        self.reason = _harmless(self.reason)  # shown by fetch, build and the cron log
+
     @property
     def problem(self) -> str | None:
         """One plain line for the warning list, or None when all went well."""
+        line = self._problem()
+        return _harmless(line) if line else None
+
+    def _problem(self) -> str | None:
         if self.status == FAILED:
             return f"feed '{self.source.name}' skipped: {self.reason}"
         if self.status == STALE:
@@ -155,6 +162,17 @@ def refresh_feeds(
     settings = require_settings(workspace.settings_file)
     sources = load_feed_sources(workspace.feeds_file)
     return collector_for(workspace, settings).collect(sources, now, progress=progress)
+
+
+def _harmless(text: str) -> str:
+    """A server's words made safe for a terminal and a cron log: one line, no control
+    characters, no user name and password from an address it named."""
+    import re
+
+    from newsletter.clean import printable
+
+    text = re.sub(r"(\w+://)[^/@\s]*@", r"\1", text)
+    return " ".join(printable(text).split())
 
 
 @dataclass

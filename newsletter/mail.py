@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from newsletter import validate
 from newsletter.errors import InputError, NewsletterError
 from newsletter.files import write_bytes_atomically
 from newsletter.replies import (
@@ -73,13 +74,16 @@ def smtp_settings(configured: SmtpSettings, environ: Mapping[str, str]) -> SmtpS
     """newsletter.yaml's smtp settings, with NEWSLETTER_SMTP_* taking precedence."""
     smtp = replace(configured)
     if environ.get("NEWSLETTER_SMTP_HOST"):
-        smtp.host = environ["NEWSLETTER_SMTP_HOST"].strip()
+        try:
+            smtp.host = validate.host_name(environ["NEWSLETTER_SMTP_HOST"])
+        except ValueError as err:
+            raise InputError(f"NEWSLETTER_SMTP_HOST: {err}.") from None
     if environ.get("NEWSLETTER_SMTP_PORT"):
         port = environ["NEWSLETTER_SMTP_PORT"].strip()
-        if not port.isdigit():
+        if not (port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
             raise InputError(
-                f"NEWSLETTER_SMTP_PORT: '{port}' is not a port number.",
-                hint="Use a number like 587.",
+                f"NEWSLETTER_SMTP_PORT: '{port[:20]}' is not a port number.",
+                hint="Use a number from 1 to 65535, like 587.",
             )
         smtp.port = int(port)
     if environ.get("NEWSLETTER_SMTP_SECURITY"):

@@ -267,7 +267,10 @@ def _convert(kind: Any, value: Any) -> Any:
     if kind is str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ValueError(f"expected text, found {_kind(value)}")
-        return str(value)
+        text = str(value)
+        if any(_unprintable(c) for c in text):
+            raise ValueError(f"{_kind(text)} contains control characters")
+        return text
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, found {_kind(value)}")
@@ -277,6 +280,11 @@ def _convert(kind: Any, value: Any) -> Any:
     if kind is dt.date:
         return _date(value)
     raise TypeError(f"no conversion for {kind}")  # a bug: a field of a new type
+
+
+def _unprintable(char: str) -> bool:
+    code = ord(char)
+    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
 
 
 def _kind(value: Any) -> str:

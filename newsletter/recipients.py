@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def read_staff_list(path: Path) -> StaffList:
             return (row.get(columns[column]) or "").strip() if column in columns else ""
 
         ended = reader.line_num  # the header's last line
-        for row in reader:
+        for row in _rows(reader, path):
             # A quoted cell may span lines: a row is named by the line it starts on.
             line, ended = ended + 1, reader.line_num
             email, name, groups_text = (cell(row, c) for c in ("email", "name", "groups"))
@@ -90,6 +91,8 @@ def read_staff_list(path: Path) -> StaffList:
                 continue
             try:
                 name = validate.one_line(name)
+                if len(name) > 200:  # a header line the server would refuse
+                    raise ValueError(f"is {len(name)} characters long")
             except ValueError as err:
                 result.problems.append(
                     f"{shown(path)}:{line}: the name of {email} {err}; sent without the name."
@@ -105,6 +108,16 @@ def read_staff_list(path: Path) -> StaffList:
             groups = tuple(g.strip() for g in re.split(r"[;,]", groups_text) if g.strip())
             result.recipients.append(Recipient(email, name, groups, where=f"{shown(path)}:{line}"))
     return result
+
+
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str | None]]:
+    try:
+        yield from reader
+    except csv.Error as err:
+        raise InputError(
+            f"{shown(path)}:{reader.line_num}: the file cannot be read as CSV ({err}).",
+            hint='Look for a quote (") that is never closed, then export it again.',
+        ) from None
 
 
 def in_groups(recipients: list[Recipient], groups: tuple[str, ...]) -> list[Recipient]:

@@ -195,7 +195,7 @@ def _smtp_settings(f: Fields) -> SmtpSettings:
         )
     f.only(tuple(SmtpSettings.__dataclass_fields__))
     smtp = SmtpSettings(
-        host=f.text("host"),
+        host=f.checked("host", validate.host_name) or "",
         port=f.number("port", 0, minimum=0, maximum=65535),
         security=f.text("security", default="starttls").lower(),
         user=f.text("user"),

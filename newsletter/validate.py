@@ -204,6 +204,20 @@ def address(value: Any, utf8: bool = True) -> str:
     return f"{checked.local_part}@{checked.ascii_domain}"
 
 
+def host_name(value: Any) -> str:
+    """A mail server's name or address, without a port (that is smtp.port)."""
+    text = one_line(value)
+    if ":" in text and not text.startswith("["):
+        raise ValueError(f"'{text}' has a port or is not a host name; put the port in smtp.port")
+    try:
+        text.encode("idna")
+    except UnicodeError:
+        raise ValueError(
+            f"'{text}' is not a host name (a part of it is empty or too long)"
+        ) from None
+    return text
+
+
 def mailbox(value: Any) -> str:
     """A sender or reply address, 'Name <address>' or bare, with an ASCII address
     (what every mail server takes in MAIL FROM)."""
