@@ -46,8 +46,26 @@ def notes_file(workspace: Workspace, kind: str) -> Path:
     return workspace.notes_dir / NOTE_FILES[kind]
 
 
+def _unprintable(char: str) -> bool:
+    code = ord(char)
+    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
+
+
+def _regular_file(path: Path) -> bool:
+    """True for a file to read; False when there is none. A folder, a device or a
+    broken link where the file should be is a mistake to report, not an empty file."""
+    if path.is_file():
+        return True
+    if path.exists() or path.is_symlink():
+        raise InputError(
+            f"{shown(path)}: not a file (a folder, a device or a broken link).",
+            hint="Put the file back, or remove what stands in its place.",
+        )
+    return False
+
+
 def _entries(path: Path) -> list[Any]:
-    if not path.is_file():
+    if not _regular_file(path):
         return []
     data = load_yaml(path)
     if data is None:
@@ -107,6 +125,9 @@ def option_value(field: NoteField, value: Any, zone: dt.tzinfo | None) -> Any:
     workspace's zone, say); ValueError says what is wrong with it."""
     if isinstance(value, str):
         value = value.strip()
+        bad = sorted({f"U+{ord(c):04X}" for c in value if _unprintable(c)})
+        if bad:
+            raise ValueError(f"contains control characters ({', '.join(bad)})")
     if field.read == MOMENT and isinstance(value, str) and value:
         return validate.moment(value, zone or dt.UTC)
     if field.read == URL and isinstance(value, str) and value:
@@ -179,9 +200,16 @@ def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -
 
 def _read_intro(path: Path) -> str:
     """The intro's markdown without HTML comments (init's instructions live in one)."""
-    if not path.is_file():
+    if not _regular_file(path):
         return ""
     text = read_text(path)
+    for number, row in enumerate(text.splitlines(), 1):
+        bad = sorted({f"U+{ord(c):04X}" for c in row if _unprintable(c)})
+        if bad:
+            raise InputError(
+                f"{shown(path)}:{number}: contains control characters ({', '.join(bad)}).",
+                hint="Delete them; they can retitle or clear the screen of whoever reads it.",
+            )
     while "<!--" in text:
         start = text.index("<!--")
         end = text.find("-->", start)
@@ -211,8 +239,9 @@ def append_entry(
     mistake can never leave a broken file; the file's own line endings are kept; and
     a lock makes two adds at once take turns, so neither is lost.
     """
+    path = path.resolve() if path.is_symlink() and path.exists() else path  # keep the link
     with notes_lock(lock_dir, path.name):
-        if path.is_file():
+        if _regular_file(path):
             raw = path.read_bytes()
             old = read_text(path) if b"\r" not in raw else raw.decode("utf-8", "strict")
         else:

@@ -125,9 +125,11 @@ def test_a_file_system_error_is_one_line_not_a_traceback(workspace, run):
     tips.unlink()
     tips.mkdir()  # a folder where the notes file should be: reading it fails
     result = run("add-tip", "A tip.")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith("Error: ")
-    assert "Error: ws/notes/tips.yaml: Is a directory." in result.output
+    assert "Error: ws/notes/tips.yaml: not a file (a folder, a device or a broken link)." in (
+        result.output
+    )
     assert "Traceback" not in result.output
 
 

@@ -253,6 +253,12 @@ CASES = [
     Case("a !!int that is no number", tool("  summary: !!int abc\n"), ["build", "--offline", "--date", FRIDAY], 2, "a value cannot be read"),
     Case("a 5000-digit number", tool("  summary: " + "9" * 5000 + "\n"), ["build", "--offline", "--date", FRIDAY], 2, "a value cannot be read"),
     Case("yes where text belongs", tool("  privacy: no\n"), ["build", "--offline", "--date", FRIDAY], 2, "tool field 'privacy': reads as false"),
+    Case("control characters in an option", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "x\x1b]0;pwned\x07"], 2, "--summary: contains control characters (U+0007, U+001B)"),
+    Case("control characters in intro.md", file("notes/intro.md", "Hello \x1b[2J staff\n"), ["build", "--offline", "--date", FRIDAY], 2, "notes/intro.md:1: contains control characters (U+001B)"),
+    Case("a folder where tools.yaml should be", lambda ws: ((ws / "notes" / "tools.yaml").unlink(), (ws / "notes" / "tools.yaml").mkdir()), ["check"], 2, "notes/tools.yaml: not a file"),
+    Case("a subject with an escape in the archive", in_archive("  subject: 'Tech", "  subject: \"Hi\\e]0;pwn\\a\"\n  old_subject: 'Tech"), ["list"], 2, "contains control characters"),
+    Case("a zone that does not exist in the archive", in_archive("time_zone: America/Chicago", "time_zone: Mars/Base"), ["list"], 2, "the issue's content is damaged"),
+    Case("smtp.host with a port", settings("smtp:\n  host: 127.0.0.1:2525\n"), ["check"], 2, "smtp field 'host': '127.0.0.1:2525' has a port"),
     Case("a flow-style tools.yaml cannot be added to", file("notes/tools.yaml", "[{name: A, url: 'https://a.example.org'}]\n"), ["add-tool", "B", "--url", "https://b.example.org", "--summary", "s"], 2, "flow style like [ ... ] is valid YAML, but cannot be added to"),
 ]  # fmt: skip
 
