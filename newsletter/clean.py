@@ -258,7 +258,8 @@ def parse_feed(
             link=link,
             source=source,
             summary=shorten(summary, summary_length),
-            guid=str(entry.get("id", ""))[:500],
+            # An id can be an address with a password in it: never archive that.
+            guid=re.sub(r"(\w+://)[^/@\s]*@", r"\1", printable(str(entry.get("id", ""))))[:500],
             section=section,
         )
         key = item.keys[0]
