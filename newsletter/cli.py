@@ -261,6 +261,7 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     "--issue",
     "issue_ref",
     metavar="ISSUE",
+    callback=checked(str.strip, "--issue"),
     help="With --links: the issue to check (a number or a date).",
 )
 @click.pass_context
@@ -292,6 +293,7 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     "--copy",
     "name",
     metavar="NAME",
+    callback=checked(str.strip, "--copy"),
     help="Copy the built-in template NAME into templates/ to customise it.",
 )
 @click.pass_context
