@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newsletter.model import FeedItem
-from newsletter.urls import strip_tracking
+from newsletter.urls import strip_tracking, without_credentials
 
 MAX_ENTRIES = 200  # per feed: more than any issue needs, and bounds the work
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -259,7 +259,7 @@ def parse_feed(
             source=source,
             summary=shorten(summary, summary_length),
             # An id can be an address with a password in it: never archive that.
-            guid=re.sub(r"(\w+://)[^/@\s]*@", r"\1", printable(str(entry.get("id", ""))))[:500],
+            guid=without_credentials(printable(str(entry.get("id", ""))))[:500],
             section=section,
         )
         key = item.keys[0]

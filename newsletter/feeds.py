@@ -167,12 +167,10 @@ def refresh_feeds(
 def _harmless(text: str) -> str:
     """A server's words made safe for a terminal and a cron log: one line, no control
     characters, no user name and password from an address it named."""
-    import re
-
     from newsletter.clean import printable
+    from newsletter.urls import without_credentials
 
-    text = re.sub(r"(\w+://)[^/@\s]*@", r"\1", text)
-    return " ".join(printable(text).split())
+    return " ".join(printable(without_credentials(text)).split())
 
 
 @dataclass

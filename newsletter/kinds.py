@@ -11,6 +11,7 @@ its commands from it.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any, NamedTuple
 
@@ -71,21 +72,27 @@ class NoteKind(NamedTuple):
         """The described fields, then any other field of the dataclass, read by its
         type: a field added to the dataclass alone is read, written and archived;
         describing it here as well gives it an option and a help text."""
-        import dataclasses
-        import datetime as dt
-        import typing
+        return _all_fields(self)
 
-        described = {f.name for f in self.fields}
-        hints = typing.get_type_hints(self.cls)
-        reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT}
-        extra = []
-        for item in dataclasses.fields(self.cls):
-            if item.name not in described:
-                kind = hints[item.name]
-                options = [a for a in typing.get_args(kind) if a is not type(None)]
-                read = reads.get(options[0] if len(options) == 1 else kind, TEXT)
-                extra.append(NoteField(item.name, item.name, read=read))
-        return self.fields + tuple(extra)
+
+@functools.cache
+def _all_fields(note_kind: NoteKind) -> tuple[NoteField, ...]:
+    """NoteKind.all_fields, worked out once per kind (it inspects the dataclass)."""
+    import dataclasses
+    import datetime as dt
+    import typing
+
+    described = {f.name for f in note_kind.fields}
+    hints = typing.get_type_hints(note_kind.cls)
+    reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT}
+    extra = []
+    for item in dataclasses.fields(note_kind.cls):
+        if item.name not in described:
+            kind = hints[item.name]
+            options = [a for a in typing.get_args(kind) if a is not type(None)]
+            read = reads.get(options[0] if len(options) == 1 else kind, TEXT)
+            extra.append(NoteField(item.name, item.name, read=read))
+    return note_kind.fields + tuple(extra)
 
 
 ADDED = NoteField(

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from newsletter.urls import normalize_url
+from newsletter.validate import control_characters
 
 T = TypeVar("T")
 
@@ -268,7 +269,7 @@ def _convert(kind: Any, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ValueError(f"expected text, found {_kind(value)}")
         text = str(value)
-        if any(_unprintable(c) for c in text):
+        if control_characters(text):
             raise ValueError(f"{_kind(text)} contains control characters")
         return text
     if kind is int:
@@ -280,11 +281,6 @@ def _convert(kind: Any, value: Any) -> Any:
     if kind is dt.date:
         return _date(value)
     raise TypeError(f"no conversion for {kind}")  # a bug: a field of a new type
-
-
-def _unprintable(char: str) -> bool:
-    code = ord(char)
-    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
 
 
 def _kind(value: Any) -> str:

@@ -28,7 +28,6 @@ from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, Sequence, collecting, dump_entries, load_yaml, parse_yaml
 
-NOTE_FILES = {kind.name: kind.file for kind in KINDS.values()}
 INTRO_FILE = "intro.md"
 
 
@@ -40,15 +39,6 @@ class Notes:
     tips: list[ShortNote] = default(default_factory=list)
     citizenship: list[ShortNote] = default(default_factory=list)
     intro: str = ""
-
-
-def notes_file(workspace: Workspace, kind: str) -> Path:
-    return workspace.notes_dir / NOTE_FILES[kind]
-
-
-def _unprintable(char: str) -> bool:
-    code = ord(char)
-    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
 
 
 def _regular_file(path: Path) -> bool:
@@ -125,9 +115,9 @@ def option_value(field: NoteField, value: Any, zone: dt.tzinfo | None) -> Any:
     workspace's zone, say); ValueError says what is wrong with it."""
     if isinstance(value, str):
         value = value.strip()
-        bad = sorted({f"U+{ord(c):04X}" for c in value if _unprintable(c)})
+        bad = validate.control_characters(value)
         if bad:
-            raise ValueError(f"contains control characters ({', '.join(bad)})")
+            raise ValueError(f"contains control characters ({bad})")
     if field.read == MOMENT and isinstance(value, str) and value:
         return validate.moment(value, zone or dt.UTC)
     if field.read == URL and isinstance(value, str) and value:
@@ -204,10 +194,10 @@ def _read_intro(path: Path) -> str:
         return ""
     text = read_text(path)
     for number, row in enumerate(text.splitlines(), 1):
-        bad = sorted({f"U+{ord(c):04X}" for c in row if _unprintable(c)})
+        bad = validate.control_characters(row)
         if bad:
             raise InputError(
-                f"{shown(path)}:{number}: contains control characters ({', '.join(bad)}).",
+                f"{shown(path)}:{number}: contains control characters ({bad}).",
                 hint="Delete them; they can retitle or clear the screen of whoever reads it.",
             )
     while "<!--" in text:
@@ -226,7 +216,6 @@ def _read_intro(path: Path) -> str:
 
 def append_entry(
     path: Path,
-    kind: str,
     entry: dict[str, Any],
     lock_dir: Path,
     check: Callable[[list[Any]], None] | None = None,
@@ -245,7 +234,7 @@ def append_entry(
             raw = path.read_bytes()
             old = read_text(path) if b"\r" not in raw else raw.decode("utf-8", "strict")
         else:
-            old = starter_text(f"notes/{NOTE_FILES[kind]}")
+            old = starter_text(f"notes/{path.name}")
         newline = "\r\n" if "\r\n" in old else "\n"
         clean = {key: value for key, value in entry.items() if value not in (None, "", [])}
         addition = dump_entries([clean]).replace("\n", newline)
@@ -365,5 +354,5 @@ def add_note(
                     hint="Edit that entry, or add this one anyway with --force.",
                 )
 
-    line = append_entry(path, kind.name, entry_of(kind, note), workspace.state_dir, not_in_notes)
+    line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
     return path, line

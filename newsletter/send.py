@@ -281,10 +281,6 @@ class SendJob:
     state: SendState = field(default_factory=SendState)  # earlier runs, when prepared
 
     @property
-    def smtp_host(self) -> str:
-        return self.smtp.host
-
-    @property
     def outbox(self) -> bool:
         return not self.smtp.host
 
@@ -302,7 +298,7 @@ class SendJob:
 
     @property
     def via(self) -> str:
-        return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp_host
+        return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp.host
 
     def question(self) -> str:
         """What `send` asks at a terminal before it sends."""

@@ -1,5 +1,6 @@
 """Normalizing links, so the same page is recognized however it was written."""
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track who clicked; they are dropped from links we print.
@@ -25,6 +26,14 @@ TRACKING_PARAMETERS = {
 def is_tracking_parameter(name: str) -> bool:
     name = name.lower()
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
+_USERINFO = re.compile(r"(\w+://)[^/@\s]*@")
+
+
+def without_credentials(text: str) -> str:
+    """Text with the user name and password taken out of every address in it."""
+    return _USERINFO.sub(r"\1", text)
 
 
 def strip_tracking(url: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -164,6 +165,18 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def unprintable(char: str) -> bool:
+    """Control characters other than newline and tab, and lone surrogates (bytes that
+    were not UTF-8, which cannot be written back to a UTF-8 file)."""
+    code = ord(char)
+    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
+
+
+def control_characters(text: str, test: Callable[[str], bool] = unprintable) -> str:
+    """'U+0007, U+001B' for the characters of `text` that fail `test`; '' for none."""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in text if test(c)}))
+
+
 def _not_one_line(char: str) -> bool:
     """Control characters, line and paragraph separators (U+2028, U+2029) and the
     controls that reverse text (U+202A to U+202E, U+2066 to U+2069)."""
@@ -180,12 +193,11 @@ def one_line(value: Any) -> str:
     """Text that goes into a mail header or a single line: no line breaks or other
     control characters, which could start a header of their own."""
     raw = _scalar(value)
-    bad = sorted({f"U+{ord(c):04X}" for c in raw if _not_one_line(c)})
+    bad = control_characters(raw, _not_one_line)
     text = raw.strip()
     if bad:
         raise ValueError(
-            f"contains control characters ({', '.join(bad)}), such as a line break; "
-            "write it on one line"
+            f"contains control characters ({bad}), such as a line break; write it on one line"
         )
     return text
 

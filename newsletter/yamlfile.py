@@ -16,6 +16,7 @@ import yaml
 
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text
+from newsletter.validate import control_characters
 
 T = TypeVar("T")
 
@@ -146,13 +147,6 @@ def collecting(problems: list[InputError] | None, read: Callable[..., T], *args:
         return None
 
 
-def _unprintable(char: str) -> bool:
-    """Control characters other than newline and tab, and lone surrogates (bytes that
-    were not UTF-8), which cannot be written back to a UTF-8 file."""
-    code = ord(char)
-    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
-
-
 def _kind(data: Any) -> str:
     if data is None:
         return "nothing"
@@ -218,11 +212,11 @@ class Fields:
         if isinstance(value, bool):  # yes, no, on, off are true/false in YAML
             raise self.fail(key, f"reads as {str(value).lower()}.", hint="Put the text in quotes.")
         text = str(value).strip()
-        bad = sorted({f"U+{ord(c):04X}" for c in text if _unprintable(c)})
+        bad = control_characters(text)
         if bad:
             raise self.fail(
                 key,
-                f"contains control characters ({', '.join(bad)}).",
+                f"contains control characters ({bad}).",
                 hint="Delete them; they can retitle or clear the screen of whoever reads it.",
             )
         return text
@@ -240,7 +234,7 @@ class Fields:
             if isinstance(item, (dict, list)):
                 raise self.fail(key, "expected a list of words, found a nested list or mapping.")
             word = str(item).strip()
-            if any(_unprintable(c) or c == "\n" for c in word):
+            if "\n" in word or control_characters(word):
                 raise self.fail(key, f"{word[:40]!r} contains a line break or control character.")
             if word:
                 result.append(word)
