@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -165,35 +164,28 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def unprintable(char: str) -> bool:
-    """Control characters other than newline and tab, and lone surrogates (bytes that
-    were not UTF-8, which cannot be written back to a UTF-8 file)."""
-    code = ord(char)
-    return (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code < 0xE000
+# Control characters other than newline and tab, and lone surrogates (bytes that
+# were not UTF-8, which cannot be written back to a UTF-8 file). A pattern, not a
+# test per character: the archive's every string goes through it.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# For a single line: every control character, line and paragraph separators
+# (U+2028, U+2029) and the controls that reverse text (U+202A to U+202E, U+2066 to
+# U+2069).
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 
 
-def control_characters(text: str, test: Callable[[str], bool] = unprintable) -> str:
-    """'U+0007, U+001B' for the characters of `text` that fail `test`; '' for none."""
-    return ", ".join(sorted({f"U+{ord(c):04X}" for c in text if test(c)}))
-
-
-def _not_one_line(char: str) -> bool:
-    """Control characters, line and paragraph separators (U+2028, U+2029) and the
-    controls that reverse text (U+202A to U+202E, U+2066 to U+2069)."""
-    code = ord(char)
-    return (
-        code < 32
-        or 127 <= code < 160
-        or code in (0x2028, 0x2029)
-        or (0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069)
-    )
+def control_characters(text: str, pattern: re.Pattern[str] = UNPRINTABLE) -> str:
+    """'U+0007, U+001B' for the characters of `text` that `pattern` finds; '' for none."""
+    if not pattern.search(text):
+        return ""
+    return ", ".join(sorted({f"U+{ord(c):04X}" for c in pattern.findall(text)}))
 
 
 def one_line(value: Any) -> str:
     """Text that goes into a mail header or a single line: no line breaks or other
     control characters, which could start a header of their own."""
     raw = _scalar(value)
-    bad = control_characters(raw, _not_one_line)
+    bad = control_characters(raw, NOT_ONE_LINE)
     text = raw.strip()
     if bad:
         raise ValueError(

@@ -66,7 +66,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int)) or isinstance(key, bool):
             raise yaml.constructor.ConstructorError(
                 None, None, "a field name must be a word, like 'name'", key_node.start_mark
@@ -75,9 +75,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the field '{key}' is given twice", key_node.start_mark
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[key] = _construct(loader, value_node)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
+
+
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _LineLoader, node: yaml.Node) -> Any:
+    """A node's value; text directly, as most values are (an archive file has
+    thousands, and the general path costs several calls each)."""
+    if node.tag == _TEXT_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -94,7 +105,7 @@ class Sequence(list):  # type: ignore[type-arg]
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Sequence:
-    items = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    items = Sequence(_construct(loader, child) for child in node.value)
     items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
 
