@@ -15,6 +15,7 @@ import typing
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
+from newsletter.similar import squash
 from newsletter.urls import normalize_url
 from newsletter.validate import control_characters
 
@@ -46,7 +47,7 @@ class Tool:
     @property
     def keys(self) -> list[str]:
         """What makes two finds the same tool: the normalized URL, or the name."""
-        return [f"tool:{normalize_url(self.url)}", f"tool-name:{self.name.strip().lower()}"]
+        return [f"tool:{normalize_url(self.url)}", f"tool-name:{squash(self.name)}"]
 
 
 @dataclass
@@ -227,14 +228,13 @@ def from_plain(cls: type[T], data: Any) -> T:
     are ignored, so that an older version can read a newer archive."""
     if not isinstance(data, dict):
         raise ValueError(f"expected the fields of a {cls.__name__.lower()}, found {_kind(data)}")
-    hints = _type_hints(cls)  # type: ignore[arg-type]
     values = {}
-    for item in fields(cls):  # type: ignore[arg-type]
-        if item.name in data:
+    for name, convert in _field_converters(cls):  # type: ignore[arg-type]
+        if name in data:
             try:
-                values[item.name] = _convert(hints[item.name], data[item.name])
+                values[name] = convert(data[name])
             except ValueError as err:
-                raise ValueError(f"{cls.__name__.lower()} field '{item.name}': {err}") from None
+                raise ValueError(f"{cls.__name__.lower()} field '{name}': {err}") from None
     try:
         return cls(**values)
     except TypeError:
@@ -242,45 +242,62 @@ def from_plain(cls: type[T], data: Any) -> T:
         raise ValueError(f"a {cls.__name__.lower()} is missing the field '{missing[0]}'") from None
 
 
+Convert = typing.Callable[[Any], Any]
+
+
 @functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    """A dataclass's field types, worked out once (it compiles each annotation)."""
-    return typing.get_type_hints(cls)
+def _field_converters(cls: type) -> tuple[tuple[str, Convert], ...]:
+    """Each field of a dataclass with the function that converts its value, worked
+    out once per class: the archive's every value goes through one."""
+    hints = typing.get_type_hints(cls)
+    return tuple((item.name, _converter(hints[item.name])) for item in fields(cls))
 
 
-def _convert(kind: Any, value: Any) -> Any:
-    """`value` as the type `kind` (str, int, a date or time with its offset, a list,
-    Optional, or another dataclass)."""
+@functools.cache
+def _converter(kind: Any) -> Convert:
+    """The function that turns a plain value into the type `kind` (str, int, a date
+    or time with its offset, a list, Optional, or another dataclass)."""
     options = typing.get_args(kind) if isinstance(kind, types.UnionType) else ()
     if options:  # X | None
-        if value is None:
-            return None
-        kind = next(option for option in options if option is not type(None))
+        inner = _converter(next(option for option in options if option is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if typing.get_origin(kind) is list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, found {_kind(value)}")
-        (inner,) = typing.get_args(kind)
-        return [_convert(inner, element) for element in value]
+        (element,) = typing.get_args(kind)
+        return functools.partial(_list, _converter(element))
     if is_dataclass(kind):
-        return from_plain(kind, value)  # type: ignore[arg-type]
-    if kind is str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ValueError(f"expected text, found {_kind(value)}")
-        text = str(value)
-        if control_characters(text):
-            raise ValueError(f"{_kind(text)} contains control characters")
-        return text
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, found {_kind(value)}")
-        return value
-    if kind is dt.datetime:
-        return moment_with_offset(value)
-    if kind is dt.date:
-        return _date(value)
-    raise TypeError(f"no conversion for {kind}")  # a bug: a field of a new type
+        return functools.partial(from_plain, kind)  # type: ignore[arg-type]
+    simple: dict[Any, Convert] = {
+        str: _text,
+        int: _whole_number,
+        dt.datetime: moment_with_offset,
+        dt.date: _date,
+    }
+    if kind not in simple:
+        raise TypeError(f"no conversion for {kind}")  # a bug: a field of a new type
+    return simple[kind]
+
+
+def _list(convert: Convert, value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, found {_kind(value)}")
+    return [convert(element) for element in value]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected text, found {_kind(value)}")
+    text = str(value)
+    if control_characters(text):
+        raise ValueError(f"{_kind(text)} contains control characters")
+    return text
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, found {_kind(value)}")
+    return value
 
 
 def _kind(value: Any) -> str:
