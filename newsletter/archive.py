@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,15 @@ _FINGERPRINT = "fingerprint: "
 
 @dataclass
 class ArchivedIssue:
+    """An issue of the archive as commands see it: what `list` shows and what
+    decides whether it is built or sent. Its content (`issue`) is read from its
+    file only when a command needs it, so that a command over the whole archive
+    reads the catalog, not every file."""
+
     path: Path
-    issue: Issue
+    number: int
+    date: dt.date
+    subject: str
     status: str
     built_at: dt.datetime | None
     sent_at: dt.datetime | None
@@ -40,10 +47,20 @@ class ArchivedIssue:
     reached: int = 0  # how many of staff have it, once it is partly sent or sent
     recipients: int = 0  # of how many
     rendered: str = ""  # the fingerprint of the email as built, to tell a stale one
+    tools: int = 0  # how many tools it features
+    posts: int = 0  # and how many blog posts
+    content: Issue | None = field(default=None, repr=False)
+
+    @property
+    def issue(self) -> Issue:
+        """The issue's content, read from its file the first time it is asked for."""
+        if self.content is None:
+            self.content = read_archived(self.path).issue
+        return self.content
 
     @property
     def key(self) -> IssueKey:
-        return IssueKey.from_stem(self.path.stem) or IssueKey(self.issue.date)
+        return IssueKey.from_stem(self.path.stem) or IssueKey(self.date)
 
     @property
     def sent(self) -> bool:
@@ -181,7 +198,9 @@ def read_archived(path: Path) -> ArchivedIssue:
     rest = front_text + _FENCE + body
     return ArchivedIssue(
         path=path,
-        issue=issue,
+        number=issue.number,
+        date=issue.date,
+        subject=issue.subject,
         status=status,
         built_at=fields.checked("built_at", moment_with_offset),
         sent_at=fields.checked("sent_at", moment_with_offset),
@@ -189,6 +208,9 @@ def read_archived(path: Path) -> ArchivedIssue:
         reached=fields.number("reached", 0),
         recipients=fields.number("recipients", 0),
         rendered=fields.text("rendered"),
+        tools=len(issue.tools),
+        posts=len(issue.feed_items),
+        content=issue,
     )
 
 
@@ -209,21 +231,14 @@ def _check_content(issue: Issue, fields: Fields) -> None:
         ) from None
 
 
-def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
-    """Every archived issue, oldest first."""
-    archived = [read_archived(p) for p in archive_files(workspace)]
-    check_numbers(archived)
-    return sorted(archived, key=lambda a: a.key)
-
-
 def check_numbers(archived: list[ArchivedIssue]) -> None:
     """Two archived issues with one number would make 'show 12' and 'send 12' guess."""
     seen: dict[int, ArchivedIssue] = {}
     for entry in archived:
-        first = seen.setdefault(entry.issue.number, entry)
+        first = seen.setdefault(entry.number, entry)
         if first is not entry:
             raise InputError(
-                f"{shown(entry.path)}: issue #{entry.issue.number} is also "
+                f"{shown(entry.path)}: issue #{entry.number} is also "
                 f"{shown(first.path)}; two issues cannot share a number.",
                 hint="Renumber the draft (its 'number' and content's 'number'), or build "
                 "it again with --force.",
@@ -253,7 +268,7 @@ def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.da
 
 def already_sent_line(entry: ArchivedIssue) -> str:
     """'Issue #3 (2026-12-04) was already sent on ...': why it is not built or sent again."""
-    head = f"Issue #{entry.issue.number} ({entry.issue.date})"
+    head = f"Issue #{entry.number} ({entry.date})"
     if entry.sent:
         when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
         return f"{head} was already sent{when}"
@@ -273,21 +288,11 @@ def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
         return archive[-1]
     ref = ref.strip().lstrip("#")
     for entry in archive:
-        if ref.isascii() and ref.isdigit() and len(ref) < 10 and entry.issue.number == int(ref):
+        if ref.isascii() and ref.isdigit() and len(ref) < 10 and entry.number == int(ref):
             return entry
-        if entry.issue.date.isoformat() == ref:
+        if entry.date.isoformat() == ref:
             return entry
     raise InputError(
         f"No issue '{ref}' in the archive.",
         hint="Give an issue number or date as listed by 'newsletter list'.",
     )
-
-
-def featured_in_sent(archive: list[ArchivedIssue]) -> dict[str, ArchivedIssue]:
-    """For every key featured in an issue someone got, the first such issue."""
-    featured: dict[str, ArchivedIssue] = {}
-    for entry in archive:
-        if entry.published:
-            for key in entry.issue.featured_keys():
-                featured.setdefault(key, entry)
-    return featured

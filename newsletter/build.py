@@ -13,9 +13,8 @@ from newsletter.archive import (
     archive_path,
     archive_text,
     email_fingerprint,
-    featured_in_sent,
-    load_archive,
 )
+from newsletter.catalog import load_archive, open_catalog
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import (
     FeedOutcome,
@@ -117,12 +116,12 @@ def build_issue(
     if strict and failures:
         raise FeedsFailed(failures)
 
-    with workspace_lock(workspace.state_dir, "build"):
-        archive = load_archive(workspace)  # again: a send may have finished meanwhile
+    with workspace_lock(workspace.state_dir, "build"), open_catalog(workspace) as catalog:
+        archive = catalog.archive().whole()  # again: a send may have finished meanwhile
         stop = _not_rebuilt(workspace, archive, key, path, force)
         if stop:
             return stop
-        featured = set(featured_in_sent(archive))
+        featured = catalog.featured_keys()
         since = feed_window_start(settings, archive, date)
         items = choose_items(outcomes, since, featured, settings.feeds.max_items)
 
@@ -194,7 +193,7 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     html_file, text_file = rendered_paths(workspace, entry.key)
     if html_file.is_file() and text_file.is_file():
         email = RenderedEmail(
-            subject=entry.issue.subject,
+            subject=entry.subject,
             html=html_file.read_text(encoding="utf-8"),
             text=text_file.read_text(encoding="utf-8"),
         )
@@ -203,7 +202,7 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     email = rendered_email(workspace, entry)
     if entry.rendered and email_fingerprint(email.html, email.text) != entry.rendered:
         raise StaleEmail(
-            f"the rendered email of issue #{entry.issue.number} is missing or not the one "
+            f"the rendered email of issue #{entry.number} is missing or not the one "
             f"{shown(entry.path)} records, and rendering it again from the archive gives "
             "another (the templates changed since the build); nothing was sent.",
             hint="Build the issue again with 'newsletter build', look at it with "

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.archive import ArchivedIssue, archive_files, check_numbers, read_archived
+from newsletter.archive import ArchivedIssue, check_numbers
+from newsletter.catalog import open_catalog
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
@@ -33,11 +34,10 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
     notes = load_notes(workspace, zone, problems)
-    archive = [
-        entry
-        for path in archive_files(workspace)
-        if (entry := collecting(problems, read_archived, path)) is not None
-    ]
+    with open_catalog(workspace) as catalog:
+        found = catalog.archive()  # the issues that cannot be read are read again, to name them
+    problems += found.problems()
+    archive = found.entries
     collecting(problems, check_numbers, archive)
     findings = Findings([str(p) for p in problems])
     if settings:

@@ -184,8 +184,9 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
     ISSUE is a number (12) or a date (2026-11-27)."""
     import webbrowser
 
-    from newsletter.archive import find_issue, load_archive
+    from newsletter.archive import find_issue
     from newsletter.build import ensure_rendered
+    from newsletter.catalog import load_archive
 
     workspace = context(ctx).workspace
     entry = find_issue(load_archive(workspace), issue)
@@ -206,7 +207,7 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 @click.pass_context
 def list_issues(ctx: click.Context) -> None:
     """List the archive: number, date, sent or draft, subject, and what is inside."""
-    from newsletter.archive import load_archive
+    from newsletter.catalog import load_archive
 
     archive = load_archive(context(ctx).workspace)
     if not archive:
@@ -214,11 +215,9 @@ def list_issues(ctx: click.Context) -> None:
         return
     width = max(len(entry.state) for entry in archive)  # "sent to 3 of 11" is long
     for entry in archive:
-        issue = entry.issue
         click.echo(
-            f"#{issue.number:<4} {issue.date}  {entry.state:<{width}}  "
-            f"{len(issue.tools):>2} tools {len(issue.feed_items):>3} items  "
-            f"{issue.subject}"
+            f"#{entry.number:<4} {entry.date}  {entry.state:<{width}}  "
+            f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
         )
 
 
@@ -235,8 +234,9 @@ def list_issues(ctx: click.Context) -> None:
 @click.pass_context
 def show(ctx: click.Context, issue: str, form: str) -> None:
     """Print one issue: ISSUE is a number (12) or a date (2026-11-27)."""
-    from newsletter.archive import find_issue, load_archive
+    from newsletter.archive import find_issue
     from newsletter.build import rendered_email
+    from newsletter.catalog import load_archive
     from newsletter.clean import printable
     from newsletter.files import read_text
 
@@ -343,7 +343,7 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
     SMTP host configured, messages go to .newsletter/outbox/ instead."""
     import os
 
-    from newsletter.archive import load_archive
+    from newsletter.catalog import load_archive
     from newsletter.send import choose_issue, deliver, prepare_send
 
     workspace, settings = context(ctx).workspace, context(ctx).settings

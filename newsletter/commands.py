@@ -216,7 +216,7 @@ def _parameter(field: NoteField) -> click.Parameter:
 
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
     from newsletter import notes
-    from newsletter.archive import load_archive
+    from newsletter.catalog import open_catalog
 
     here = context(ctx)
     if values.pop("citizenship", False):
@@ -229,10 +229,41 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             parse = functools.partial(notes.option_value, field, zone=zone)
             values[field.name] = required(values[field.name], field.option, label, parse, example)
     note = notes.note_from_values(kind, values, here.today, zone)
-    archive = load_archive(here.workspace) if kind.featured_once else []
-    path, line = notes.add_note(here.workspace, kind, note, archive, force=force)
+    with open_catalog(here.workspace) as catalog:
+        if kind.featured_once and not force:
+            unreadable = catalog.archive().unreadable_line()
+            warn([unreadable] if unreadable else [])
+
+        def ask() -> None:
+            if kind.name == "tools" and not force:
+                _same_tool_question(note, catalog.featured_tools())
+
+        path, line = notes.add_note(
+            here.workspace, kind, note, catalog.first_featured, force=force, then=ask
+        )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
     click.echo(f"Added {label} to {shown(path)}:{line}")
+
+
+def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:
+    """A tool whose name is like one featured before ('Canva' and 'Canva for
+    Education') may be the same: ask. Without a terminal, say so and add it."""
+    from newsletter.notes import featured_line
+    from newsletter.similar import alike_names, squash
+
+    for name, entry in featured:
+        if not alike_names(tool.name, name) or squash(name) == squash(tool.name):
+            continue  # the same name is refused by add_note, naming its issue
+        line = featured_line(f"'{name}'", entry)
+        if not interactive():
+            same = f"is '{tool.name}' the same tool? Adding it anyway (--force skips this)"
+            warn([f"{line}; {same}."])
+            return
+        if click.confirm(f"{line}. Is '{tool.name}' the same tool?", default=False):
+            raise BadInput(
+                f"{line}; nothing was added. Hint: add it with --force to feature it again."
+            )
+        return
 
 
 def check_links_of(workspace: Workspace, issue_ref: str | None) -> int:

@@ -211,7 +211,8 @@ def plan_job(
 ) -> JobPlan:
     """Decide what the job does at `now`. Run unattended, an issue that would only
     be written to the outbox is a failure, not a success."""
-    from newsletter.archive import already_sent_line, load_archive
+    from newsletter.archive import already_sent_line
+    from newsletter.catalog import load_archive
     from newsletter.mail import smtp_settings
     from newsletter.model import IssueKey
 
@@ -226,9 +227,9 @@ def plan_job(
             "line that 'newsletter cron' prints).",
         )
     if entry is not None and entry.sent:
-        return JobPlan(due, False, already_sent_line(entry), entry.issue.number)
+        return JobPlan(due, False, already_sent_line(entry), entry.number)
     # An issue built by hand (and looked at) is sent as it is, not built again.
-    return JobPlan(due, entry is None, "", entry.issue.number if entry else None)
+    return JobPlan(due, entry is None, "", entry.number if entry else None)
 
 
 def describe_plan(

@@ -19,13 +19,13 @@ def next_issue_date(today: dt.date, weekday: int) -> dt.date:
 def issue_number(archive: list[ArchivedIssue], date: dt.date) -> int:
     """The number the issue for `date` has, or the next one after the archive's last."""
     for entry in archive:
-        if entry.issue.date == date:
-            return entry.issue.number
-    return max((entry.issue.number for entry in archive), default=0) + 1
+        if entry.date == date:
+            return entry.number
+    return max((entry.number for entry in archive), default=0) + 1
 
 
 def previous_sent(archive: list[ArchivedIssue], date: dt.date) -> ArchivedIssue | None:
-    sent = [entry for entry in archive if entry.published and entry.issue.date < date]
+    sent = [entry for entry in archive if entry.published and entry.date < date]
     return sent[-1] if sent else None
 
 
@@ -35,7 +35,7 @@ def feed_window_start(
     """Posts count from the previous sent issue, or from N days back when there is none."""
     last = previous_sent(archive, date)
     if last is not None:
-        return last.sent_at or dt.datetime.combine(last.issue.date, dt.time(), settings.zone)
+        return last.sent_at or dt.datetime.combine(last.date, dt.time(), settings.zone)
     start = date - dt.timedelta(days=settings.feeds.window_days)
     return dt.datetime.combine(start, dt.time(), settings.zone)
 

@@ -124,7 +124,8 @@ class IssueLinks:
 
 def check_issue_links(workspace: Workspace, issue_ref: str | None) -> IssueLinks:
     """Check every link of the issue named, or of the newest one not sent to everyone."""
-    from newsletter.archive import find_issue, load_archive
+    from newsletter.archive import find_issue
+    from newsletter.catalog import load_archive
     from newsletter.feeds import fetch_limits, user_agent
     from newsletter.send import latest_unsent
     from newsletter.settings import require_settings
@@ -139,4 +140,4 @@ def check_issue_links(workspace: Workspace, issue_ref: str | None) -> IssueLinks
     settings = require_settings(workspace.settings_file)
     refs = issue_links(entry.issue)
     results = check_links(refs, fetch_limits(settings.feeds), user_agent(settings))
-    return IssueLinks(entry.issue.number, results)
+    return IssueLinks(entry.number, results)

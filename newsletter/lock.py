@@ -1,4 +1,6 @@
-"""The workspace lock: one `build` or `send` at a time in a workspace.
+"""Locks: the workspace lock (one `build` or `send` at a time in a workspace), and
+short locks that a command waits its turn for (adding to a notes file, bringing
+the catalog up to date).
 
 A build that overlapped a send could write the archive back as a draft after
 the send marked it sent, or change the email while it goes out. Both take this
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,3 +53,21 @@ def workspace_lock(state_dir: Path, command: str) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock
+
+
+@contextmanager
+def waiting_lock(path: Path, busy: str, seconds: float = 30) -> Iterator[None]:
+    """Hold a lock that others hold only briefly: wait for it up to `seconds`, then
+    fail with the line `busy` (what was not done)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise NewsletterError(busy, hint="Try again in a moment.") from None
+                time.sleep(0.02)
+        yield  # closing the file releases the lock

@@ -9,20 +9,19 @@ by hand (comments, order, layout) stays exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
 from newsletter import validate
-from newsletter.archive import ArchivedIssue, featured_in_sent
-from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.archive import ArchivedIssue
+from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
 from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, TEXT, URL, WORDS, NoteField, NoteKind
+from newsletter.lock import waiting_lock
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
@@ -155,25 +154,28 @@ def load_notes(
 ) -> Notes:
     """Every note. With a `problems` list, each bad entry (or unreadable file) is
     recorded there and skipped (newsletter check); without one, the first is raised."""
-
-    def read_all(kind: NoteKind) -> list[Any]:
-        path = workspace.notes_dir / kind.file
-        entries = collecting(problems, _entries, path) or []
-
-        def read(entry: Any, path: Path) -> Any:
-            return read_note(kind, entry, path, zone)
-
-        found = [
-            collecting(problems, _at_line(read, entries, index), entry, path)
-            for index, entry in enumerate(entries)
-        ]
-        return [note for note in found if note is not None]
-
     notes = Notes()
     for name, kind in KINDS.items():
-        setattr(notes, name, read_all(kind))
+        setattr(notes, name, read_kind(workspace, kind, zone, problems))
     notes.intro = collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or ""
     return notes
+
+
+def read_kind(
+    workspace: Workspace, kind: NoteKind, zone: dt.tzinfo, problems: list[InputError] | None
+) -> list[Any]:
+    """The notes of one kind (its file in notes/), read as load_notes reads them."""
+    path = workspace.notes_dir / kind.file
+    entries = collecting(problems, _entries, path) or []
+
+    def read(entry: Any, path: Path) -> Any:
+        return read_note(kind, entry, path, zone)
+
+    found = [
+        collecting(problems, _at_line(read, entries, index), entry, path)
+        for index, entry in enumerate(entries)
+    ]
+    return [note for note in found if note is not None]
 
 
 def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -> Any:
@@ -280,36 +282,17 @@ def _parsed_for_append(new: str, old: str, path: Path) -> Any:
         ) from None
 
 
-@contextmanager
-def notes_lock(lock_dir: Path, name: str) -> Iterator[None]:
+def notes_lock(lock_dir: Path, name: str) -> AbstractContextManager[None]:
     """One add at a time per notes file: wait (briefly) for the other to finish."""
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with (lock_dir / f"{name}.lock").open("a") as handle:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise NewsletterError(
-                        f"another command has been adding to {name} for 30 s; nothing was added.",
-                        hint="Try again in a moment.",
-                    ) from None
-                time.sleep(0.02)
-        yield  # closing the file releases the lock
+    return waiting_lock(
+        lock_dir / f"{name}.lock",
+        f"another command has been adding to {name} for 30 s; nothing was added.",
+    )
 
 
-def check_not_featured(keys: list[str], what: str, archive: list[ArchivedIssue]) -> None:
-    featured = featured_in_sent(archive)
-    for key in keys:
-        if key in featured:
-            entry = featured[key]
-            raise InputError(
-                f"{what} was already featured in issue #{entry.issue.number} "
-                f"({entry.issue.date.isoformat()}, {shown(entry.path)}).",
-                hint="Add it again with --force if you mean to feature it twice.",
-            )
+def featured_line(what: str, entry: ArchivedIssue) -> str:
+    """ "'Kahoot!' was featured in #12 (2026-02-06, issues/2026-02-06.md)"."""
+    return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"
 
 
 def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
@@ -327,15 +310,24 @@ def add_note(
     workspace: Workspace,
     kind: NoteKind,
     note: Any,
-    archive: list[ArchivedIssue],
+    first_featured: Callable[[list[str]], ArchivedIssue | None] | None = None,
     force: bool = False,
+    then: Callable[[], None] | None = None,
 ) -> tuple[Path, int]:
     """Add a note to the end of its file. A kind featured once refuses a note that
-    was featured in an issue someone got, or is in the notes already, unless forced."""
+    was featured in an issue someone got (`first_featured` finds that issue), or is
+    in the notes already, unless forced. `then` runs after that check, before the
+    note is written (to ask about a tool that only looks like one featured)."""
     path = workspace.notes_dir / kind.file
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
-    if kind.featured_once and not force:
-        check_not_featured(note.keys, label[0].upper() + label[1:], archive)
+    earlier = first_featured(note.keys) if first_featured and kind.featured_once else None
+    if earlier is not None and not force:
+        raise InputError(
+            featured_line(label[0].upper() + label[1:], earlier) + "; nothing was added.",
+            hint="Add it with --force to feature it again.",
+        )
+    if then is not None:
+        then()
 
     def not_in_notes(entries: list[Any]) -> None:
         if force or not kind.featured_once:

@@ -322,8 +322,7 @@ class SendJob:
             else ""
         )
         return (
-            f"issue #{self.entry.issue.number} '{self.prepared.subject}' to {whom} "
-            f"via {self.via}{again}"
+            f"issue #{self.entry.number} '{self.prepared.subject}' to {whom} via {self.via}{again}"
         )
 
 
@@ -471,7 +470,7 @@ class Closing:
 def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closing:
     """Exit status 0 only when everyone this run was for has the issue, or there was
     nothing to do; non-zero while anyone is refused, deferred or in doubt."""
-    number = job.entry.issue.number
+    number = job.entry.number
     result = Closing()
     if job.outbox:
         count = len(report.sent)

@@ -1,5 +1,6 @@
 """Normalizing links, so the same page is recognized however it was written."""
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -38,6 +39,8 @@ def without_credentials(text: str) -> str:
 
 def strip_tracking(url: str) -> str:
     """The same link without utm_* and other click-tracking parameters."""
+    if "?" not in url:
+        return url
     parts = urlsplit(url)
     query = [
         (k, v)
@@ -47,9 +50,11 @@ def strip_tracking(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_url(url: str) -> str:
     """A key for comparing links: case, www., default ports, trailing slashes,
-    fragments and tracking parameters do not make two links different."""
+    fragments and tracking parameters do not make two links different. (Kept for a
+    while: reading an issue asks for each of its links' keys more than once.)"""
     parts = urlsplit(strip_tracking(url.strip()))
     host = (parts.hostname or "").lower()
     if host.startswith("www."):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsletter.archive import load_archive
+from newsletter.catalog import load_archive
 from newsletter.cli import cli
 from newsletter.starter import create_workspace
 from newsletter.workspace import Workspace

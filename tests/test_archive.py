@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from newsletter.archive import load_archive, read_archived, record_reach
+from newsletter.archive import read_archived, record_reach
+from newsletter.catalog import load_archive
 from newsletter.errors import InputError
 from newsletter.workspace import Workspace
 

@@ -10,8 +10,9 @@ import time
 
 import yaml
 
-from newsletter.archive import load_archive, read_archived, record_reach
+from newsletter.archive import read_archived, record_reach
 from newsletter.build import issue_date
+from newsletter.catalog import load_archive
 from newsletter.settings import load_settings
 from newsletter.workspace import Workspace
 from tests.conftest import write

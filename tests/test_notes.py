@@ -325,7 +325,8 @@ def test_subprocess_add_tool_interrupted_leaves_file_whole(workspace):
 def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run):
     import datetime as dt
 
-    from newsletter.archive import load_archive, record_reach
+    from newsletter.archive import record_reach
+    from newsletter.catalog import load_archive
 
     assert run(*PADLET).exit_code == 0
     assert run("build", "--date", "2026-11-20").exit_code == 0
@@ -338,7 +339,7 @@ def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run
         result = run("add-tool", *args, "--summary", "Again.")
         assert result.exit_code == 2
         assert (
-            "was already featured in issue #1 (2026-11-20, ws/issues/2026-11-20.md)"
+            "was featured in #1 (2026-11-20, ws/issues/2026-11-20.md); nothing was added"
             in result.output
         )
         assert "--force" in result.output

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from newsletter.archive import load_archive
 from newsletter.build import rendered_email
+from newsletter.catalog import load_archive
 from newsletter.errors import InputError
 from newsletter.render import render_email, wrap
 from newsletter.workspace import Workspace

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsletter.archive import load_archive
+from newsletter.catalog import load_archive
 from newsletter.workspace import Workspace
 from tests.conftest import STAFF, the_issue, use
 from tests.smtpserver import Mailbox
