@@ -43,7 +43,6 @@ from newsletter.workspace import Workspace
 CATALOG_NAME = "catalog.sqlite"
 SCHEMA_VERSION = 1  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
-NOTES = "notes"  # the status of what is in the notes, not yet in any issue
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -472,30 +471,36 @@ class Catalog:
             posts=posts,
         )
 
-    def featured_keys(self) -> set[str]:
-        """Everything featured in an issue someone got: later builds skip it."""
+    def unreadable(self) -> list[Path]:
+        """The files of the archive and the notes that have a mistake in them."""
+        rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
+        return [self.workspace.root / path for (path,) in rows]
+
+    def featured_keys(self) -> dict[str, int]:
+        """Everything featured in an issue someone got, with the number of the last
+        such issue: later builds skip it (unless a note says to feature it again)."""
         return self.guarded(self._featured_keys)  # type: ignore[no-any-return]
 
-    def _featured_keys(self) -> set[str]:
+    def _featured_keys(self) -> dict[str, int]:
         rows = self.db.execute(
-            "SELECT DISTINCT f.key FROM featured f JOIN issues i ON i.source = f.source "
-            f"WHERE i.status IN {PUBLISHED}"
+            "SELECT f.key, max(i.number) FROM featured f JOIN issues i ON i.source = f.source "
+            f"WHERE i.status IN {PUBLISHED} GROUP BY f.key"
         )
-        return {key for (key,) in rows}
+        return dict(rows.fetchall())
 
-    def first_featured(self, keys: Sequence[str]) -> ArchivedIssue | None:
-        """The first issue someone got that features any of `keys`, or None."""
-        return self.guarded(self._first_featured, list(keys))  # type: ignore[no-any-return]
+    def featured_in(self, keys: Sequence[str]) -> list[ArchivedIssue]:
+        """The issues someone got that feature any of `keys`, oldest first."""
+        return self.guarded(self._featured_in, list(keys))  # type: ignore[no-any-return]
 
-    def _first_featured(self, keys: list[str]) -> ArchivedIssue | None:
+    def _featured_in(self, keys: list[str]) -> list[ArchivedIssue]:
         marks = ", ".join("?" * len(keys))
-        row = self.db.execute(
-            f"SELECT s.path, {_ISSUE_COLUMNS} FROM featured f "
+        rows = self.db.execute(
+            f"SELECT DISTINCT s.path, {_ISSUE_COLUMNS} FROM featured f "
             "JOIN issues i ON i.source = f.source JOIN sources s ON s.id = i.source "
-            f"WHERE f.key IN ({marks}) AND i.status IN {PUBLISHED} ORDER BY i.date LIMIT 1",
+            f"WHERE f.key IN ({marks}) AND i.status IN {PUBLISHED} ORDER BY i.date",
             keys,
-        ).fetchone()
-        return self._archived(row[0], row[1:]) if row else None
+        ).fetchall()
+        return [self._archived(row[0], row[1:]) for row in rows]
 
     def featured_tools(self) -> list[tuple[str, ArchivedIssue]]:
         """Each tool name featured in an issue someone got, with the first such issue."""

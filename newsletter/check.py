@@ -69,7 +69,7 @@ def _check_templates(
         )
         for section in FEED_SECTIONS
     ]
-    issue = assemble_issue(settings, notes, specimen, archive, today, set())
+    issue = assemble_issue(settings, notes, specimen, archive, today, {})
     lines = []
     for render in (render_email, render_archive_body):
         try:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsletter import __version__
+from newsletter import __version__, catalog_commands
 from newsletter.commands import (
     ENV_VAR,
     KINDS,
@@ -23,6 +23,7 @@ from newsletter.commands import (
     checked,
     confirm,
     context,
+    report_archive,
     report_build,
     report_outcome,
     stamped,
@@ -98,6 +99,8 @@ def init(ctx: click.Context, path: str | None, title: str) -> None:
 
 for _kind_name in ("tools", "events", "links", "tips"):  # add-tool, add-event, ...
     cli.add_command(add_command(KINDS[_kind_name]))
+cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.py
+cli.add_command(catalog_commands.tools)
 
 
 @cli.command()
@@ -207,18 +210,10 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 @click.pass_context
 def list_issues(ctx: click.Context) -> None:
     """List the archive: number, date, sent or draft, subject, and what is inside."""
-    from newsletter.catalog import load_archive
+    from newsletter.catalog import open_catalog
 
-    archive = load_archive(context(ctx).workspace)
-    if not archive:
-        click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
-        return
-    width = max(len(entry.state) for entry in archive)  # "sent to 3 of 11" is long
-    for entry in archive:
-        click.echo(
-            f"#{entry.number:<4} {entry.date}  {entry.state:<{width}}  "
-            f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
-        )
+    with open_catalog(context(ctx).workspace) as catalog:
+        report_archive(catalog.archive())
 
 
 @cli.command()
@@ -316,9 +311,8 @@ def templates(ctx: click.Context, name: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would go to whom; send nothing.")
 @click.option(
     "--to",
-    "to",
     metavar="ADDRESS",
-    help="Send one test copy, marked [TEST], to ADDRESS; the issue stays unsent.",
+    help="Send a test copy, marked [TEST], to ADDRESS; the issue stays unsent.",
 )
 @click.option(
     "--group",

@@ -239,7 +239,7 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
                 _same_tool_question(note, catalog.featured_tools())
 
         path, line = notes.add_note(
-            here.workspace, kind, note, catalog.first_featured, force=force, then=ask
+            here.workspace, kind, note, catalog.featured_in, force=force, then=ask
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
     click.echo(f"Added {label} to {shown(path)}:{line}")
@@ -309,6 +309,22 @@ def report_outcome(outcome: Any) -> None:
 def warn(lines: list[str]) -> None:
     for line in lines:
         click.echo(f"warning: {line}", err=True)
+
+
+def report_archive(archive: Any) -> None:
+    """What `list` says: every issue that can be read; then, with file and line,
+    why one cannot (exit 2), or that two share a number."""
+    if not archive.entries and not archive.unreadable:
+        click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
+    width = max((len(entry.state) for entry in archive.entries), default=0)
+    for entry in archive.entries:  # "sent to 3 of 11" is wider than "sent"
+        click.echo(
+            f"#{entry.number:<4} {entry.date}  {entry.state:<{width}}  "
+            f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
+        )
+    if len(archive.unreadable) > 1:
+        warn([archive.unreadable_line()])
+    archive.whole()  # raises the first problem
 
 
 def report_build(result: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,7 +354,7 @@ class Collector:
 
 
 def choose_items(
-    outcomes: list[FeedOutcome], since: dt.datetime, featured: set[str], max_items: int
+    outcomes: list[FeedOutcome], since: dt.datetime, featured: Collection[str], max_items: int
 ) -> list[FeedItem]:
     """The posts for an issue: in the window, never featured before (by link or GUID,
     across all feeds and the archive), filtered and limited per feed, newest first."""

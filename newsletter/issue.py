@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from newsletter.archive import ArchivedIssue
 from newsletter.clean import shorten
@@ -51,14 +53,17 @@ def assemble_issue(
     feed_items: list[FeedItem],
     archive: list[ArchivedIssue],
     date: dt.date,
-    featured: set[str],
+    featured: Mapping[str, int],
 ) -> Issue:
-    """Everything for the issue of `date`: notes not yet featured in a sent issue,
-    events still ahead (within events_days_ahead), and the chosen feed posts."""
+    """Everything for the issue of `date`: notes not yet featured in a sent issue
+    (`featured`: each key with the last issue that featured it), or to be featured
+    again after it, events still ahead (within events_days_ahead), and the chosen
+    feed posts."""
     number = issue_number(archive, date)
 
-    def fresh(note: object) -> bool:
-        return not (set(note.keys) & featured)  # type: ignore[attr-defined]
+    def fresh(note: Any) -> bool:
+        again = getattr(note, "again_after", None) or 0
+        return all(featured.get(key, 0) <= again for key in note.keys)
 
     day_start = dt.datetime.combine(date, dt.time(), settings.zone)
     horizon = day_start + dt.timedelta(days=settings.events_days_ahead)

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 COSTS = ("free", "freemium", "paid")
 
 # How a field's value is read (from YAML or an option) and checked; see notes.read_value.
-TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT = (
+TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER = (
     "text",
     "words",
     "url",
@@ -26,6 +26,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT = (
     "cost",
     "day",
     "moment",
+    "number",
 )
 
 
@@ -84,7 +85,7 @@ def _all_fields(note_kind: NoteKind) -> tuple[NoteField, ...]:
 
     described = {f.name for f in note_kind.fields}
     hints = typing.get_type_hints(note_kind.cls)
-    reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT}
+    reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT, int: NUMBER}
     extra = []
     for item in dataclasses.fields(note_kind.cls):
         if item.name not in described:

@@ -43,6 +43,7 @@ class Tool:
     requested_by: str = ""
     tags: list[str] = field(default_factory=list)
     added: dt.date | None = None
+    again_after: int | None = None  # featured again after that issue (add-tool --force)
 
     @property
     def keys(self) -> list[str]:
@@ -74,6 +75,7 @@ class Link:
     url: str
     note: str = ""
     added: dt.date | None = None
+    again_after: int | None = None  # featured again after that issue (add-link --force)
 
     @property
     def keys(self) -> list[str]:

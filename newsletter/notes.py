@@ -20,7 +20,19 @@ from newsletter import validate
 from newsletter.archive import ArchivedIssue
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
-from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, TEXT, URL, WORDS, NoteField, NoteKind
+from newsletter.kinds import (
+    COST,
+    DAY,
+    GRADES,
+    KINDS,
+    MOMENT,
+    NUMBER,
+    TEXT,
+    URL,
+    WORDS,
+    NoteField,
+    NoteKind,
+)
 from newsletter.lock import waiting_lock
 from newsletter.model import Event, Link, ShortNote, Tool
 from newsletter.starter import starter_text
@@ -78,6 +90,8 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
         return f.text(field.name, required=field.required) or None
     if field.read == WORDS:
         return f.text_list(field.name) or None
+    if field.read == NUMBER:
+        return f.number(field.name, 0) or None
     parse = {
         URL: validate.url,
         GRADES: validate.grades,
@@ -310,22 +324,25 @@ def add_note(
     workspace: Workspace,
     kind: NoteKind,
     note: Any,
-    first_featured: Callable[[list[str]], ArchivedIssue | None] | None = None,
+    featured_in: Callable[[list[str]], list[ArchivedIssue]] | None = None,
     force: bool = False,
     then: Callable[[], None] | None = None,
 ) -> tuple[Path, int]:
     """Add a note to the end of its file. A kind featured once refuses a note that
-    was featured in an issue someone got (`first_featured` finds that issue), or is
-    in the notes already, unless forced. `then` runs after that check, before the
-    note is written (to ask about a tool that only looks like one featured)."""
+    was featured in an issue someone got (`featured_in` finds those issues), or is
+    in the notes already, unless forced; forced, it is featured again after the last
+    of those. `then` runs after that check, before the note is written (to ask about
+    a tool that only looks like one featured)."""
     path = workspace.notes_dir / kind.file
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
-    earlier = first_featured(note.keys) if first_featured and kind.featured_once else None
-    if earlier is not None and not force:
+    earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
+    if earlier and not force:
         raise InputError(
-            featured_line(label[0].upper() + label[1:], earlier) + "; nothing was added.",
+            featured_line(label[0].upper() + label[1:], earlier[0]) + "; nothing was added.",
             hint="Add it with --force to feature it again.",
         )
+    if earlier:  # forced: the next issue features it again
+        note.again_after = earlier[-1].number
     if then is not None:
         then()
 

@@ -1,0 +1,354 @@
+"""The catalog: a real SQLite file in the workspace, made from issues/*.md, and the
+commands that read it (search, tools, list, add-tool)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsletter import catalog as catalog_module
+from newsletter.archive import record_reach
+from newsletter.catalog import catalog_path, load_archive, open_catalog
+from newsletter.lock import waiting_lock
+from newsletter.workspace import Workspace
+from tests.conftest import Terminal, write
+
+SENT_AT = dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC)
+
+FRACTIONS = (
+    "Fraction Wall",
+    "--url",
+    "https://fractionwall.example.org",
+    "--summary",
+    "Students compare fractions on a number line wall.",
+    "--grades",
+    "3-5",
+    "--subjects",
+    "Math",
+    "--cost",
+    "free",
+)
+KAHOOT = ("Kahoot!", "--url", "https://kahoot.com", "--summary", "Quiz games for review.")
+KAHOOT += ("--grades", "K-12", "--subjects", "Science, Math", "--cost", "freemium")
+
+
+def sent_issue(run, workspace: Path, date: str, *tools: tuple[str, ...]) -> None:
+    """Add the tools, build the issue of `date` and record it as sent to everyone."""
+    for tool in tools:
+        assert run("add-tool", *tool).exit_code == 0
+    assert run("build", "--offline", "--date", date).exit_code == 0
+    (entry,) = [e for e in load_archive(Workspace(workspace)) if e.date.isoformat() == date]
+    record_reach(entry, 5, 5, SENT_AT)
+
+
+def hits(run, *args: str) -> list[dict]:
+    result = run("search", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def two_sent(workspace, run) -> Path:
+    """Issue #1 (2026-11-20) features the fractions tool; #2 (2026-11-27) Kahoot!."""
+    sent_issue(run, workspace, "2026-11-20", FRACTIONS)
+    sent_issue(run, workspace, "2026-11-27", KAHOOT)
+    return workspace
+
+
+def test_search_finds_the_fractions_tool_by_stem_and_grades(two_sent, run):
+    (hit,) = hits(run, "fraction")
+    assert (hit["kind"], hit["name"], hit["url"]) == (
+        "tool",
+        "Fraction Wall",
+        "https://fractionwall.example.org",
+    )
+    assert hit["featured"] == [{"number": 1, "date": "2026-11-20", "status": "sent"}]
+    assert "**fractions**" in hit["context"]
+    assert [h["name"] for h in hits(run, "fraction", "--grades", "3-5")] == ["Fraction Wall"]
+    assert [h["name"] for h in hits(run, "fraction", "--grades", "4")] == ["Fraction Wall"]
+    assert hits(run, "fraction", "--grades", "9-12") == []
+    assert catalog_path(Workspace(two_sent)).stat().st_size > 0  # a real file
+
+
+def test_search_prefix_phrase_and_loose_names(two_sent, run):
+    assert [h["name"] for h in hits(run, "kahoo*")] == ["Kahoot!"]
+    assert [h["name"] for h in hits(run, "Kahoot")] == ["Kahoot!"]
+    assert [h["name"] for h in hits(run, "kahoot!")] == ["Kahoot!"]
+    assert [h["name"] for h in hits(run, '"quiz games"')] == ["Kahoot!"]
+    assert hits(run, '"games quiz"') == []
+    assert [h["name"] for h in hits(run, "fraction OR quiz", "--cost", "free")] == ["Fraction Wall"]
+    assert [h["name"] for h in hits(run, "fractionw")] == ["Fraction Wall"]  # letters of a name
+
+
+def test_search_filters_by_subject_kind_and_date(two_sent, run):
+    assert [h["name"] for h in hits(run, "review OR fractions", "--subject", "sci")] == ["Kahoot!"]
+    assert [h["name"] for h in hits(run, "fractions", "--kind", "tool")] == ["Fraction Wall"]
+    assert hits(run, "fractions", "--kind", "link") == []
+    assert [h["name"] for h in hits(run, "review OR fractions", "--since", "2026-11-21")] == [
+        "Kahoot!"
+    ]
+
+
+def test_search_shows_what_it_found_and_where(two_sent, run):
+    result = run("search", "fractions")
+    assert result.exit_code == 0
+    assert "tool  Fraction Wall <https://fractionwall.example.org>" in result.stdout
+    assert "3-5 · Math · free" in result.stdout
+    assert "featured in #1 (2026-11-20)" in result.stdout
+    assert "Students compare fractions on a number line wall." in result.stdout
+    assert "1 found" in result.stderr
+
+
+def test_search_marks_the_draft_and_the_notes_not_yet_sent(two_sent, run):
+    assert (
+        run(
+            "add-tool",
+            "Fraction Tiles",
+            "--url",
+            "https://tiles.example.org",
+            "--summary",
+            "Virtual fraction tiles.",
+        ).exit_code
+        == 0
+    )
+    (hit,) = hits(run, "tiles")
+    assert (hit["in_notes"], hit["featured"]) == (True, [])
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    (hit,) = hits(run, "tiles")
+    assert hit["featured"] == [{"number": 3, "date": "2026-12-04", "status": "draft"}]
+    assert "in the draft #3 (2026-12-04)" in run("search", "tiles").stdout
+    # What a sent issue featured is not news in the notes any more.
+    (wall,) = hits(run, "wall")
+    assert wall["in_notes"] is False
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "AND OR", "fraction AND", "!!!"])
+def test_a_query_that_cannot_be_read_is_one_line_and_exit_2(two_sent, run, query):
+    result = run("search", query)
+    assert result.exit_code == 2
+    assert result.output.count("Error:") == 1
+    assert "Traceback" not in result.output
+    assert query in result.output
+
+
+def test_tools_lists_each_tool_once_with_times_and_last_issue(two_sent, run):
+    sent_issue(
+        run,
+        two_sent,
+        "2026-12-04",
+        ("Kahoot!", "--url", "https://kahoot.com/", "--force", "--summary", "Again, by request."),
+    )
+    result = run("tools")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("Fraction Wall") and "1x  #1 (2026-11-20)" in lines[0]
+    assert lines[1].startswith("Kahoot!") and "2x  #3 (2026-12-04)" in lines[1]
+    by_date = run("tools", "--sort", "date").stdout.splitlines()
+    assert by_date[0].startswith("Kahoot!")
+    assert run("tools", "--grades", "9-12").stdout.splitlines()[0].startswith("Kahoot!")
+    assert len(run("tools", "--grades", "9-12").stdout.splitlines()) == 1
+
+
+def test_tools_csv_is_a_spreadsheet_that_runs_no_formula(two_sent, run):
+    sent_issue(
+        run,
+        two_sent,
+        "2026-12-04",
+        (
+            '=HYPERLINK("x")',
+            "--url",
+            "https://evil.example.org",
+            "--summary",
+            "A name like a formula.",
+        ),
+    )
+    result = run("tools", "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["name"] for r in rows] == ['\'=HYPERLINK("x")', "Fraction Wall", "Kahoot!"]
+    wall = rows[1]
+    assert (wall["grades"], wall["subjects"], wall["cost"]) == ("3-5", "Math", "free")
+    assert (wall["times_featured"], wall["last_issue"], wall["last_date"]) == (
+        "1",
+        "1",
+        "2026-11-20",
+    )
+
+
+def test_a_damaged_catalog_is_made_again(two_sent, run):
+    path = catalog_path(Workspace(two_sent))
+    data = path.read_bytes()
+    for damage in (data[:100], b"this is not a database at all" * 200):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.write_bytes(damage)
+        result = run("search", "fractions")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("note: the catalog") == 1
+        assert "made it again from the archive" in result.stderr
+        assert "Fraction Wall" in result.stdout
+        assert "note:" not in run("search", "fractions").stderr  # said once
+
+
+def test_a_catalog_of_another_version_is_made_again_silently(two_sent, run):
+    path = catalog_path(Workspace(two_sent))
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE entries")
+        db.execute("PRAGMA user_version = 0")
+    db.close()
+    result = run("search", "fractions")
+    assert (result.exit_code, result.stderr.count("note:")) == (0, 0)
+    assert "Fraction Wall" in result.stdout
+
+
+def test_deleting_the_state_folder_loses_nothing(two_sent, run):
+    before = run("tools").stdout
+    for path in sorted((two_sent / ".newsletter").glob("catalog*")):
+        path.unlink()
+    assert run("tools").stdout == before
+    assert [h["name"] for h in hits(run, "fractions")] == ["Fraction Wall"]
+
+
+def test_only_the_files_that_changed_are_read(two_sent, run, monkeypatch):
+    ws = Workspace(two_sent)
+    read = []
+    original = catalog_module.read_archived
+    monkeypatch.setattr(catalog_module, "read_archived", lambda p: read.append(p) or original(p))
+    with open_catalog(ws):
+        pass
+    unsettled = list(read)  # files written seconds ago are looked at again (same tick)
+    read.clear()
+    old = dt.datetime(2026, 1, 1).timestamp()
+    for path in ws.issues_dir.glob("2*.md"):
+        os.utime(path, (old, old))
+    with open_catalog(ws):
+        pass
+    assert len(read) <= len(unsettled)  # their bytes had not changed: not read
+    read.clear()
+    with open_catalog(ws):
+        pass
+    assert read == []
+    changed = ws.issues_dir / "2026-11-27.md"
+    changed.write_text(changed.read_text().replace("Quiz games", "Quiz shows"))
+    with open_catalog(ws) as catalog:
+        assert [
+            h.name
+            for h in __import__("newsletter.search").search.search(
+                catalog, "shows", __import__("newsletter.search").search.Filters()
+            )
+        ] == ["Kahoot!"]
+    assert read == [changed]
+
+
+def test_a_same_size_change_within_the_same_tick_is_seen(two_sent, run):
+    path = two_sent / "issues" / "2026-11-27.md"
+    stat = path.stat()
+    assert "Kahoot!" in run("tools").stdout
+    path.write_text(path.read_text().replace("Quiz games", "Trivia gam"))  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    assert [h["name"] for h in hits(run, "trivia")] == ["Kahoot!"]
+
+
+def test_an_unreadable_issue_is_named_and_the_rest_still_answer(two_sent, run):
+    bad = two_sent / "issues" / "2026-11-20.md"
+    bad.write_text(bad.read_text().replace("number: 1\n", "number: [1\n", 1))
+    listed = run("list")
+    assert listed.exit_code == 2
+    assert "#2" in listed.stdout and "#1 " not in listed.stdout
+    assert listed.stderr.count("Error: ws/issues/2026-11-20.md:4: not valid YAML") == 1
+    searched = run("search", "quiz")
+    assert searched.exit_code == 0 and "Kahoot!" in searched.stdout
+    assert "ws/issues/2026-11-20.md: could not be read" in searched.stderr
+    checked = run("check")
+    assert checked.exit_code != 0
+    assert "ws/issues/2026-11-20.md:" in checked.output
+    built = run("build", "--offline", "--date", "2026-12-04")
+    assert built.exit_code == 2
+    assert built.output.count("Error:") == 1 and "ws/issues/2026-11-20.md:" in built.output
+
+
+def test_add_tool_names_the_issue_that_featured_the_same_tool(two_sent, run):
+    for name, url in (
+        ("kahoot", "https://kahoot.example.org"),
+        ("Quiz app", "https://kahoot.com/"),
+    ):
+        result = run("add-tool", name, "--url", url, "--summary", "Again.")
+        assert result.exit_code == 2
+        assert "'Kahoot!' was featured in #2 (2026-11-27" in result.output or (
+            f"'{name}' was featured in #2 (2026-11-27" in result.output
+        )
+        assert "--force" in result.output
+
+
+def test_add_tool_asks_about_a_name_like_a_featured_one(workspace, run):
+    canva = ("Canva for Education", "--url", "https://canva.com/education", "--summary", "Design.")
+    sent_issue(run, workspace, "2026-11-20", canva)
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    args = [
+        "-m",
+        "newsletter",
+        "add-tool",
+        "Canva",
+        "--url",
+        "https://canva.com",
+        "--summary",
+        "D.",
+    ]
+    terminal = Terminal(args, env)
+    terminal.read_until(b"'Canva for Education' was featured in #1 (2026-11-20")
+    terminal.read_until(b"Is 'Canva' the same tool?")
+    terminal.type("y")
+    terminal.read_until(b"nothing was added")
+    assert terminal.exit_code() == 2
+    assert "Canva\n" not in (workspace / "notes" / "tools.yaml").read_text().replace("'", "")
+
+    terminal = Terminal(args, env)
+    terminal.read_until(b"Is 'Canva' the same tool?")
+    terminal.type("n")
+    terminal.read_until(b"Added 'Canva'")
+    assert terminal.exit_code() == 0
+
+    # Without a terminal: said, and added (nothing typed is lost).
+    result = run("add-tool", "Canva Education", "--url", "https://canva.com/edu", "--summary", "D.")
+    assert result.exit_code == 0
+    assert "is 'Canva Education' the same tool?" in result.stderr
+    assert "Added 'Canva Education'" in result.stdout
+
+
+def test_two_commands_updating_the_catalog_at_once_both_succeed(two_sent):
+    ws = Workspace(two_sent)
+    for n in range(3, 60):  # enough issues that the catalog takes a while to make
+        date = dt.date(2026, 11, 27) + dt.timedelta(days=7 * (n - 2))
+        source = (two_sent / "issues" / "2026-11-27.md").read_text()
+        write(two_sent / "issues" / f"{date}.md", source.replace("number: 2\n", f"number: {n}\n"))
+    for path in sorted((two_sent / ".newsletter").glob("catalog*")):
+        path.unlink()
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(two_sent)}
+    command = [sys.executable, "-m", "newsletter", "search", "quiz", "--json", "--limit", "1"]
+    # Both start while the catalog is held, so both find it to be made, and wait.
+    with waiting_lock(ws.state_dir / "catalog.lock", "held by the test"):
+        running = [
+            subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+    for process in running:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        (hit,) = json.loads(out)
+        assert hit["name"] == "Kahoot!" and len(hit["featured"]) == 58
+    with sqlite3.connect(catalog_path(ws)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM issues").fetchone() == (59,)
+    db.close()
