@@ -307,13 +307,16 @@ class Catalog:
 
     def _update(self, zone: dt.tzinfo | None) -> None:
         files = self._files(zone)
-        if not self._changes(files):
+        with_notes = zone is not None
+        if not self._changes(files, with_notes):
             return
         db = self.db  # opened (and made, if new) before the lock is taken
         with self._updating():
             db.execute("BEGIN IMMEDIATE")
             try:
-                changes = self._changes(files)  # again: another command may have done them
+                changes = self._changes(
+                    files, with_notes
+                )  # again: another command may have done them
                 for source in changes:
                     if source not in files:
                         self._forget(source)
@@ -327,30 +330,31 @@ class Catalog:
 
     def _files(self, zone: dt.tzinfo | None) -> dict[str, _File]:
         """Every file the catalog is made of, by its path in the workspace."""
-        paths = archive_files(self.workspace)
+        paths: list[tuple[Path, dt.tzinfo | None]] = [
+            (path, None) for path in archive_files(self.workspace)
+        ]
         if zone is not None:
             from newsletter.kinds import KINDS
 
             notes = [self.workspace.notes_dir / kind.file for kind in KINDS.values()]
-            paths += [path for path in notes if path.is_file()]
+            paths += [(path, zone) for path in notes if path.is_file()]
         files = {}
-        for path in paths:
+        for path, read_in in paths:
             try:
                 stat = path.stat()
             except OSError:
                 continue  # gone since it was listed
             name = path.relative_to(self.workspace.root).as_posix()
-            files[name] = _File(path, stat.st_size, stat.st_mtime_ns, zone)
+            files[name] = _File(path, stat.st_size, stat.st_mtime_ns, read_in)
         return files
 
-    def _changes(self, files: dict[str, _File]) -> list[str]:
+    def _changes(self, files: dict[str, _File], with_notes: bool) -> list[str]:
         """The sources added, changed (by size or time) or gone since the last update.
-        Notes are looked at only when they are being read (`files` has some)."""
+        Notes are looked at only when they are being read."""
         known = {
             path: (size, mtime)
             for path, size, mtime in self.db.execute("SELECT path, size, mtime_ns FROM sources")
         }
-        with_notes = any(name.startswith("notes/") for name in files)
         gone = [p for p in known if p not in files and (with_notes or p.startswith("issues/"))]
         changed = [p for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
         return gone + changed

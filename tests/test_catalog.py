@@ -352,3 +352,14 @@ def test_two_commands_updating_the_catalog_at_once_both_succeed(two_sent):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM issues").fetchone() == (59,)
     db.close()
+
+
+def test_search_follows_the_notes_as_they_change(workspace, run):
+    assert run("add-tool", *FRACTIONS).exit_code == 0
+    (hit,) = hits(run, "fractions")
+    assert (hit["in_notes"], hit["featured"]) == (True, [])
+    notes = workspace / "notes" / "tools.yaml"
+    notes.write_text(notes.read_text().replace("Fraction Wall", "Number Wall"))
+    assert [h["name"] for h in hits(run, "fractions")] == ["Number Wall"]
+    notes.unlink()
+    assert hits(run, "fractions") == []
