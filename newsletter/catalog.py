@@ -33,7 +33,7 @@ from newsletter.archive import (
     check_numbers,
     read_archived,
 )
-from newsletter.errors import InputError, shown
+from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.lock import waiting_lock
 from newsletter.model import Event, FeedItem, Issue, Link, ShortNote, Tool
 from newsletter.similar import squash
@@ -289,14 +289,22 @@ class Catalog:
         )
 
     def guarded(self, action: Any, *args: Any) -> Any:
-        """Run `action`; if the catalog turns out damaged, make it again and retry once."""
+        """Run `action`; if the catalog turns out damaged, make it again and retry once.
+        Any other trouble with the file (a read-only folder, a full disk) is one line."""
         try:
-            return action(*args)
-        except sqlite3.DatabaseError as err:
-            if not damaged(err):
-                raise
-            self.remake(err)
-            return action(*args)
+            try:
+                return action(*args)
+            except sqlite3.DatabaseError as err:
+                if not damaged(err):
+                    raise
+                self.remake(err)
+                return action(*args)
+        except sqlite3.Error as err:
+            raise NewsletterError(
+                f"the catalog {shown(self.path)} cannot be used ({err}).",
+                hint="Check that the folder can be written to; the file can be deleted, "
+                "it is made again from issues/.",
+            ) from None
 
     # --- bringing it up to date ------------------------------------------------------
 

@@ -32,6 +32,8 @@ COMMAND_ORDER = [
     "preview",
     "list",
     "show",
+    "search",
+    "tools",
     "send",
     "cron",
     "job",

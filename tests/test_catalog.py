@@ -363,3 +363,14 @@ def test_search_follows_the_notes_as_they_change(workspace, run):
     assert [h["name"] for h in hits(run, "fractions")] == ["Number Wall"]
     notes.unlink()
     assert hits(run, "fractions") == []
+
+
+def test_a_catalog_that_cannot_be_opened_is_one_line(two_sent, run):
+    path = catalog_path(Workspace(two_sent))
+    for old in sorted(path.parent.glob("catalog.sqlite*")):
+        old.unlink()
+    path.mkdir()  # a folder where the file should be
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.output.count("Error: the catalog ws/.newsletter/catalog.sqlite cannot be") == 1
+    assert "Traceback" not in result.output
