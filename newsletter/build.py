@@ -116,7 +116,10 @@ def build_issue(
     if strict and failures:
         raise FeedsFailed(failures)
 
-    with workspace_lock(workspace.state_dir, "build"), open_catalog(workspace) as catalog:
+    with (
+        workspace_lock(workspace.state_dir, "build"),
+        open_catalog(workspace, thorough=True) as catalog,
+    ):
         archive = catalog.archive().whole()  # again: a send may have finished meanwhile
         stop = _not_rebuilt(workspace, archive, key, path, force)
         if stop:

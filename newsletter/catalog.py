@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -188,6 +188,13 @@ class Archive:
                 read_archived(path)
             except InputError as err:
                 found.append(err)
+            except OSError as err:
+                found.append(
+                    InputError(
+                        f"{shown(path)}: cannot be read ({err.strerror or err}).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
         return found
 
     def whole(self) -> list[ArchivedIssue]:
@@ -219,6 +226,7 @@ class Catalog:
         self.path = catalog_path(workspace)
         self._db: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None  # the file opened: (device, inode)
+        self._zone: dt.tzinfo | None = None  # notes are in the catalog, read in this zone
 
     # --- opening, and making it again ---------------------------------------------
 
@@ -298,6 +306,7 @@ class Catalog:
                 if not damaged(err):
                     raise
                 self.remake(err)
+                self._update(self._zone)  # made again from the archive, then asked again
                 return action(*args)
         except sqlite3.Error as err:
             raise NewsletterError(
@@ -308,33 +317,65 @@ class Catalog:
 
     # --- bringing it up to date ------------------------------------------------------
 
-    def update(self, zone: dt.tzinfo | None = None) -> None:
+    def update(self, zone: dt.tzinfo | None = None, thorough: bool = False) -> None:
         """Read what changed in the archive (and, given the workspace's zone, in the
-        notes) since the last command."""
+        notes) since the last command. `thorough` also reads the whole file for damage
+        SQLite has not noticed (for the commands that act on what it says)."""
+        self._zone = zone
         self.guarded(self._update, zone)
+        if thorough:
+            self.guarded(self._verify)
+
+    def _verify(self) -> None:
+        (result,) = self.db.execute("PRAGMA quick_check").fetchone()
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"its check says: {result}")
 
     def _update(self, zone: dt.tzinfo | None) -> None:
         files = self._files(zone)
         with_notes = zone is not None
-        if not self._changes(files, with_notes):
+        with self._transaction("BEGIN"):  # one snapshot for the look and the count
+            unchanged = not self._changes(files, with_notes)
+            if unchanged:
+                self._check_counts(files)
+        if unchanged:
             return
-        db = self.db  # opened (and made, if new) before the lock is taken
-        with self._updating():
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                changes = self._changes(
-                    files, with_notes
-                )  # again: another command may have done them
-                for source in changes:
-                    if source not in files:
-                        self._forget(source)
-                found = [files[source] for source in changes if source in files]
-                for file, examined in zip(found, examine_all(self.workspace, found), strict=True):
-                    self._record(file, examined)
-                db.execute("COMMIT")
-            except BaseException:
+        with self._updating(), self._transaction("BEGIN IMMEDIATE"):
+            # Looked at again: another command may have done some of it meanwhile.
+            changes = self._changes(files, with_notes)
+            for source in changes:
+                if source not in files:
+                    self._forget(source)
+            found = [files[source] for source in changes if source in files]
+            for file, examined in zip(found, examine_all(self.workspace, found), strict=True):
+                self._record(file, examined)
+            self._check_counts(files)
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        db = self.db
+        db.execute(begin)
+        try:
+            yield
+        except BaseException:
+            with suppress(sqlite3.Error):  # a damaged file may refuse even this
                 db.execute("ROLLBACK")
-                raise
+            raise
+        db.execute("COMMIT")
+
+    def _check_counts(self, files: dict[str, _File]) -> None:
+        """A cheap look for damage SQLite does not report: the catalog must have as
+        many issue files as issues/ has, and an issue for each readable one."""
+        issue_files = sum(1 for name in files if name.startswith("issues/"))
+        (known, readable), (issues,) = (
+            self.db.execute(
+                "SELECT count(*), coalesce(sum(readable), 0) FROM sources "
+                "WHERE path LIKE 'issues/%'"
+            ).fetchone(),
+            self.db.execute("SELECT count(*) FROM issues").fetchone(),
+        )
+        if known != issue_files or readable != issues:
+            raise sqlite3.DatabaseError("it does not match the archive")
 
     def _files(self, zone: dt.tzinfo | None) -> dict[str, _File]:
         """Every file the catalog is made of, by its path in the workspace."""
@@ -348,8 +389,8 @@ class Catalog:
             paths += [(path, zone) for path in notes if path.is_file()]
         files = {}
         for path, read_in in paths:
-            try:
-                stat = path.stat()
+            try:  # a broken link is a file that cannot be read, not no file
+                stat = path.stat() if path.exists() else path.lstat()
             except OSError:
                 continue  # gone since it was listed
             name = path.relative_to(self.workspace.root).as_posix()
@@ -542,7 +583,10 @@ class Examined(NamedTuple):
 
 
 def examine(workspace: Workspace, file: _File) -> Examined:
-    data = file.path.read_bytes()
+    try:
+        data = file.path.read_bytes()
+    except OSError:  # a folder or a broken link where an issue should be
+        return Examined("", False, None, [], [])
     digest = hashlib.sha256(data).hexdigest() + (f"@{file.zone}" if file.zone else "")
     if file.zone is not None and file.path.parent == workspace.notes_dir:
         return _examine_notes(workspace, file, digest)
@@ -616,6 +660,8 @@ class _File(NamedTuple):
 
 def damaged(err: sqlite3.DatabaseError) -> bool:
     """Is this the catalog file being damaged (not a lock, a full disk, a bug)?"""
+    if "decode" in str(err):  # text that is not UTF-8: bytes changed under SQLite
+        return True
     code = getattr(err, "sqlite_errorcode", None)
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # type: ignore[attr-defined]
@@ -623,11 +669,13 @@ def damaged(err: sqlite3.DatabaseError) -> bool:
 
 
 @contextmanager
-def open_catalog(workspace: Workspace, zone: dt.tzinfo | None = None) -> Iterator[Catalog]:
+def open_catalog(
+    workspace: Workspace, zone: dt.tzinfo | None = None, thorough: bool = False
+) -> Iterator[Catalog]:
     """The workspace's catalog, brought up to date (with the notes, given the zone)."""
     catalog = Catalog(workspace)
     try:
-        catalog.update(zone)
+        catalog.update(zone, thorough)
         yield catalog
     finally:
         catalog.close()

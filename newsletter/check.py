@@ -34,7 +34,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
     notes = load_notes(workspace, zone, problems)
-    with open_catalog(workspace) as catalog:
+    with open_catalog(workspace, thorough=True) as catalog:
         found = catalog.archive()  # the issues that cannot be read are read again, to name them
     problems += found.problems()
     archive = found.entries

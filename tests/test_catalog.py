@@ -374,3 +374,34 @@ def test_a_catalog_that_cannot_be_opened_is_one_line(two_sent, run):
     assert result.exit_code == 1
     assert result.output.count("Error: the catalog ws/.newsletter/catalog.sqlite cannot be") == 1
     assert "Traceback" not in result.output
+
+
+def damage_page(path: Path, table: str | None, fill: bytes) -> None:
+    """Overwrite one page of the catalog: a table's first page, or the last page."""
+    with sqlite3.connect(path) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        query = "SELECT rootpage FROM sqlite_master WHERE name = ?"
+        page = db.execute(query, (table,)).fetchone()[0] if table else path.stat().st_size // size
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * size : page * size] = (fill * size)[:size]
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "table,fill",
+    [("featured", b"\0"), ("issues", b"\0"), ("entries", b"\0"), ("issues", b"\x5a\xc3\x07")],
+)
+def test_damage_found_mid_command_is_made_good_before_the_answer(two_sent, run, table, fill):
+    """Whether SQLite notices the damage or not, no command answers from a catalog
+    that lost what the archive says: build never features a sent tool again."""
+    path = catalog_path(Workspace(two_sent))
+    damage_page(path, table, fill)
+    listed = run("list")
+    assert listed.exit_code == 0, listed.output
+    assert "#1 " in listed.stdout and "#2 " in listed.stdout
+    assert [h["name"] for h in hits(run, "fractions")] == ["Fraction Wall"]
+    damage_page(path, table, fill)
+    built = run("build", "--offline", "--date", "2026-12-04")
+    assert built.exit_code == 0, built.output
+    assert "0 tools" in built.output
