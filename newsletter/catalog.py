@@ -541,19 +541,23 @@ class Catalog:
         )
         return dict(rows.fetchall())
 
-    def featured_in(self, keys: Sequence[str]) -> list[ArchivedIssue]:
-        """The issues someone got that feature any of `keys`, oldest first."""
+    def featured_in(self, keys: Sequence[str]) -> list[tuple[ArchivedIssue, str]]:
+        """The issues someone got that feature any of `keys`, oldest first, each with
+        the name it was featured under."""
         return self.guarded(self._featured_in, list(keys))  # type: ignore[no-any-return]
 
-    def _featured_in(self, keys: list[str]) -> list[ArchivedIssue]:
+    def _featured_in(self, keys: list[str]) -> list[tuple[ArchivedIssue, str]]:
         marks = ", ".join("?" * len(keys))
         rows = self.db.execute(
-            f"SELECT DISTINCT s.path, {_ISSUE_COLUMNS} FROM featured f "
+            f"SELECT s.path, {_ISSUE_COLUMNS}, min(e.name) FROM featured f "
             "JOIN issues i ON i.source = f.source JOIN sources s ON s.id = i.source "
-            f"WHERE f.key IN ({marks}) AND i.status IN {PUBLISHED} ORDER BY i.date",
+            "LEFT JOIN entries e ON e.source = f.source AND (e.key = f.key OR "
+            "(e.kind = 'tool' AND 'tool-name:' || e.squashed = f.key)) "
+            f"WHERE f.key IN ({marks}) AND i.status IN {PUBLISHED} "
+            "GROUP BY s.path ORDER BY i.date",
             keys,
         ).fetchall()
-        return [self._archived(row[0], row[1:]) for row in rows]
+        return [(self._archived(row[0], row[1:-1]), row[-1] or "") for row in rows]
 
     def featured_tools(self) -> list[tuple[str, ArchivedIssue]]:
         """Each tool name featured in an issue someone got, with the first such issue."""

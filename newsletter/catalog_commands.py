@@ -80,8 +80,11 @@ def search(
 
     here = context(ctx)
     with open_catalog(here.workspace, here.settings.zone) as catalog:
-        hits = catalog.guarded(find, catalog, " ".join(query), _filters(kind, **options), limit)
+        found = catalog.guarded(find, catalog, " ".join(query), _filters(kind, **options), limit)
         _unreadable(catalog.unreadable())
+    hits = found.hits
+    if found.any_word:
+        warn(["nothing has every word of the search; these have some of them."])
     if as_json:
         click.echo(json.dumps([hit.as_dict() for hit in hits], indent=2, ensure_ascii=False))
         return
@@ -97,7 +100,7 @@ def _show_hit(hit: Any) -> None:
 
     details = " · ".join(part for part in (hit.grades, hit.subjects, hit.cost) if part)
     lines = [
-        f"{hit.kind:<5} {hit.name}" + (f" <{hit.url}>" if hit.url else ""),
+        f"{hit.kind:<5} {' '.join(hit.name.split())}" + (f" <{hit.url}>" if hit.url else ""),
         f"      {details}" if details else "",
         f"      {hit.where()}",
         "      " + " ".join(hit.context.split()),
@@ -107,9 +110,10 @@ def _show_hit(hit: Any) -> None:
 
 
 def _bold(text: str) -> str:
-    """The matching words, marked **so**, in bold (plain on a pipe or a file)."""
-    parts = text.split("**")
-    return "".join(click.style(p, bold=True) if i % 2 else p for i, p in enumerate(parts))
+    """The matching words, marked «so», in bold (plain on a pipe or a file)."""
+    import re
+
+    return re.sub("«([^»]*)»", lambda m: click.style(m[1], bold=True), text)
 
 
 def _unreadable(paths: list[Any]) -> None:
@@ -160,12 +164,13 @@ def _tool_lines(found: list[Any]) -> None:
     if not found:
         click.echo("No tool featured yet (or none that fits).", err=True)
         return
-    width = min(32, max(len(tool.name) for tool in found))
-    for tool in found:
+    names = [" ".join(tool.name.split()) for tool in found]  # one line, whatever was typed
+    width = min(32, max(len(name) for name in names))
+    for name, tool in zip(names, found, strict=True):
         times = f"{tool.times}x"
         click.echo(
             printable(
-                f"{tool.name:<{width}}  {tool.grades or '-':<9} {tool.subjects or '-':<24} "
+                f"{name:<{width}}  {tool.grades or '-':<9} {tool.subjects or '-':<24} "
                 f"{tool.cost or '-':<8} {times:>3}  #{tool.last_number} ({tool.last_date})"
             )
         )
@@ -173,8 +178,8 @@ def _tool_lines(found: list[Any]) -> None:
 
 def _tool_data(found: list[Any], form: str) -> None:
     import csv
+    import io
     import json
-    import sys
 
     from newsletter.search import unsafe_cell
 
@@ -191,7 +196,10 @@ def _tool_data(found: list[Any], form: str) -> None:
         "last_issue",
         "last_date",
     ]
-    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    out = io.StringIO()
+    # A byte-order mark first, so that Excel reads the file as UTF-8 ('Café', not 'CafÃ©').
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for tool in found:
         row = [
@@ -205,3 +213,4 @@ def _tool_data(found: list[Any], form: str) -> None:
             tool.last_date,
         ]
         writer.writerow([unsafe_cell(v) if isinstance(v, str) else v for v in row])
+    click.echo(out.getvalue(), nl=False)

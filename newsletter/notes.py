@@ -324,7 +324,7 @@ def add_note(
     workspace: Workspace,
     kind: NoteKind,
     note: Any,
-    featured_in: Callable[[list[str]], list[ArchivedIssue]] | None = None,
+    featured_in: Callable[[list[str]], list[tuple[ArchivedIssue, str]]] | None = None,
     force: bool = False,
     then: Callable[[], None] | None = None,
 ) -> tuple[Path, int]:
@@ -337,12 +337,15 @@ def add_note(
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
     earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
     if earlier and not force:
+        first, name = earlier[0]
+        same = getattr(note, kind.fields[0].name)
+        known_as = f" as '{name}'" if name and name != same else ""  # the same address
         raise InputError(
-            featured_line(label[0].upper() + label[1:], earlier[0]) + "; nothing was added.",
+            featured_line(label[0].upper() + label[1:], first) + known_as + "; nothing was added.",
             hint="Add it with --force to feature it again.",
         )
     if earlier:  # forced: the next issue features it again
-        note.again_after = earlier[-1].number
+        note.again_after = earlier[-1][0].number
     if then is not None:
         then()
 

@@ -84,7 +84,10 @@ class Hit:
         """'featured in #12 (2026-02-06); in the draft #13 (2026-12-04); in your notes'"""
         sent = [f.label() for f in self.featured if f.published]
         drafts = [f.label() for f in self.featured if not f.published]
-        parts = ["featured in " + ", ".join(sent)] if sent else []
+        count = f" ({len(sent)} issues)" if len(sent) > 6 else ""
+        if count:  # the first, the latest, and how many
+            sent = [*sent[:2], "...", *sent[-2:]]
+        parts = ["featured in " + ", ".join(sent) + count] if sent else []
         parts += ["in the draft " + ", ".join(drafts)] if drafts else []
         parts += ["in your notes, not sent yet"] if self.in_notes else []
         return "; ".join(parts)
@@ -103,112 +106,175 @@ class Hit:
         }
 
 
-_HIT_COLUMNS = (
-    "e.kind, e.key, e.name, e.url, e.grades, e.subjects, e.cost, i.number, i.date, i.status"
-)
 # An entry of the notes that an issue someone got features already is no news.
 _SHOWN = (
     "(i.source IS NOT NULL OR NOT EXISTS (SELECT 1 FROM featured f JOIN issues p "
     f"ON p.source = f.source WHERE f.key = e.key AND p.status IN {PUBLISHED}))"
 )
+MARKS = ("«", "»")  # around the matching words (markdown's ** would clash with a tip's own)
 
 
-def search(catalog: Catalog, query: str, filters: Filters, limit: int = 20) -> list[Hit]:
-    """What matches `query`, best first: words (stemmed: 'fraction' finds
-    'fractions'), "phrases", prefix*, AND / OR / NOT, and a tool's name typed
-    loosely ('kahoot' finds 'Kahoot!')."""
-    match = fts_query(query)
+@dataclass
+class Found:
+    """What search found: the hits, and whether only some of the words matched."""
+
+    hits: list[Hit]
+    any_word: bool = False  # nothing had every word, so these have some of them
+
+
+def search(catalog: Catalog, query: str, filters: Filters, limit: int = 20) -> Found:
+    """What matches `query`, best first, one hit per thing however many issues
+    featured it: words (stemmed: 'fraction' finds 'fractions'), "phrases", prefix*,
+    AND / OR / NOT, and a tool's name typed loosely ('kahoot' finds 'Kahoot!'). When
+    nothing has every word of a plain query, what has any of them."""
+    match, words = fts_query(query)
+    best = _best(catalog, match, query, filters, limit)
+    if not best and len(words) > 1:
+        match = " OR ".join(words)
+        hits = [
+            _hit(catalog, match, filters, *b) for b in _best(catalog, match, query, filters, limit)
+        ]
+        return Found(hits, any_word=bool(hits))
+    return Found([_hit(catalog, match, filters, *b) for b in best])
+
+
+def _best(
+    catalog: Catalog, match: str, query: str, filters: Filters, limit: int
+) -> list[tuple[str, str, int, float]]:
+    """(kind, key, entry id, rank) of the best `limit` things, best first."""
     where, params = filters.where()
     try:
         rows = catalog.db.execute(
-            f"SELECT {_HIT_COLUMNS}, bm25(entry_text, {_WEIGHTS}) AS rank, "
-            f"{_snippet(1)}, {_snippet(2)} "
-            "FROM entry_text JOIN entries e ON e.id = entry_text.rowid "
-            "LEFT JOIN issues i ON i.source = e.source "
-            f"WHERE entry_text MATCH ? AND {where} AND {_SHOWN} ORDER BY rank LIMIT 2000",
-            [match, *params],
+            "WITH found AS MATERIALIZED (SELECT e.kind, e.key, e.id, "
+            f"bm25(entry_text, {_WEIGHTS}) AS rank FROM entry_text "
+            "JOIN entries e ON e.id = entry_text.rowid LEFT JOIN issues i ON i.source = e.source "
+            f"WHERE entry_text MATCH ? AND {where} AND {_SHOWN}) "
+            "SELECT kind, key, id, min(rank) AS best FROM found GROUP BY kind, key "
+            "ORDER BY best LIMIT ?",
+            [match, *params, limit],
         ).fetchall()
     except sqlite3.OperationalError as err:
         if not str(err).startswith("fts5:"):
             raise
         raise InputError(
-            f"the search {query!r} cannot be read ({err}).",
+            f"the search {_shortened(query)!r} cannot be read ({err}).",
             hint='Search for words, "a phrase", a prefix* , with AND, OR or NOT between words.',
         ) from None
-    return _grouped(_by_name(catalog, query, filters) + rows, limit)
+    ranked = {(kind, key): (kind, key, id_, rank) for kind, key, id_, rank in rows}
+    for kind, key, id_, rank in _by_name(catalog, query, filters, limit):
+        ranked[kind, key] = (kind, key, id_, rank)  # a name match goes first
+    return sorted(ranked.values(), key=lambda row: row[3])[:limit]
 
 
-def _snippet(column: int) -> str:
-    return f"snippet(entry_text, {column}, '**', '**', '…', 12)"
-
-
-def _context(*snippets: str) -> str:
-    """The words around the match in what the thing says of itself (or in its tags);
-    '' when only its name matched."""
-    return next((text for text in snippets if "**" in text), "")
-
-
-def _by_name(catalog: Catalog, query: str, filters: Filters) -> list[Any]:
-    """Entries whose name has the query's letters in it, ranked first: 'bookcreator'
+def _by_name(catalog: Catalog, query: str, filters: Filters, limit: int) -> list[Any]:
+    """Things whose name has the query's letters in it, ranked first: 'bookcreator'
     finds 'Book Creator'. Only for plain words (no operators, quotes or stars)."""
     letters = squash(query)
-    if len(letters) < 3 or re.search(r'["*()]|\b(AND|OR|NOT|NEAR)\b', query):
+    if not 3 <= len(letters) <= 100 or re.search(r'["*()]|\b(AND|OR|NOT|NEAR)\b', query):
         return []
     where, params = filters.where()
     return catalog.db.execute(
-        f"SELECT {_HIT_COLUMNS}, -1000.0 + length(e.squashed) AS rank, '', '' "
+        "SELECT e.kind, e.key, e.id, min(-1000.0 + length(e.squashed)) AS rank "
         "FROM entries e LEFT JOIN issues i ON i.source = e.source "
-        f"WHERE e.squashed LIKE ? AND {where} AND {_SHOWN} ORDER BY rank LIMIT 200",
-        [f"%{letters}%", *params],
+        f"WHERE instr(e.squashed, ?) > 0 AND {where} AND {_SHOWN} "
+        "GROUP BY e.kind, e.key ORDER BY rank LIMIT ?",
+        [letters, *params, limit],
     ).fetchall()
 
 
-def _grouped(rows: list[Any], limit: int) -> list[Hit]:
-    """One hit per thing (a tool featured three times is one hit), best first."""
-    hits: dict[tuple[str, str], Hit] = {}
-    for kind, key, name, url, grades, subjects, cost, number, date, status, rank, *words in rows:
-        hit = hits.get((kind, key))
-        if hit is None:
-            hit = hits[kind, key] = Hit(kind, name, url, grades, subjects, cost, "", rank)
-        hit.context = hit.context or _context(*words)  # a match by name has no words around
+def _hit(catalog: Catalog, match: str, filters: Filters, kind: str, key: str, id_: int,
+         rank: float) -> Hit:  # fmt: skip
+    """One thing found: as its best match has it, and every issue that featured it."""
+    db = catalog.db
+    name, url, grades, subjects, cost = db.execute(
+        "SELECT name, url, grades, subjects, cost FROM entries WHERE id = ?", (id_,)
+    ).fetchone()
+    snippets = db.execute(
+        f"SELECT {_snippet(1)}, {_snippet(2)} FROM entry_text "
+        "WHERE entry_text MATCH ? AND rowid = ?",
+        (match, id_),
+    ).fetchone()
+    context = next((text for text in snippets or () if MARKS[0] in text), "")
+    hit = Hit(kind, name, url, grades, subjects, cost, context or _marked(name), rank)
+    where, params = filters.where()
+    for number, date, status in db.execute(
+        "SELECT DISTINCT i.number, i.date, i.status FROM entries e "
+        "LEFT JOIN issues i ON i.source = e.source "
+        f"WHERE e.kind = ? AND e.key = ? AND {where} AND {_SHOWN} ORDER BY i.date",
+        [kind, key, *params],
+    ):
         if number is None:
             hit.in_notes = True
-        elif all(f.number != number for f in hit.featured):
+        else:
             hit.featured.append(Featured(number, date, status))
-    ranked = sorted(hits.values(), key=lambda hit: hit.rank)[:limit]
-    for hit in ranked:
-        hit.featured.sort(key=lambda f: f.date)
-        hit.context = hit.context or f"**{hit.name}**"
-    return ranked
+    return hit
+
+
+def _snippet(column: int) -> str:
+    return f"snippet(entry_text, {column}, '{MARKS[0]}', '{MARKS[1]}', '…', 12)"
+
+
+def _marked(text: str) -> str:
+    return MARKS[0] + text + MARKS[1]
+
+
+def _shortened(query: str) -> str:
+    return query if len(query) <= 60 else query[:57] + "..."
 
 
 _TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"]+|"')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+# Small words a question is made of ("is there something for fractions?"): a word the
+# search would need every match to have.
+_SMALL_WORDS = {
+    "a", "an", "and", "any", "are", "for", "in", "is", "it", "of", "on", "or", "not",
+    "something", "some", "that", "the", "there", "to", "with",
+}  # fmt: skip
+MAX_QUERY = 500
 
 
-def fts_query(text: str) -> str:
-    """The query as FTS5 reads it. Words with other characters in them ('Kahoot!',
-    '3-5', 'name:x') become phrases, so they are looked up rather than taken for
-    syntax; quotes, parentheses, AND / OR / NOT and a closing * are kept."""
+def fts_query(text: str) -> tuple[str, list[str]]:
+    """The query as FTS5 reads it, and its plain words (when it has no syntax).
+    Words with other characters in them ('Kahoot!', '3-5', 'name:x') become phrases,
+    so they are looked up rather than taken for syntax; "quotes", parentheses, AND /
+    OR / NOT and a closing * are kept; 's and small words like 'and' are dropped."""
+    if len(text) > MAX_QUERY:
+        raise InputError(
+            f"the search is {len(text)} characters long; at most {MAX_QUERY}.",
+            hint="Search for a few words, a name or a phrase.",
+        )
     if not re.search(r"\w", text):
         raise InputError(
-            f"the search {text!r} has no word to look for.",
+            f"the search {_shortened(text)!r} has no word to look for.",
             hint="Give a word, a name or a phrase, e.g. newsletter search fractions",
         )
-    parts = []
-    for token in _TOKEN.findall(text):
+    parts, words, plain = [], [], True
+    tokens = _TOKEN.findall(text)
+    for token in tokens:
         if token == '"':
             raise InputError(
-                f'the search {text!r} has a quote (") that is never closed.',
+                f'the search {_shortened(text)!r} has a quote (") that is never closed.',
                 hint='Close the phrase with a second ", or leave the quote out.',
             )
-        kept = token.startswith('"') or token in ("(", ")") or token in _OPERATORS
-        if kept or re.fullmatch(r"\w+\*?", token):  # syntax, or a plain word
+        if token.startswith('"') or token in ("(", ")") or token in _OPERATORS:
+            parts.append(token)
+            plain = False
+            continue
+        token = re.sub(r"['’]s$", "", token)  # "Kahoot's" is Kahoot
+        if token.casefold() in _SMALL_WORDS and len(tokens) > 1:
+            continue
+        if re.fullmatch(r"\w+\*?", token):
             parts.append(token)
         else:
-            star = "*" if token.endswith("*") else ""
-            parts.append('"' + token.rstrip("*") + '"' + star)
-    return " ".join(parts)
+            parts.append('"' + token.rstrip("*") + '"' + ("*" if token.endswith("*") else ""))
+        plain = plain and not token.endswith("*")
+        words.append(parts[-1])
+    if not parts:
+        raise InputError(
+            f"the search {_shortened(text)!r} has only small words like 'and' or 'the'.",
+            hint="Give a word, a name or a phrase, e.g. newsletter search fractions",
+        )
+    return " ".join(parts), words if plain else []
 
 
 @dataclass

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from newsletter import catalog as catalog_module
 from newsletter.archive import record_reach
 from newsletter.catalog import catalog_path, load_archive, open_catalog
 from newsletter.lock import waiting_lock
+from newsletter.search import Filters, search
 from newsletter.workspace import Workspace
 from tests.conftest import Terminal, write
 
@@ -72,7 +74,7 @@ def test_search_finds_the_fractions_tool_by_stem_and_grades(two_sent, run):
         "https://fractionwall.example.org",
     )
     assert hit["featured"] == [{"number": 1, "date": "2026-11-20", "status": "sent"}]
-    assert "**fractions**" in hit["context"]
+    assert "«fractions»" in hit["context"]
     assert [h["name"] for h in hits(run, "fraction", "--grades", "3-5")] == ["Fraction Wall"]
     assert [h["name"] for h in hits(run, "fraction", "--grades", "4")] == ["Fraction Wall"]
     assert hits(run, "fraction", "--grades", "9-12") == []
@@ -174,7 +176,8 @@ def test_tools_csv_is_a_spreadsheet_that_runs_no_formula(two_sent, run):
     )
     result = run("tools", "--format", "csv")
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.startswith("\ufeff")  # so that Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     assert [r["name"] for r in rows] == ['\'=HYPERLINK("x")', "Fraction Wall", "Kahoot!"]
     wall = rows[1]
     assert (wall["grades"], wall["subjects"], wall["cost"]) == ("3-5", "Math", "free")
@@ -241,12 +244,8 @@ def test_only_the_files_that_changed_are_read(two_sent, run, monkeypatch):
     changed = ws.issues_dir / "2026-11-27.md"
     changed.write_text(changed.read_text().replace("Quiz games", "Quiz shows"))
     with open_catalog(ws) as catalog:
-        assert [
-            h.name
-            for h in __import__("newsletter.search").search.search(
-                catalog, "shows", __import__("newsletter.search").search.Filters()
-            )
-        ] == ["Kahoot!"]
+        found = search(catalog, "shows", Filters())
+    assert [hit.name for hit in found.hits] == ["Kahoot!"]
     assert read == [changed]
 
 
@@ -405,3 +404,56 @@ def test_damage_found_mid_command_is_made_good_before_the_answer(two_sent, run, 
     built = run("build", "--offline", "--date", "2026-12-04")
     assert built.exit_code == 0, built.output
     assert "0 tools" in built.output
+
+
+def test_a_refusal_names_the_tool_as_it_was_featured(two_sent, run):
+    result = run("add-tool", "Quiz game A", "--url", "https://www.kahoot.com/", "--summary", "Q.")
+    assert result.exit_code == 2
+    assert (
+        "'Quiz game A' was featured in #2 (2026-11-27, ws/issues/2026-11-27.md) as 'Kahoot!'"
+        in (result.output)
+    )
+
+
+def test_questions_typed_as_sentences_still_find(two_sent, run):
+    assert [h["name"] for h in hits(run, "Kahoot's")] == ["Kahoot!"]
+    assert [h["name"] for h in hits(run, "is there something for fractions")] == ["Fraction Wall"]
+    result = run("search", "fractions", "review", "--json")
+    assert result.exit_code == 0
+    assert sorted(h["name"] for h in json.loads(result.stdout)) == ["Fraction Wall", "Kahoot!"]
+    assert "nothing has every word of the search" in result.stderr
+    too_long = run("search", "x" * 501)
+    assert too_long.exit_code == 2 and too_long.output.count("Error:") == 1
+
+
+def test_a_thing_featured_in_many_issues_is_one_hit_with_every_issue(two_sent, run):
+    source = (two_sent / "issues" / "2026-11-27.md").read_text()
+    for n in range(3, 43):
+        date = dt.date(2026, 11, 27) + dt.timedelta(days=7 * (n - 2))
+        write(two_sent / "issues" / f"{date}.md", source.replace("number: 2\n", f"number: {n}\n"))
+    found = hits(run, "review OR fractions", "--limit", "2")
+    assert [h["name"] for h in found] == ["Fraction Wall", "Kahoot!"] or [
+        h["name"] for h in found
+    ] == ["Kahoot!", "Fraction Wall"]
+    (kahoot,) = [h for h in found if h["name"] == "Kahoot!"]
+    assert [f["number"] for f in kahoot["featured"]] == list(range(2, 43))
+    shown = run("search", "review").stdout
+    assert re.search(
+        r"featured in #2 \(.{10}\), #3 \(.{10}\), \.\.\., #41 \(.{10}\), "
+        r"#42 \(.{10}\) \(41 issues\)\n",
+        shown,
+    ), shown
+
+
+def test_a_folder_or_broken_link_where_an_issue_should_be_is_named(two_sent, run):
+    (two_sent / "issues" / "2026-12-11.md").mkdir()
+    (two_sent / "issues" / "2026-12-18.md").symlink_to(two_sent / "nowhere.md")
+    searched = run("search", "fractions")
+    assert searched.exit_code == 0 and "Fraction Wall" in searched.stdout
+    assert "ws/issues/2026-12-11.md, " in searched.stderr  # and the link, by where it points
+    assert ": could not be read" in searched.stderr
+    listed = run("list")
+    assert listed.exit_code == 2 and "#1 " in listed.stdout and "#2 " in listed.stdout
+    assert listed.stderr.count("Error: ws/issues/2026-12-11.md: cannot be read") == 1
+    checked = run("check")
+    assert checked.output.count(": cannot be read") == 2
