@@ -184,6 +184,14 @@ class Archive:
         file and line)."""
         found = []
         for path in self.unreadable:
+            if not path.is_file():  # reading a pipe would wait for ever
+                found.append(
+                    InputError(
+                        f"{shown(path)}: not a file (a folder, a pipe or a broken link).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
+                continue
             try:
                 read_archived(path)
             except InputError as err:
@@ -292,7 +300,7 @@ class Catalog:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         tell(
-            f"the catalog {shown(self.path)} could not be read ({err}); "
+            f"the catalog {shown(self.path)} could not be read ({_first_line(err)}); "
             "made it again from the archive."
         )
 
@@ -310,7 +318,7 @@ class Catalog:
                 return action(*args)
         except sqlite3.Error as err:
             raise NewsletterError(
-                f"the catalog {shown(self.path)} cannot be used ({err}).",
+                f"the catalog {shown(self.path)} cannot be used ({_first_line(err)}).",
                 hint="Check that the folder can be written to; the file can be deleted, "
                 "it is made again from issues/.",
             ) from None
@@ -526,6 +534,9 @@ class Catalog:
 
     def unreadable(self) -> list[Path]:
         """The files of the archive and the notes that have a mistake in them."""
+        return self.guarded(self._unreadable)  # type: ignore[no-any-return]
+
+    def _unreadable(self) -> list[Path]:
         rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
         return [self.workspace.root / path for (path,) in rows]
 
@@ -587,9 +598,11 @@ class Examined(NamedTuple):
 
 
 def examine(workspace: Workspace, file: _File) -> Examined:
+    if not file.path.is_file():  # a folder, a pipe or a broken link where a file should be
+        return Examined("", False, None, [], [])
     try:
         data = file.path.read_bytes()
-    except OSError:  # a folder or a broken link where an issue should be
+    except OSError:
         return Examined("", False, None, [], [])
     digest = hashlib.sha256(data).hexdigest() + (f"@{file.zone}" if file.zone else "")
     if file.zone is not None and file.path.parent == workspace.notes_dir:
@@ -660,6 +673,12 @@ class _File(NamedTuple):
     size: int
     mtime_ns: int
     zone: dt.tzinfo | None  # notes are read in the workspace's zone
+
+
+def _first_line(err: Exception) -> str:
+    """What SQLite says, cut short: its check's report can run to pages, and a
+    decoding error quotes the stored text."""
+    return next(iter(str(err).splitlines()), "")[:80]
 
 
 def damaged(err: sqlite3.DatabaseError) -> bool:

@@ -77,6 +77,7 @@ def search(
 
     from newsletter.catalog import open_catalog
     from newsletter.search import search as find
+    from newsletter.search import shortened
 
     here = context(ctx)
     with open_catalog(here.workspace, here.settings.zone) as catalog:
@@ -90,9 +91,8 @@ def search(
         return
     for hit in hits:
         _show_hit(hit)
-    click.echo(
-        f"{len(hits)} found" if hits else f"Nothing found for {' '.join(query)!r}.", err=True
-    )
+    nothing = f"Nothing found for {shortened(' '.join(query))!r}."
+    click.echo(f"{len(hits)} found" if hits else nothing, err=True)
 
 
 def _show_hit(hit: Any) -> None:

@@ -17,7 +17,8 @@ def shown(path: Path) -> str:
     """A path as the editor should see it: relative to the current folder when inside it."""
     # os.path rather than pathlib: this module is on `newsletter --help`'s fast path.
     try:
-        full = os.path.realpath(path)
+        # The folder resolved, the name as it is: a link is named, not where it points.
+        full = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
         relative = os.path.relpath(full, os.path.realpath(os.getcwd()))
     except (ValueError, OSError):
         return str(path)

@@ -129,13 +129,20 @@ def search(catalog: Catalog, query: str, filters: Filters, limit: int = 20) -> F
     nothing has every word of a plain query, what has any of them."""
     match, words = fts_query(query)
     best = _best(catalog, match, query, filters, limit)
+    if not best and words:  # 'quiz' finds 'quizzes' (the stemmer makes that 'quizz')
+        match = " ".join(_prefix(word) for word in words)
+        best = _best(catalog, match, query, filters, limit)
     if not best and len(words) > 1:
-        match = " OR ".join(words)
+        match = " OR ".join(_prefix(word) for word in words)
         hits = [
             _hit(catalog, match, filters, *b) for b in _best(catalog, match, query, filters, limit)
         ]
         return Found(hits, any_word=bool(hits))
     return Found([_hit(catalog, match, filters, *b) for b in best])
+
+
+def _prefix(word: str) -> str:
+    return word if word.endswith("*") else word + "*"
 
 
 def _best(
@@ -157,7 +164,7 @@ def _best(
         if not str(err).startswith("fts5:"):
             raise
         raise InputError(
-            f"the search {_shortened(query)!r} cannot be read ({err}).",
+            f"the search {shortened(query)!r} cannot be read ({err}).",
             hint='Search for words, "a phrase", a prefix* , with AND, OR or NOT between words.',
         ) from None
     ranked = {(kind, key): (kind, key, id_, rank) for kind, key, id_, rank in rows}
@@ -218,7 +225,7 @@ def _marked(text: str) -> str:
     return MARKS[0] + text + MARKS[1]
 
 
-def _shortened(query: str) -> str:
+def shortened(query: str) -> str:
     return query if len(query) <= 60 else query[:57] + "..."
 
 
@@ -227,9 +234,11 @@ _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 # Small words a question is made of ("is there something for fractions?"): a word the
 # search would need every match to have.
 _SMALL_WORDS = {
-    "a", "an", "and", "any", "are", "for", "in", "is", "it", "of", "on", "or", "not",
+    "a", "an", "and", "any", "are", "for", "in", "is", "it", "of", "on",
     "something", "some", "that", "the", "there", "to", "with",
 }  # fmt: skip
+# 'or' and 'not' typed in lower case between two words mean what OR and NOT do.
+_SPOKEN_OPERATORS = {"or": "OR", "not": "NOT"}
 MAX_QUERY = 500
 
 
@@ -245,15 +254,23 @@ def fts_query(text: str) -> tuple[str, list[str]]:
         )
     if not re.search(r"\w", text):
         raise InputError(
-            f"the search {_shortened(text)!r} has no word to look for.",
+            f"the search {shortened(text)!r} has no word to look for.",
             hint="Give a word, a name or a phrase, e.g. newsletter search fractions",
         )
-    parts, words, plain = [], [], True
+    parts: list[str] = []
+    words: list[str] = []
+    plain = True
     tokens = _TOKEN.findall(text)
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        spoken = _SPOKEN_OPERATORS.get(token)
+        if spoken:
+            if words and index + 1 < len(tokens):  # between two words: an operator
+                parts.append(spoken)
+                plain = False
+            continue
         if token == '"':
             raise InputError(
-                f'the search {_shortened(text)!r} has a quote (") that is never closed.',
+                f'the search {shortened(text)!r} has a quote (") that is never closed.',
                 hint='Close the phrase with a second ", or leave the quote out.',
             )
         if token.startswith('"') or token in ("(", ")") or token in _OPERATORS:
@@ -271,7 +288,7 @@ def fts_query(text: str) -> tuple[str, list[str]]:
         words.append(parts[-1])
     if not parts:
         raise InputError(
-            f"the search {_shortened(text)!r} has only small words like 'and' or 'the'.",
+            f"the search {shortened(text)!r} has only small words like 'and' or 'the'.",
             hint="Give a word, a name or a phrase, e.g. newsletter search fractions",
         )
     return " ".join(parts), words if plain else []

@@ -450,10 +450,32 @@ def test_a_folder_or_broken_link_where_an_issue_should_be_is_named(two_sent, run
     (two_sent / "issues" / "2026-12-18.md").symlink_to(two_sent / "nowhere.md")
     searched = run("search", "fractions")
     assert searched.exit_code == 0 and "Fraction Wall" in searched.stdout
-    assert "ws/issues/2026-12-11.md, " in searched.stderr  # and the link, by where it points
-    assert ": could not be read" in searched.stderr
+    assert "ws/issues/2026-12-11.md, ws/issues/2026-12-18.md: could not be read" in searched.stderr
     listed = run("list")
     assert listed.exit_code == 2 and "#1 " in listed.stdout and "#2 " in listed.stdout
-    assert listed.stderr.count("Error: ws/issues/2026-12-11.md: cannot be read") == 1
+    assert listed.stderr.count("Error: ws/issues/2026-12-11.md: not a file") == 1
     checked = run("check")
-    assert checked.output.count(": cannot be read") == 2
+    assert checked.output.count(": not a file") == 2
+
+
+def test_or_and_not_typed_in_lower_case_and_a_stem_the_stemmer_misses(two_sent, run):
+    assert [h["name"] for h in hits(run, "fractions not wall")] == []
+    assert sorted(h["name"] for h in hits(run, "fractions or review")) == [
+        "Fraction Wall",
+        "Kahoot!",
+    ]
+    run("add-tool", "Quizlet", "--url", "https://quizlet.com", "--summary", "Flashcard quizzes.")
+    assert [h["name"] for h in hits(run, "flashcard quiz")] == ["Quizlet"]  # quizzes: 'quizz'
+
+
+def test_a_pipe_where_an_issue_should_be_is_named_not_waited_for(two_sent, run):
+    os.mkfifo(two_sent / "issues" / "2026-12-11.md")
+    listed = run("list")
+    assert listed.exit_code == 2
+    assert "Error: ws/issues/2026-12-11.md: not a file" in listed.stderr
+    assert "ws/issues/2026-12-11.md" in run("search", "fractions").stderr
+
+
+def test_a_broken_link_is_named_by_its_own_name(two_sent, run):
+    (two_sent / "issues" / "2026-12-18.md").symlink_to("/nonexistent/x.md")
+    assert "Error: ws/issues/2026-12-18.md: not a file" in run("list").stderr

@@ -338,10 +338,7 @@ def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run
     ):  # same name
         result = run("add-tool", *args, "--summary", "Again.")
         assert result.exit_code == 2
-        assert (
-            "was featured in #1 (2026-11-20, ws/issues/2026-11-20.md)"
-            in result.output
-        )
+        assert "was featured in #1 (2026-11-20, ws/issues/2026-11-20.md)" in result.output
         assert "--force" in result.output
     forced = run(
         "add-tool", "Padlet again", "--url", "https://padlet.com", "--summary", "x", "--force"
