@@ -35,7 +35,7 @@ from newsletter.archive import (
 )
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.lock import waiting_lock
-from newsletter.model import Event, FeedItem, Issue, Link, ShortNote, Tool
+from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
 from newsletter.similar import squash
 from newsletter.validate import GRADE_ORDER
 from newsletter.workspace import Workspace
@@ -154,6 +154,18 @@ def rows_of(note: Any) -> Row:
         key = f"event:{note.title.strip().casefold()}@{note.start.isoformat()}"
         body = "\n".join([note.description, note.place])
         return Row("event", key, note.title, note.signup, body, day=note.start.date().isoformat())
+    if isinstance(note, Request):
+        words = " ".join([note.id, *note.subjects, *note.grades, *note.answered_by])
+        return Row(
+            "request",
+            note.keys[0],
+            note.text,
+            "",
+            note.asked_by,
+            words,
+            tuple(note.grades),
+            tuple(note.subjects),
+        )
     assert isinstance(note, ShortNote)
     name = note.title or " ".join(note.text.split()[:8])
     return Row("tip", note.keys[0], name, note.url, note.text)
@@ -167,6 +179,7 @@ def issue_rows(issue: Issue) -> list[Row]:
         *issue.events,
         *issue.tips,
         *issue.citizenship,
+        *issue.requests,
     ]
     return [rows_of(note) for note in notes]
 

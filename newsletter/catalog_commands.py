@@ -12,7 +12,7 @@ import click
 from newsletter.commands import checked, context, warn
 from newsletter.kinds import COSTS
 
-KIND_CHOICES = ("tool", "link", "post", "tip", "event")
+KIND_CHOICES = ("tool", "link", "post", "tip", "event", "request")
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,3 +214,30 @@ def _tool_data(found: list[Any], form: str) -> None:
         ]
         writer.writerow([unsafe_cell(v) if isinstance(v, str) else v for v in row])
     click.echo(out.getvalue(), nl=False)
+
+
+@click.command("requests")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also the answered ones, with the tools and the issue that answered them.",
+)
+@click.pass_context
+def requests_list(ctx: click.Context, everything: bool) -> None:
+    """List teachers' requests still waiting for a tool, oldest first, with how long
+    each has waited. Answer one with: newsletter add-tool ... --answers R3"""
+    from newsletter.catalog import open_catalog
+    from newsletter.clean import printable
+    from newsletter.kinds import REQUESTS
+    from newsletter.notes import read_kind
+    from newsletter.teacher_requests import request_states, waiting_line
+
+    here = context(ctx)
+    requests = read_kind(here.workspace, REQUESTS, here.settings.zone, None)
+    with open_catalog(here.workspace) as catalog:
+        states = [s for s in request_states(requests, catalog) if everything or not s.answered_in]
+    for state in states:
+        click.echo(printable(waiting_line(state, here.today)))
+    if not states:
+        click.echo("No request is waiting." if requests else "No requests yet.", err=True)

@@ -36,6 +36,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     notes = load_notes(workspace, zone, problems)
     with open_catalog(workspace, thorough=True) as catalog:
         found = catalog.archive()  # the issues that cannot be read are read again, to name them
+        answered = catalog.featured_keys()
     problems += found.problems()
     archive = found.entries
     collecting(problems, check_numbers, archive)
@@ -43,7 +44,22 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         _check_staff(workspace, settings, findings)
+        findings.warnings += _waiting_requests(notes, answered, today, settings)
     return findings
+
+
+def _waiting_requests(
+    notes: Notes, answered: dict[str, int], today: dt.date, settings: Settings
+) -> list[str]:
+    """Teachers' requests open longer than requests.remind_after_days."""
+    days = settings.requests.remind_after_days
+    return [
+        f"request {r.id} has waited {(today - r.asked).days} days: "
+        f"'{' '.join(r.text.split())}'. Answer it with add-tool --answers {r.id}, or "
+        "remove it from notes/requests.yaml."
+        for r in notes.requests
+        if r.asked and (today - r.asked).days > days and r.keys[0] not in answered
+    ]
 
 
 def _check_templates(

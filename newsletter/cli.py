@@ -97,10 +97,11 @@ def init(ctx: click.Context, path: str | None, title: str) -> None:
     click.echo(f"Next: edit {root / 'newsletter.yaml'}, then 'newsletter add-tool'.", err=True)
 
 
-for _kind_name in ("tools", "events", "links", "tips"):  # add-tool, add-event, ...
+for _kind_name in ("tools", "events", "links", "tips", "requests"):  # add-tool, ..., request
     cli.add_command(add_command(KINDS[_kind_name]))
 cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.py
 cli.add_command(catalog_commands.tools)
+cli.add_command(catalog_commands.requests_list)
 
 
 @cli.command()

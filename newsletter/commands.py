@@ -27,6 +27,8 @@ COMMAND_ORDER = [
     "add-event",
     "add-link",
     "add-tip",
+    "request",
+    "requests",
     "build",
     "fetch",
     "preview",
@@ -232,6 +234,8 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             values[field.name] = required(values[field.name], field.option, label, parse, example)
     note = notes.note_from_values(kind, values, here.today, zone)
     with open_catalog(here.workspace) as catalog:
+        if kind.name == "tools":
+            _requests_answered(here, catalog, note)
         if kind.featured_once and not force:
             unreadable = catalog.archive().unreadable_line()
             warn([unreadable] if unreadable else [])
@@ -243,8 +247,48 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         path, line = notes.add_note(
             here.workspace, kind, note, catalog.featured_in, force=force, then=ask
         )
-    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
+    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     click.echo(f"Added {label} to {shown(path)}:{line}")
+
+
+def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
+    """The requests a tool answers (--answers R3): ids that exist in the notes. At a
+    terminal, without --answers, the open requests it may answer are offered."""
+    from newsletter.kinds import REQUESTS
+    from newsletter.model import request_key
+    from newsletter.notes import read_kind
+    from newsletter.teacher_requests import fits, request_id
+
+    requests = {r.id: r for r in read_kind(here.workspace, REQUESTS, here.settings.zone, None)}
+
+    def known(ids: list[str]) -> list[str]:
+        try:
+            wanted = [request_id(text) for text in ids]
+        except ValueError as err:
+            raise BadInput(f"--answers: {err}.") from None
+        for wanted_id in wanted:
+            if wanted_id not in requests:
+                raise BadInput(
+                    f"--answers: there is no request {wanted_id} in notes/requests.yaml; "
+                    "nothing was added. Hint: 'newsletter requests' lists them."
+                )
+        return list(dict.fromkeys(wanted))
+
+    tool.answers = known(tool.answers)
+    if tool.answers or not interactive():
+        return
+    answered = catalog.featured_keys()
+    offered = [r for r in requests.values() if request_key(r.id) not in answered and fits(r, tool)]
+    if not offered:
+        return
+    click.echo("Teachers' requests this tool may answer:", err=True)
+    for request in offered:
+        who = f" ({request.asked_by})" if request.asked_by else ""
+        click.echo(f"  {request.id:<4} {' '.join(request.text.split())}{who}", err=True)
+    typed = click.prompt(
+        "Which does it answer? Ids like R3, or Enter for none", default="", show_default=False
+    )
+    tool.answers = known(typed.replace(",", " ").split())
 
 
 def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from newsletter.clean import shorten
 from newsletter.model import FeedItem, Issue, intro_key
 from newsletter.notes import Notes
 from newsletter.settings import Settings, subject_for
+from newsletter.teacher_requests import answered_here
 
 
 def next_issue_date(today: dt.date, weekday: int) -> dt.date:
@@ -85,6 +86,7 @@ def assemble_issue(
         links=[link for link in notes.links if fresh(link)],
         feed_items=feed_items,
     )
+    issue.requests = answered_here(notes.requests, issue.tools)  # "You asked, we found"
     issue.preheader = preheader(issue)
     return issue
 

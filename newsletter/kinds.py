@@ -60,6 +60,7 @@ class NoteKind(NamedTuple):
     summary: str  # the command's help
     fields: tuple[NoteField, ...]
     featured_once: bool = False  # refused (without --force) once featured in a sent issue
+    numbered: str = ""  # each note gets an id: this letter and the next number (R1, R2, ...)
     said: str = ""  # "Added {said} to ...": how the command names what it added
 
     @property
@@ -143,6 +144,12 @@ TOOLS = NoteKind(
         NoteField("requested_by", "The teacher whose request this answers."),
         NoteField("tags", "Tags for finding it later, e.g. 'fractions, quizzes'.", read=WORDS),
         ADDED,
+        NoteField(
+            "answers",
+            "The id of a teacher's request it answers (R3, from 'newsletter requests'); "
+            "repeat for several.",
+            read=WORDS,
+        ),
     ),
 )
 EVENTS = NoteKind(
@@ -213,4 +220,37 @@ CITIZENSHIP = NoteKind(
     fields=SHORT_NOTE_FIELDS,
 )
 
-KINDS = {kind.name: kind for kind in (TOOLS, EVENTS, LINKS, TIPS, CITIZENSHIP)}
+REQUESTS = NoteKind(
+    name="requests",
+    note_class="Request",
+    file="requests.yaml",
+    what="request",
+    command="request",
+    summary="Record a teacher's request: 'is there an app that does ...?'\n\n"
+    "It waits in 'newsletter requests' until a tool answers it (add-tool --answers ID); "
+    "the issue with that tool says 'You asked, we found'.",
+    numbered="R",
+    said="request {id} ('{text}')",
+    fields=(
+        NoteField(
+            "text", "What the teacher asked for, in their words.", required=True, argument=True
+        ),
+        NoteField(
+            "asked_by",
+            "Who asked, e.g. 'Ms. Alvarez, 4th grade' (shown in the email only when given).",
+            option_name="--from",
+        ),
+        NoteField("grades", "Grades it is for: K, 1-12 or a band like 3-5.", read=GRADES),
+        NoteField(
+            "subjects",
+            "Subjects, e.g. 'Math'; repeat or use commas.",
+            read=WORDS,
+            option_name="--subject",
+        ),
+        NoteField(
+            "asked", "The day it was asked (default: today).", read=DAY, option_name="--date"
+        ),
+    ),
+)
+
+KINDS = {kind.name: kind for kind in (TOOLS, EVENTS, LINKS, TIPS, CITIZENSHIP, REQUESTS)}

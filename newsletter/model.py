@@ -44,11 +44,34 @@ class Tool:
     tags: list[str] = field(default_factory=list)
     added: dt.date | None = None
     again_after: int | None = None  # featured again after that issue (add-tool --force)
+    answers: list[str] = field(default_factory=list)  # the teachers' requests it answers: R3
 
     @property
     def keys(self) -> list[str]:
         """What makes two finds the same tool: the normalized URL, or the name."""
         return [f"tool:{normalize_url(self.url)}", f"tool-name:{squash(self.name)}"]
+
+
+@dataclass
+class Request:
+    """A teacher's request ("is there an app that does ...?"), waiting for a tool."""
+
+    text: str
+    id: str = ""  # R3: what add-tool --answers names
+    asked_by: str = ""  # shown in the email only when given
+    grades: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    asked: dt.date | None = None
+    answered_by: list[str] = field(default_factory=list)  # in an issue: the tools that answer it
+
+    @property
+    def keys(self) -> list[str]:
+        """A request is answered once: by the first issue someone got that answers it."""
+        return [request_key(self.id)]
+
+
+def request_key(request_id: str) -> str:
+    return f"request:{request_id.strip().upper()}"
 
 
 @dataclass
@@ -178,6 +201,7 @@ class Issue:
     citizenship: list[ShortNote] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     feed_items: list[FeedItem] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)  # answered by this issue's tools
 
     def items_in(self, section: str) -> list[FeedItem]:
         return [item for item in self.feed_items if item.section == section]
@@ -185,12 +209,13 @@ class Issue:
     def featured_keys(self) -> set[str]:
         """Everything this issue features, as keys that later builds skip."""
         keys: set[str] = set()
-        notes: list[Tool | Link | ShortNote | FeedItem] = [
+        notes: list[Tool | Link | ShortNote | FeedItem | Request] = [
             *self.tools,
             *self.links,
             *self.tips,
             *self.citizenship,
             *self.feed_items,
+            *self.requests,
         ]
         for note in notes:
             keys.update(note.keys)

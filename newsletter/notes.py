@@ -18,7 +18,7 @@ from typing import Any
 
 from newsletter import validate
 from newsletter.archive import ArchivedIssue
-from newsletter.errors import InputError, shown
+from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.files import read_text, write_atomically
 from newsletter.kinds import (
     COST,
@@ -34,7 +34,7 @@ from newsletter.kinds import (
     NoteKind,
 )
 from newsletter.lock import waiting_lock
-from newsletter.model import Event, Link, ShortNote, Tool
+from newsletter.model import Event, Link, Request, ShortNote, Tool
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, Sequence, collecting, dump_entries, load_yaml, parse_yaml
@@ -49,6 +49,7 @@ class Notes:
     links: list[Link] = default(default_factory=list)
     tips: list[ShortNote] = default(default_factory=list)
     citizenship: list[ShortNote] = default(default_factory=list)
+    requests: list[Request] = default(default_factory=list)
     intro: str = ""
 
 
@@ -153,8 +154,8 @@ def note_from_values(
             raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
         if value not in (None, "", [], ()):
             given[field.name] = list(value) if isinstance(value, tuple) else value
-    if "added" in {f.name for f in kind.fields}:
-        given.setdefault("added", today)
+    for day in {"added", "asked"} & {f.name for f in kind.fields}:  # today, unless given
+        given.setdefault(day, today)
     note = kind.cls(**given)
     problem = note_problem(note)
     if problem:
@@ -309,6 +310,16 @@ def featured_line(what: str, entry: ArchivedIssue) -> str:
     return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"
 
 
+def next_id(prefix: str, taken: list[Any]) -> str:
+    """'R4' after R1 to R3: the next number after the highest (ids are never reused)."""
+    numbers = [
+        int(str(t)[len(prefix) :])
+        for t in taken
+        if str(t).startswith(prefix) and str(t)[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
 def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
     """The entry a note is written as, its fields in the description's order."""
     entry = {}
@@ -334,7 +345,7 @@ def add_note(
     of those. `then` runs after that check, before the note is written (to ask about
     a tool that only looks like one featured)."""
     path = workspace.notes_dir / kind.file
-    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.fields})
+    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
     if earlier and not force:
         first, name = earlier[0]
@@ -348,8 +359,20 @@ def add_note(
         note.again_after = earlier[-1][0].number
     if then is not None:
         then()
+    if kind.numbered:  # R1, R2, ...: the next number after the highest in the file
+        note.id = next_id(
+            kind.numbered, [e.get("id") for e in _entries(path) if isinstance(e, dict)]
+        )
 
     def not_in_notes(entries: list[Any]) -> None:
+        if kind.numbered and any(
+            isinstance(e, dict) and str(e.get("id")) == note.id for e in entries
+        ):
+            raise NewsletterError(
+                f"another command added {note.id} to {shown(path)} at the same moment; "
+                "nothing was added.",
+                hint="Run the command again.",
+            )
         if force or not kind.featured_once:
             return
         wanted = set(note.keys)

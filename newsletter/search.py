@@ -13,7 +13,6 @@ from newsletter.catalog import PUBLISHED, Catalog, grade_mask
 from newsletter.errors import InputError
 from newsletter.similar import squash
 
-KINDS = ("tool", "link", "post", "tip", "event")
 SORTS = ("name", "date")
 # How much a word counts in each column: a tool's name, then its tags, then the rest.
 _WEIGHTS = "10.0, 1.0, 4.0"

@@ -61,6 +61,11 @@ class SendSettings:
 
 
 @dataclass
+class RequestSettings:
+    remind_after_days: int = 21  # `check` names a teacher's request open longer than this
+
+
+@dataclass
 class Settings:
     title: str
     tagline: str = ""
@@ -78,6 +83,7 @@ class Settings:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     send: SendSettings = field(default_factory=SendSettings)
+    requests: RequestSettings = field(default_factory=RequestSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -111,6 +117,7 @@ TOP_FIELDS = (
     "feeds",
     "smtp",
     "send",
+    "requests",
 )
 
 
@@ -183,6 +190,10 @@ def load_settings(path: Path) -> Settings:
         settings.smtp = _smtp_settings(Fields(data["smtp"], path, "smtp", data.line_of("smtp")))
     if data.get("send") is not None:
         settings.send = _send_settings(Fields(data["send"], path, "send", data.line_of("send")))
+    if data.get("requests") is not None:
+        asks = Fields(data["requests"], path, "requests", data.line_of("requests"))
+        asks.only(tuple(RequestSettings.__dataclass_fields__))
+        settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
     return settings
 
 
