@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsletter import __version__, catalog_commands
+from newsletter import __version__, calendar_commands, catalog_commands
 from newsletter.commands import (
     ENV_VAR,
     KINDS,
@@ -102,6 +102,7 @@ for _kind_name in ("tools", "events", "links", "tips", "requests"):  # add-tool,
 cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.py
 cli.add_command(catalog_commands.tools)
 cli.add_command(catalog_commands.requests_list)
+cli.add_command(calendar_commands.calendar_file_command)  # events: calendar_commands.py
 
 
 @cli.command()

@@ -36,6 +36,7 @@ COMMAND_ORDER = [
     "show",
     "search",
     "tools",
+    "calendar",
     "send",
     "cron",
     "job",

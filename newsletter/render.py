@@ -23,6 +23,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
+from newsletter.calendar import google_link, outlook_link
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue
 
@@ -210,7 +211,11 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         md_url=markdown_url,
     )
     env.globals.update(
-        cost_labels=COST_LABELS, section_titles=SECTION_TITLES, event_when=event_when
+        cost_labels=COST_LABELS,
+        section_titles=SECTION_TITLES,
+        event_when=event_when,
+        google_calendar=google_link,
+        outlook_calendar=outlook_link,
     )
     return env
 

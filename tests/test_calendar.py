@@ -1,0 +1,110 @@
+"""Events in calendars: the .ics file (parsed back with icalendar), the Google and
+Outlook links, the attachment staff get, and `newsletter calendar`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from newsletter.calendar import calendar_file, event_uid, google_link, outlook_link
+from newsletter.model import Event
+from tests.conftest import use
+
+CHICAGO = ZoneInfo("America/Chicago")
+NOW = dt.datetime(2026, 11, 29, 15, tzinfo=dt.UTC)
+# Noon in Chicago before and after the March change to daylight saving time.
+WINTER = Event(
+    title="Tech Talk: Google Forms quizzes",
+    start=dt.datetime(2027, 3, 4, 12, 0, tzinfo=CHICAGO),
+    end=dt.datetime(2027, 3, 4, 12, 40, tzinfo=CHICAGO),
+    place="Library, room 114",
+    signup="https://forms.example.org/talk",
+    description="Bring your **lunch**.",
+)
+SPRING = Event(title="Tech Talk: Kami", start=dt.datetime(2027, 3, 18, 12, 0, tzinfo=CHICAGO))
+
+
+def parsed(data: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_the_ics_parses_back_to_the_same_events_in_local_time():
+    data = calendar_file([WINTER, SPRING], "America/Chicago", "example.org", NOW)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
+    winter, spring = parsed(data)
+    assert str(winter["SUMMARY"]) == WINTER.title
+    assert winter.decoded("DTSTART") == WINTER.start
+    assert winter.decoded("DTSTART").utcoffset() == dt.timedelta(hours=-6)
+    assert winter.decoded("DTEND") == WINTER.end
+    assert (str(winter["LOCATION"]), str(winter["URL"])) == (WINTER.place, WINTER.signup)
+    assert (
+        str(winter["DESCRIPTION"]) == "Bring your lunch.\n\nSign up: https://forms.example.org/talk"
+    )
+    # Across the change the local time stays noon; the offset moves.
+    assert spring.decoded("DTSTART").hour == 12
+    assert spring.decoded("DTSTART").utcoffset() == dt.timedelta(hours=-5)
+    assert spring.decoded("DTEND") - spring.decoded("DTSTART") == dt.timedelta(hours=1)
+
+
+def test_an_event_keeps_its_uid_so_a_calendar_updates_it():
+    first = calendar_file([WINTER], "America/Chicago", "example.org", NOW)
+    later = calendar_file([WINTER], "America/Chicago", "example.org", NOW + dt.timedelta(days=7))
+    assert str(parsed(first)[0]["UID"]) == str(parsed(later)[0]["UID"])
+    assert str(parsed(first)[0]["UID"]) == event_uid(WINTER, "example.org")
+    assert event_uid(WINTER, "example.org") != event_uid(SPRING, "example.org")
+
+
+def test_google_and_outlook_links_carry_utc_times():
+    google = parse_qs(urlsplit(google_link(WINTER)).query)
+    assert google["action"] == ["TEMPLATE"] and google["text"] == [WINTER.title]
+    assert google["dates"] == ["20270304T180000Z/20270304T184000Z"]
+    assert google["location"] == [WINTER.place]
+    outlook = urlsplit(outlook_link(SPRING))
+    assert outlook.netloc == "outlook.office.com"
+    query = parse_qs(outlook.query)
+    assert (query["startdt"], query["enddt"]) == (
+        ["2027-03-18T17:00:00Z"],
+        ["2027-03-18T18:00:00Z"],
+    )
+    assert query["subject"] == [SPRING.title] and query["rru"] == ["addevent"]
+
+
+def test_staff_get_the_issues_events_as_one_calendar_attachment(built, run, smtp, monkeypatch):
+    assert run("add-event", "Tech Talk", "--when", "2026-12-03 12:00", "--end",
+               "2026-12-03 12:40", "--place", "Library").exit_code == 0  # fmt: skip
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    html = (built / ".newsletter" / "out" / "2026-11-27.html").read_text()
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in html
+    assert "20261203T180000Z%2F20261203T184000Z" in html
+    assert "https://outlook.office.com/calendar/0/deeplink/compose?" in html
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    message = server.mailbox.received[0].message
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == "events.ics"
+    assert attachment.get_param("method") == "PUBLISH"
+    (event,) = parsed(attachment.get_payload(decode=True))
+    assert str(event["SUMMARY"]) == "Tech Talk" and str(event["LOCATION"]) == "Library"
+    assert event.decoded("DTSTART") == dt.datetime(2026, 12, 3, 12, tzinfo=CHICAGO)
+    assert str(event["UID"]).endswith("@maplevalley.example.org")
+
+
+def test_calendar_writes_the_upcoming_events(workspace, run):
+    for title, when in (("Past talk", "2020-01-09 12:00"), ("Next talk", "2099-01-08 12:00")):
+        assert run("add-event", title, "--when", when).exit_code == 0
+    out = workspace / "talks.ics"
+    result = run("calendar", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 upcoming event to" in result.stderr
+    assert [str(e["SUMMARY"]) for e in parsed(out.read_bytes())] == ["Next talk"]
+    printed = run("calendar")
+    assert [str(e["SUMMARY"]) for e in parsed(printed.stdout.encode())] == ["Next talk"]
