@@ -553,6 +553,14 @@ class Catalog:
         rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
         return [self.workspace.root / path for (path,) in rows]
 
+    def request_ids(self) -> set[str]:
+        """The id of every teacher's request the archive (or the notes) has had."""
+        return self.guarded(self._request_ids)  # type: ignore[no-any-return]
+
+    def _request_ids(self) -> set[str]:
+        rows = self.db.execute("SELECT DISTINCT key FROM entries WHERE kind = 'request'")
+        return {key.partition(":")[2] for (key,) in rows}
+
     def featured_keys(self) -> dict[str, int]:
         """Everything featured in an issue someone got, with the number of the last
         such issue: later builds skip it (unless a note says to feature it again)."""

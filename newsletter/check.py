@@ -37,6 +37,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     with open_catalog(workspace, thorough=True) as catalog:
         found = catalog.archive()  # the issues that cannot be read are read again, to name them
         answered = catalog.featured_keys()
+        known_ids = catalog.request_ids()
     problems += found.problems()
     archive = found.entries
     collecting(problems, check_numbers, archive)
@@ -45,7 +46,39 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         _check_staff(workspace, settings, findings)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
+    findings.problems += _request_mistakes(notes, known_ids, today)
     return findings
+
+
+def _request_mistakes(notes: Notes, archived_ids: set[str], today: dt.date) -> list[str]:
+    """Ids that would tie a tool to the wrong request, or to none."""
+    from newsletter.teacher_requests import answered_ids
+
+    where = "notes/requests.yaml"
+    ids = [r.id for r in notes.requests]
+    problems = [
+        f"{where}: the request '{' '.join(r.text.split())[:60]}' has no id. Hint: give it "
+        "the next one, like R" + str(len(ids) + 1) + "."
+        for r in notes.requests
+        if not r.id
+    ]
+    problems += [
+        f"{where}: two requests have the id {i}. Hint: give one of them another id."
+        for i in sorted({i for i in ids if i and ids.count(i) > 1})
+    ]
+    problems += [
+        f"{where}: request {r.id} was asked on {r.asked}, a day still to come. Hint: give "
+        "the day it was asked."
+        for r in notes.requests
+        if r.asked and r.asked > today
+    ]
+    for tool in notes.tools:
+        for wanted in answered_ids(tool) - set(ids) - archived_ids:
+            problems.append(
+                f"notes/tools.yaml: '{tool.name}' answers {wanted}, which is no request in "
+                f"{where}. Hint: correct the id, or add the request with 'newsletter request'."
+            )
+    return problems
 
 
 def _waiting_requests(

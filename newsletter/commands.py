@@ -234,6 +234,8 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             parse = functools.partial(notes.option_value, field, zone=zone)
             values[field.name] = required(values[field.name], field.option, label, parse, example)
     note = notes.note_from_values(kind, values, here.today, zone)
+    if getattr(note, "asked", None) and note.asked > here.today:
+        raise BadInput(f"--date: {note.asked} is in the future; give the day it was asked.")
     with open_catalog(here.workspace) as catalog:
         if kind.name == "tools":
             _requests_answered(here, catalog, note)
@@ -245,11 +247,22 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             if kind.name == "tools" and not force:
                 _same_tool_question(note, catalog.featured_tools())
 
+        used = _ids_in_use(here, catalog) if kind.numbered else set()
         path, line = notes.add_note(
-            here.workspace, kind, note, catalog.featured_in, force=force, then=ask
+            here.workspace, kind, note, catalog.featured_in, force=force, then=ask, used_ids=used
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     click.echo(f"Added {label} to {shown(path)}:{line}")
+
+
+def _ids_in_use(here: Any, catalog: Any) -> set[str]:
+    """Request ids never to give again: those the archive has had, and those the
+    tools in the notes answer (their request may have been deleted since)."""
+    from newsletter.kinds import TOOLS
+    from newsletter.notes import read_kind
+
+    tools = read_kind(here.workspace, TOOLS, here.settings.zone, [])  # a bad entry: skipped
+    return catalog.request_ids() | {str(i).strip().upper() for t in tools for i in t.answers}
 
 
 def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
@@ -260,25 +273,38 @@ def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
     from newsletter.notes import read_kind
     from newsletter.teacher_requests import fits, request_id
 
-    requests = {r.id: r for r in read_kind(here.workspace, REQUESTS, here.settings.zone, None)}
+    if not tool.answers and not interactive():
+        return
+    try:
+        requests = {r.id: r for r in read_kind(here.workspace, REQUESTS, here.settings.zone, None)}
+    except InputError:
+        if tool.answers:
+            raise
+        return  # nothing to offer; `check` names the mistake
+    answered = catalog.featured_keys()
 
     def known(ids: list[str]) -> list[str]:
         try:
             wanted = [request_id(text) for text in ids]
         except ValueError as err:
-            raise BadInput(f"--answers: {err}.") from None
+            raise click.BadParameter(str(err)) from None
         for wanted_id in wanted:
             if wanted_id not in requests:
-                raise BadInput(
-                    f"--answers: there is no request {wanted_id} in notes/requests.yaml; "
-                    "nothing was added. Hint: 'newsletter requests' lists them."
+                raise click.BadParameter(
+                    f"there is no request {wanted_id} in notes/requests.yaml "
+                    "('newsletter requests' lists them)"
                 )
         return list(dict.fromkeys(wanted))
 
-    tool.answers = known(tool.answers)
-    if tool.answers or not interactive():
+    if tool.answers:
+        try:
+            tool.answers = known(tool.answers)
+        except click.BadParameter as err:
+            raise BadInput(f"--answers: {err.message}; nothing was added.") from None
+        again = [i for i in tool.answers if request_key(i) in answered]
+        warn([f"{i} was answered in #{answered[request_key(i)]} already; this issue says "
+              "'You asked, we found' for it again." for i in again])  # fmt: skip
         return
-    answered = catalog.featured_keys()
     offered = [r for r in requests.values() if request_key(r.id) not in answered and fits(r, tool)]
     if not offered:
         return
@@ -286,10 +312,12 @@ def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
     for request in offered:
         who = f" ({request.asked_by})" if request.asked_by else ""
         click.echo(f"  {request.id:<4} {' '.join(request.text.split())}{who}", err=True)
-    typed = click.prompt(
-        "Which does it answer? Ids like R3, or Enter for none", default="", show_default=False
+    tool.answers = click.prompt(
+        "Which does it answer? Ids like R3, or Enter for none",
+        default="",
+        show_default=False,
+        value_proc=lambda typed: known(typed.replace(",", " ").split()),
     )
-    tool.answers = known(typed.replace(",", " ").split())
 
 
 def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:

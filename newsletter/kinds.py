@@ -89,7 +89,7 @@ def _all_fields(note_kind: NoteKind) -> tuple[NoteField, ...]:
     reads = {str: TEXT, list[str]: WORDS, dt.date: DAY, dt.datetime: MOMENT, int: NUMBER}
     extra = []
     for item in dataclasses.fields(note_kind.cls):
-        if item.name not in described:
+        if item.name not in described and not item.metadata.get("archive_only"):
             kind = hints[item.name]
             options = [a for a in typing.get_args(kind) if a is not type(None)]
             read = reads.get(options[0] if len(options) == 1 else kind, TEXT)

@@ -62,7 +62,8 @@ class Request:
     grades: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     asked: dt.date | None = None
-    answered_by: list[str] = field(default_factory=list)  # in an issue: the tools that answer it
+    # In an issue: the tools that answer it (made by the build, never read from the notes).
+    answered_by: list[str] = field(default_factory=list, metadata={"archive_only": True})
 
     @property
     def keys(self) -> list[str]:

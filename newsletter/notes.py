@@ -9,7 +9,7 @@ by hand (comments, order, layout) stays exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -310,8 +310,8 @@ def featured_line(what: str, entry: ArchivedIssue) -> str:
     return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"
 
 
-def next_id(prefix: str, taken: list[Any]) -> str:
-    """'R4' after R1 to R3: the next number after the highest (ids are never reused)."""
+def next_id(prefix: str, taken: Collection[Any]) -> str:
+    """'R4' after R1 to R3: the next number after the highest."""
     numbers = [
         int(str(t)[len(prefix) :])
         for t in taken
@@ -338,12 +338,14 @@ def add_note(
     featured_in: Callable[[list[str]], list[tuple[ArchivedIssue, str]]] | None = None,
     force: bool = False,
     then: Callable[[], None] | None = None,
+    used_ids: Collection[str] = (),
 ) -> tuple[Path, int]:
     """Add a note to the end of its file. A kind featured once refuses a note that
     was featured in an issue someone got (`featured_in` finds those issues), or is
     in the notes already, unless forced; forced, it is featured again after the last
     of those. `then` runs after that check, before the note is written (to ask about
-    a tool that only looks like one featured)."""
+    a tool that only looks like one featured). A numbered kind's note gets the next
+    id after the highest in its file and in `used_ids` (those in the archive)."""
     path = workspace.notes_dir / kind.file
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
@@ -359,20 +361,12 @@ def add_note(
         note.again_after = earlier[-1][0].number
     if then is not None:
         then()
-    if kind.numbered:  # R1, R2, ...: the next number after the highest in the file
-        note.id = next_id(
-            kind.numbered, [e.get("id") for e in _entries(path) if isinstance(e, dict)]
-        )
 
     def not_in_notes(entries: list[Any]) -> None:
         if kind.numbered and any(
             isinstance(e, dict) and str(e.get("id")) == note.id for e in entries
         ):
-            raise NewsletterError(
-                f"another command added {note.id} to {shown(path)} at the same moment; "
-                "nothing was added.",
-                hint="Run the command again.",
-            )
+            raise _IdTaken(note.id)
         if force or not kind.featured_once:
             return
         wanted = set(note.keys)
@@ -389,5 +383,17 @@ def add_note(
                     hint="Edit that entry, or add this one anyway with --force.",
                 )
 
-    line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
-    return path, line
+    for _ in range(50):
+        if kind.numbered:  # R1, R2, ...: after the highest ever used, never one used before
+            in_file = {str(e.get("id")) for e in _entries(path) if isinstance(e, dict)}
+            note.id = next_id(kind.numbered, [*in_file, *used_ids])
+        try:
+            line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
+        except _IdTaken:
+            continue  # another command took that number meanwhile: the next one, then
+        return path, line
+    raise NewsletterError(f"{shown(path)}: too many commands adding at once; nothing was added.")
+
+
+class _IdTaken(Exception):
+    """The id chosen for a note was taken, under the lock, by another command."""

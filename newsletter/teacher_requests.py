@@ -22,7 +22,7 @@ PREFIX = REQUESTS.numbered  # R1, R2, ...
 
 def request_id(text: str) -> str:
     """'R3' from 'R3', 'r3' or '3'; ValueError for anything else."""
-    match = re.fullmatch(rf"(?i:{PREFIX})?\s*(\d{{1,6}})", text.strip())
+    match = re.fullmatch(rf"(?i:{PREFIX})?\s*([0-9]{{1,6}})", str(text).strip())
     if not match:
         raise ValueError(f"'{text}' is not a request id like R3 (see 'newsletter requests')")
     return f"{PREFIX}{int(match[1])}"
@@ -35,7 +35,7 @@ def answered_here(requests: Sequence[Request], tools: Sequence[Tool]) -> list[Re
     answered: dict[str, Request] = {}
     for tool in tools:
         for wanted in tool.answers:
-            request = by_id.get(wanted.strip().upper())
+            request = by_id.get(_id_or_text(wanted))
             if request is None:
                 continue
             found = answered.setdefault(
@@ -97,3 +97,15 @@ def waiting_line(state: RequestState, today: dt.date) -> str:
         days = state.waited(today)
         status = "asked today" if days == 0 else f"waiting {days} day{'s' if days != 1 else ''}"
     return f"{request.id:<4} {status}: {' '.join(request.text.split())}{who}"
+
+
+def _id_or_text(text: str) -> str:
+    try:
+        return request_id(text)  # '2' and 'R02', written by hand, are R2
+    except ValueError:
+        return text.strip().upper()
+
+
+def answered_ids(tool: Tool) -> set[str]:
+    """The requests a tool answers, as ids (R2 however it was written)."""
+    return {_id_or_text(text) for text in tool.answers}

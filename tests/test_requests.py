@@ -66,7 +66,7 @@ def test_search_finds_requests(workspace, run):
 
 def test_check_names_a_request_waiting_too_long(workspace, run):
     assert run("request", FRACTIONS, *ASKED, "--date", "2026-01-05").exit_code == 0
-    assert run("request", "a timer", "--date", "2099-01-05").exit_code == 0
+    assert run("request", "a timer").exit_code == 0  # asked today
     result = run("check")
     assert "request R1 has waited" in result.output and "'a timer'" not in result.output
     settings = workspace / "newsletter.yaml"
@@ -103,3 +103,72 @@ def test_add_tool_at_a_terminal_offers_the_open_requests_that_fit(workspace, run
     terminal.read_until(b"Added 'Fraction Wall'")
     assert terminal.exit_code() == 0
     assert "answers: [R1]" in (workspace / "notes" / "tools.yaml").read_text()
+
+
+def test_an_id_is_never_given_twice(workspace, run):
+    notes = workspace / "notes" / "requests.yaml"
+    starter = notes.read_text() if notes.exists() else ""
+    assert run("request", FRACTIONS).exit_code == 0
+    assert run("add-tool", "Fraction Wall", "--url", "https://fw.example.org", "--summary",
+               "s", "--answers", "R1").exit_code == 0  # fmt: skip
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    sent(workspace, "2026-12-04")
+    notes.write_text(starter)  # the answered request deleted by hand
+    assert "Added request R2" in run("request", "a podcast recorder").stdout
+    assert run("add-tool", "Pod", "--url", "https://pod.example.org", "--summary", "s",
+               "--answers", "R2").exit_code == 0  # fmt: skip
+    notes.write_text(starter)  # a request a tool in the notes answers, deleted
+    assert "Added request R3" in run("request", "a comic maker").stdout
+    checked = run("check")
+    assert "'Pod' answers R2, which is no request" in checked.output
+    assert checked.exit_code != 0
+
+
+def test_requests_added_at_once_all_get_their_own_id(workspace):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "newsletter", "request", f"request {n}"],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for n in range(8)
+    ]  # fmt: skip
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+    listed = [line.split()[0] for line in json_free_lines(workspace)]
+    assert sorted(listed, key=lambda i: int(i[1:])) == [f"R{n}" for n in range(1, 9)]
+
+
+def json_free_lines(workspace):
+    from click.testing import CliRunner
+
+    from newsletter.cli import cli
+
+    result = CliRunner().invoke(cli, ["-w", str(workspace), "requests"])
+    return result.stdout.splitlines()
+
+
+def test_mistakes_in_the_requests_are_named(workspace, run):
+    assert run("request", "a timer", "--date", "2099-01-01").exit_code == 2
+    notes = workspace / "notes" / "requests.yaml"
+    notes.write_text(
+        "- text: one\n  id: R1\n- text: two\n  id: R1\n- text: three\n  asked: 2099-01-01\n"
+    )
+    output = run("check").output
+    assert "two requests have the id R1" in output
+    assert "the request 'three' has no id" in output
+    assert "a day still to come" in output
+
+
+def test_answering_a_request_answered_before_says_so(workspace, run):
+    assert run("request", FRACTIONS).exit_code == 0
+    tool = ("--url", "https://fw.example.org", "--summary", "s", "--answers", "1")
+    assert run("add-tool", "Fraction Wall", *tool).exit_code == 0
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    sent(workspace, "2026-12-04")
+    again = run("add-tool", "Fraction Tiles", "--url", "https://tiles.example.org",
+                "--summary", "s", "--answers", "R1")  # fmt: skip
+    assert again.exit_code == 0
+    assert "R1 was answered in #1 already" in again.stderr
