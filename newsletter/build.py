@@ -14,6 +14,7 @@ from newsletter.archive import (
     archive_text,
     email_fingerprint,
 )
+from newsletter.calendar import all_occurrences
 from newsletter.catalog import load_archive, open_catalog
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import (
@@ -139,7 +140,7 @@ def build_issue(
         )
         write_together([(html_file, email.html), (text_file, email.text), (path, record)])
     warnings = [w for w in [size_warning(email.html, settings)] if w]
-    warnings += missed_events(notes.events, date, now, settings)
+    warnings += missed_events(all_occurrences(notes.events, settings.zone), date, now, settings)
     return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes, warnings=warnings)
 
 

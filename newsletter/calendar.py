@@ -10,9 +10,11 @@ so 12:00 in Chicago stays 12:00 in Chicago whatever zone the reader is in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from newsletter.model import Event
@@ -20,6 +22,56 @@ from newsletter.model import Event
 # An event with no end: an hour long, in the file and in the links alike.
 DEFAULT_LENGTH = dt.timedelta(hours=1)
 PRODUCT_ID = "-//newsletter//weekly edtech newsletter//EN"
+
+
+_UNITS = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY"}
+
+
+def repeat_rule(event: Event) -> tuple[str, int]:
+    """('WEEKLY', 2) for an event that comes back every '2 weeks'."""
+    count, _, unit = event.every.rpartition(" ")
+    return _UNITS[unit.rstrip("s")], int(count or 1)
+
+
+def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
+    """Each time the event happens: itself, or for a repeating one each date of its
+    rule (RFC 5545, by python-dateutil) but the skipped ones, at the same wall-clock
+    time in the workspace's zone (noon stays noon across a change of clocks), with
+    that date's topic in its title ('Tech Talk: Google Forms quizzes')."""
+    if not event.every or event.until is None:
+        return [event]
+    from dateutil import rrule
+
+    freq, interval = repeat_rule(event)
+    first = event.start.astimezone(zone)
+    length = event.end - event.start if event.end else None
+    last = dt.datetime.combine(event.until, dt.time(23, 59, 59))
+    found = []
+    for when in rrule.rrule(
+        getattr(rrule, freq), interval=interval, dtstart=first.replace(tzinfo=None), until=last
+    ):
+        if when.date() in event.skip:
+            continue
+        start = when.replace(tzinfo=zone)
+        topic = event.topics.get(when.date().isoformat(), "")
+        found.append(
+            dataclasses.replace(
+                event,
+                title=f"{event.title}: {topic}" if topic else event.title,
+                start=start,
+                end=start + length if length else None,
+                every="",
+                until=None,
+                skip=[],
+                topics={},
+            )
+        )
+    return found
+
+
+def all_occurrences(events: Sequence[Event], zone: dt.tzinfo) -> list[Event]:
+    """Every event's occurrences, in order of time."""
+    return sorted((o for e in events for o in occurrences(e, zone)), key=lambda e: e.start)
 
 
 def end_of(event: Event) -> dt.datetime:
@@ -41,26 +93,72 @@ def calendar_file(events: Sequence[Event], zone_name: str, domain: str, now: dt.
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     for event in events:
-        entry = icalendar.Event()
-        entry.add("uid", event_uid(event, domain))
-        entry.add("dtstamp", now.astimezone(dt.UTC))
-        entry.add("dtstart", _local(event.start, zone_name))
-        entry.add("dtend", _local(end_of(event), zone_name))
-        entry.add("summary", event.title)
-        if event.place:
-            entry.add("location", event.place)
-        description = _plain(event.description)
-        if event.signup:
-            description = "\n\n".join(filter(None, [description, f"Sign up: {event.signup}"]))
-            entry.add("url", event.signup)
-        if description:
-            entry.add("description", description)
+        entry = _vevent(event, zone_name, event_uid(event, domain), now)
         calendar.add_component(entry)
+        if event.every:  # a repeating one: one VEVENT with its rule, and a topic's date
+            _repeat(entry, event, zone_name)
+            for override in _with_topics(event, zone_name, domain, now):
+                calendar.add_component(override)
     if events:  # the zone's rules for the years the events span, not since 1970
         first = min(e.start for e in events).date().replace(month=1, day=1)
-        last = max(end_of(e) for e in events).date().replace(month=12, day=31)
+        last = max(_last_end(e, zone_name) for e in events).date().replace(month=12, day=31)
         calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
     return bytes(calendar.to_ical())
+
+
+def _vevent(event: Event, zone_name: str, uid: str, now: dt.datetime) -> Any:
+    import icalendar
+
+    entry = icalendar.Event()
+    entry.add("uid", uid)
+    entry.add("dtstamp", now.astimezone(dt.UTC))
+    entry.add("dtstart", _local(event.start, zone_name))
+    entry.add("dtend", _local(end_of(event), zone_name))
+    entry.add("summary", event.title)
+    if event.place:
+        entry.add("location", event.place)
+    description = _plain(event.description)
+    if event.signup:
+        description = "\n\n".join(filter(None, [description, f"Sign up: {event.signup}"]))
+        entry.add("url", event.signup)
+    if description:
+        entry.add("description", description)
+    return entry
+
+
+def _repeat(entry: Any, event: Event, zone_name: str) -> None:
+    """RRULE (its UNTIL in UTC, as RFC 5545 wants with a zoned start) and EXDATEs."""
+    from zoneinfo import ZoneInfo
+
+    assert event.until is not None
+    zone = ZoneInfo(zone_name)
+    freq, interval = repeat_rule(event)
+    until = dt.datetime.combine(event.until, dt.time(23, 59, 59), zone).astimezone(dt.UTC)
+    entry.add("rrule", {"freq": freq, "interval": interval, "until": until})
+    start = event.start.astimezone(zone)
+    for day in event.skip:
+        entry.add("exdate", dt.datetime.combine(day, start.time(), zone))
+
+
+def _with_topics(event: Event, zone_name: str, domain: str, now: dt.datetime) -> list[Any]:
+    """A date with a topic: that occurrence again, by RECURRENCE-ID, with its title."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    overrides = []
+    for occurrence in occurrences(event, zone):
+        if occurrence.title == event.title:
+            continue
+        entry = _vevent(occurrence, zone_name, event_uid(event, domain), now)
+        entry.add("recurrence-id", _local(occurrence.start, zone_name))
+        overrides.append(entry)
+    return overrides
+
+
+def _last_end(event: Event, zone_name: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return end_of(occurrences(event, ZoneInfo(zone_name))[-1]) if event.every else end_of(event)
 
 
 def _local(moment: dt.datetime, zone_name: str) -> dt.datetime:

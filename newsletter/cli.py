@@ -103,6 +103,8 @@ cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.
 cli.add_command(catalog_commands.tools)
 cli.add_command(catalog_commands.requests_list)
 cli.add_command(calendar_commands.calendar_file_command)  # events: calendar_commands.py
+cli.add_command(calendar_commands.talks)
+cli.add_command(calendar_commands.talk_topic)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ commands made from the note kinds. cli.py, the table of contents, uses these."""
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsletter.errors import InputError, NewsletterError, counted, shown
-from newsletter.kinds import COST, DAY, GRADES, KINDS, MOMENT, URL, WORDS, NoteField, NoteKind
+from newsletter.kinds import (
+    COST,
+    DAY,
+    DAYS,
+    EVERY,
+    GRADES,
+    KINDS,
+    MOMENT,
+    URL,
+    WORDS,
+    NoteField,
+    NoteKind,
+)
 
 if TYPE_CHECKING:
     from newsletter.context import Context
@@ -37,6 +50,8 @@ COMMAND_ORDER = [
     "search",
     "tools",
     "calendar",
+    "talks",
+    "talk-topic",
     "send",
     "cron",
     "job",
@@ -185,13 +200,23 @@ class FeedProgress:
             click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
 
 
-_CHECKS = {URL: "url", GRADES: "grades", COST: "cost", WORDS: "words", DAY: "day"}
+_CHECKS = {
+    URL: "url",
+    GRADES: "grades",
+    COST: "cost",
+    WORDS: "words",
+    DAY: "day",
+    EVERY: "every",
+    DAYS: "days",
+}
 _METAVARS = {DAY: "YYYY-MM-DD", MOMENT: "'YYYY-MM-DD HH:MM'"}
 
 
 def add_command(kind: NoteKind) -> click.Command:
     """The add-* command of a kind of note, its options made from the kind's fields."""
-    params = [_parameter(field) for field in kind.fields]
+    params = [_parameter(field) for field in kind.fields if not field.no_option]
+    if kind.name == "events":
+        params += _event_options()
     if kind.featured_once:
         what = "Add it even if it was featured before or is already in your notes."
         params.append(click.Option(["--force"], is_flag=True, help=what))
@@ -204,6 +229,50 @@ def add_command(kind: NoteKind) -> click.Command:
         add_note(ctx, kind, values)
 
     return click.Command(kind.command, params=params, callback=add, help=kind.summary)
+
+
+def _event_options() -> list[click.Parameter]:
+    return [
+        click.Option(
+            ["--from", "first_day"],
+            metavar="YYYY-MM-DD",
+            callback=checked("day", "--from"),
+            help="The day (the first, for a repeating event); with --at, instead of --when.",
+        ),
+        click.Option(
+            ["--at"],
+            metavar="TIME[-TIME]",
+            callback=checked("time_span", "--at"),
+            help="The time, or start and end: 12:00-12:40, 3:15 PM, 15:15.",
+        ),
+        click.Option(
+            ["--force"],
+            is_flag=True,
+            help="Add it even if it is over or already in your notes.",
+        ),
+    ]
+
+
+def _event_times(values: dict[str, Any]) -> None:
+    """--from and --at as the start (and end) --when and --end would give; an --end
+    that is a time alone is on the start's day."""
+    from newsletter import validate
+
+    first_day, at = values.pop("first_day", None), values.pop("at", None)
+    if at is not None:
+        if first_day is None:
+            raise BadInput("--at needs --from, the day. Hint: --from 2026-12-03 --at 12:00-12:40")
+        values["start"] = f"{first_day} {at[0]:%H:%M}"
+        if at[1] is not None:
+            values["end"] = f"{first_day} {at[1]:%H:%M}"
+    elif first_day is not None:
+        raise BadInput("--from needs --at, the time. Hint: --from 2026-12-03 --at 12:00-12:40")
+    end, start = values.get("end"), values.get("start")
+    if isinstance(end, str) and isinstance(start, str) and not re.match(r"\d{4}-", end.strip()):
+        try:
+            values["end"] = f"{start.split()[0]} {validate.time_of_day(end):%H:%M}"
+        except ValueError as err:
+            raise BadInput(f"--end: {err}.") from None
 
 
 def _parameter(field: NoteField) -> click.Parameter:
@@ -227,6 +296,8 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
     if values.pop("citizenship", False):
         kind = KINDS["citizenship"]
     force = values.pop("force", False)
+    if kind.name == "events":
+        _event_times(values)
     zone = here.settings.zone if any(f.read == MOMENT for f in kind.fields) else None
     for field in kind.fields:
         if field.ask:  # asked for at a terminal; without one, a clear error
@@ -236,6 +307,8 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
     note = notes.note_from_values(kind, values, here.today, zone)
     if getattr(note, "asked", None) and note.asked > here.today:
         raise BadInput(f"--date: {note.asked} is in the future; give the day it was asked.")
+    if kind.name == "events" and not force:
+        _new_event(here, note)
     with open_catalog(here.workspace) as catalog:
         if kind.name == "tools":
             _requests_answered(here, catalog, note)
@@ -253,6 +326,26 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     click.echo(f"Added {label} to {shown(path)}:{line}")
+
+
+def _new_event(here: Any, event: Any) -> None:
+    """An event that is over, or in the notes already (same title, same start), is
+    most likely a mistake: refused, unless --force."""
+    from newsletter.calendar import occurrences
+    from newsletter.kinds import EVENTS
+    from newsletter.notes import read_kind
+
+    times = occurrences(event, here.settings.zone)
+    if not times or times[-1].start < here.now:
+        when = f"{event.start:%Y-%m-%d %H:%M}" + (f" to {event.until}" if event.every else "")
+        raise BadInput(f"the event '{event.title}' ({when}) is over. Hint: check the date, "
+                       "or add it anyway with --force.")  # fmt: skip
+    for other in read_kind(here.workspace, EVENTS, here.settings.zone, []):
+        if other.title.casefold() == event.title.casefold() and other.start == event.start:
+            raise BadInput(
+                f"the event '{event.title}' at {event.start:%Y-%m-%d %H:%M} is in your notes "
+                "already. Hint: edit it in notes/events.yaml, or add it anyway with --force."
+            )
 
 
 def _ids_in_use(here: Any, catalog: Any) -> set[str]:

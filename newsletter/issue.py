@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsletter.archive import ArchivedIssue
+from newsletter.calendar import all_occurrences
 from newsletter.clean import shorten
 from newsletter.model import FeedItem, Issue, intro_key
 from newsletter.notes import Notes
@@ -68,9 +69,9 @@ def assemble_issue(
 
     day_start = dt.datetime.combine(date, dt.time(), settings.zone)
     horizon = day_start + dt.timedelta(days=settings.events_days_ahead)
-    events = sorted(
-        (e for e in notes.events if day_start <= e.start < horizon), key=lambda e: e.start
-    )
+    events = [
+        e for e in all_occurrences(notes.events, settings.zone) if day_start <= e.start < horizon
+    ]
     intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
     issue = Issue(
         number=number,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 COSTS = ("free", "freemium", "paid")
 
 # How a field's value is read (from YAML or an option) and checked; see notes.read_value.
-TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER = (
+TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS = (
     "text",
     "words",
     "url",
@@ -27,6 +27,9 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER = (
     "day",
     "moment",
     "number",
+    "every",
+    "days",
+    "topics",
 )
 
 
@@ -38,6 +41,7 @@ class NoteField(NamedTuple):
     argument: bool = False  # the command's argument (NAME, TITLE, TEXT) rather than an option
     option_name: str = ""  # when the option is not --<name> (events: --when for start)
     ask: tuple[str, str] | None = None  # (label, example): asked at a terminal when missing
+    no_option: bool = False  # set by another command (a talk's topics), not by add-*
 
     @property
     def option(self) -> str:
@@ -48,7 +52,7 @@ class NoteField(NamedTuple):
     @property
     def many(self) -> bool:
         """Given as a list (repeat the option, or separate with commas)."""
-        return self.read in (WORDS, GRADES)
+        return self.read in (WORDS, GRADES, DAYS)
 
 
 class NoteKind(NamedTuple):
@@ -171,10 +175,20 @@ EVENTS = NoteKind(
             option_name="--when",
             ask=("Starts", "2026-12-03 12:00"),
         ),
-        NoteField("end", "End: 'YYYY-MM-DD HH:MM' (optional).", read=MOMENT),
+        NoteField("end", "End: 'YYYY-MM-DD HH:MM', or a time on the same day.", read=MOMENT),
         NoteField("place", "Room, or a video link."),
         NoteField("signup", "Sign-up address.", read=URL),
         NoteField("description", "What it is about (markdown)."),
+        NoteField(
+            "every",
+            "Comes back every 'week', '2 weeks' or 'month', up to --until (a Tech Talk).",
+            read=EVERY,
+        ),
+        NoteField("until", "The last day a repeating event can fall on.", read=DAY),
+        NoteField("skip", "A day a repeating event skips (a holiday); repeat it.", read=DAYS),
+        NoteField(
+            "topics", "Each date's topic (talk-topic sets one).", read=TOPICS, no_option=True
+        ),
     ),
 )
 LINKS = NoteKind(

@@ -85,6 +85,10 @@ class Event:
     place: str = ""
     signup: str = ""
     description: str = ""
+    every: str = ""  # comes back every '2 weeks' (a Tech Talk), up to `until`
+    until: dt.date | None = None
+    skip: list[dt.date] = field(default_factory=list)  # days it does not happen
+    topics: dict[str, str] = field(default_factory=dict)  # '2026-12-17': that talk's topic
 
     @property
     def place_is_link(self) -> bool:
@@ -294,6 +298,8 @@ def _converter(kind: Any) -> Convert:
         return functools.partial(_list, _converter(element))
     if is_dataclass(kind):
         return functools.partial(from_plain, kind)  # type: ignore[arg-type]
+    if typing.get_origin(kind) is dict:
+        return _mapping
     simple: dict[Any, Convert] = {
         str: _text,
         int: _whole_number,
@@ -320,6 +326,15 @@ def _text(value: Any) -> str:
     if control_characters(text):
         raise ValueError(f"{_kind(text)} contains control characters")
     return text
+
+
+def _mapping(value: Any) -> dict[str, str]:
+    """Text by text: each date's topic of a repeating event."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"expected 'key: value' lines, found {_kind(value)}")
+    return {_text(key): _text(text) for key, text in value.items()}
 
 
 def _whole_number(value: Any) -> int:

@@ -23,11 +23,14 @@ from newsletter.files import read_text, write_atomically
 from newsletter.kinds import (
     COST,
     DAY,
+    DAYS,
+    EVERY,
     GRADES,
     KINDS,
     MOMENT,
     NUMBER,
     TEXT,
+    TOPICS,
     URL,
     WORDS,
     NoteField,
@@ -93,11 +96,15 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
         return f.text_list(field.name) or None
     if field.read == NUMBER:
         return f.number(field.name, 0) or None
+    if field.read == TOPICS:
+        return f.checked(field.name, validate.topics) or None
     parse = {
         URL: validate.url,
         GRADES: validate.grades,
         COST: validate.cost,
         DAY: validate.day,
+        EVERY: validate.every,
+        DAYS: validate.days,
         MOMENT: lambda value: validate.moment(value, zone),
     }[field.read]
     return f.checked(field.name, parse, required=field.required)
@@ -121,6 +128,10 @@ def note_problem(note: Any) -> tuple[str, str] | None:
     """What is wrong with a note as a whole, as (field, problem), or None."""
     if isinstance(note, Event) and note.end is not None and note.end <= note.start:
         return "end", "the event ends before it starts."
+    if isinstance(note, Event) and note.every and note.until is None:
+        return "until", "a repeating event needs a last day (--until), or it never ends."
+    if isinstance(note, Event) and note.until and note.until < note.start.date():
+        return "until", "the last day comes before the first."
     return None
 
 
@@ -253,7 +264,7 @@ def append_entry(
         else:
             old = starter_text(f"notes/{path.name}")
         newline = "\r\n" if "\r\n" in old else "\n"
-        clean = {key: value for key, value in entry.items() if value not in (None, "", [])}
+        clean = {key: value for key, value in entry.items() if value not in (None, "", [], {})}
         addition = dump_entries([clean]).replace("\n", newline)
         prefix = old if old.endswith("\n") or not old else old + newline
         if prefix.strip() and not prefix.strip().endswith("#"):

@@ -107,9 +107,12 @@ def moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
         parsed = value
     else:
         text = str(value).strip().replace("T", " ")
+        spoken = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\s+(\S.*)", text)
         try:
             parsed = dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
         except ValueError:
+            if spoken and not re.search(r"[+]|:[0-9]{2}:", spoken[2]):  # '2026-12-03 3:15 PM'
+                return dt.datetime.combine(day(spoken[1]), time_of_day(spoken[2]), zone)
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
@@ -240,3 +243,78 @@ def mailbox(value: Any) -> str:
             "if it has a comma, colon or @"
         )
     return formataddr((name, address(bare, utf8=False)))
+
+
+_CLOCK = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?", re.IGNORECASE
+)
+
+
+def time_of_day(value: Any) -> dt.time:
+    """A time as people type it: 12:00, 12pm, 3:15 PM, 15:15, noon. An hour from 1 to
+    6 with no am or pm is refused: on a school day it means the afternoon, and
+    taking it as the morning would put the event at 3 in the night."""
+    text = _scalar(value).strip()
+    if text.lower() == "noon":
+        return dt.time(12, 0)
+    match = _CLOCK.fullmatch(text)
+    if not match or (match["minute"] is None and match["half"] is None):
+        raise ValueError(f"'{text}' is not a time; write it like 12:00, 12pm, 3:15 PM or 15:15")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").lower().replace(".", "").replace(" ", "")
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"'{text}': with am or pm, the hour is from 1 to 12")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif 1 <= hour <= 6 and len(match["hour"]) == 1:  # '06:30' is a 24-hour clock
+        raise ValueError(
+            f"{text} means {hour}:{minute:02d} AM; write {hour}:{minute:02d} PM or "
+            f"{hour + 12}:{minute:02d}"
+        )
+    if hour > 23 or minute > 59:
+        raise ValueError(f"'{text}' is not a time of day")
+    return dt.time(hour, minute)
+
+
+def time_span(value: Any) -> tuple[dt.time, dt.time | None]:
+    """'12:00-12:40' (or '12:00 to 12:40'): a start and an end on the same day; or
+    one time, with no end."""
+    text = _scalar(value).strip()
+    parts = re.split(r"\s*(?:-|–|\bto\b)\s*", text, maxsplit=1)
+    start = time_of_day(parts[0])
+    if len(parts) == 1:
+        return start, None
+    end = time_of_day(parts[1])
+    if end <= start:
+        raise ValueError(f"'{text}' ends before it starts; write the start first, like 12:00-12:40")
+    return start, end
+
+
+_EVERY = re.compile(r"(?:(?P<count>[0-9]{1,2})\s+)?(?P<unit>day|week|month)s?", re.IGNORECASE)
+_WORDS_FOR_EVERY = {"daily": "day", "weekly": "week", "biweekly": "2 weeks", "monthly": "month"}
+
+
+def every(value: Any) -> str:
+    """How often an event comes back: 'week', '2 weeks', 'month' (also 'weekly',
+    'biweekly'); returned as '2 weeks'."""
+    text = _scalar(value).strip().lower().removeprefix("every ").strip()
+    text = _WORDS_FOR_EVERY.get(text, text)
+    match = _EVERY.fullmatch(text)
+    if not match or int(match["count"] or 1) < 1:
+        raise ValueError(f"'{value}' is not a repeat; write it like 'week', '2 weeks' or 'month'")
+    count = int(match["count"] or 1)
+    unit = match["unit"].lower()
+    return unit if count == 1 else f"{count} {unit}s"
+
+
+def days(value: Any) -> list[dt.date]:
+    """Dates, from a list or comma-separated text."""
+    items = value if isinstance(value, list) else re.split(r"[,\s]+", _scalar(value).strip())
+    return sorted({day(item) for item in items if str(item).strip()})
+
+
+def topics(value: Any) -> dict[str, str]:
+    """Each date's topic of a repeating event: '2026-12-17: Google Forms quizzes'."""
+    if not isinstance(value, dict):
+        raise ValueError("expected one 'YYYY-MM-DD: topic' line per date")
+    return {day(key).isoformat(): one_line(text) for key, text in value.items()}

@@ -38,8 +38,13 @@ def add_week(run):
         ).exit_code
         == 0
     )
-    assert run("add-event", "Tech Talk: Forms", "--when", "2026-12-03 12:00").exit_code == 0
-    assert run("add-event", "Last week's talk", "--when", "2026-11-20 12:00").exit_code == 0
+    # --force: fixed dates, which will be over one day (the refusal is tested in test_talks)
+    assert (
+        run("add-event", "Tech Talk: Forms", "--when", "2026-12-03 12:00", "--force").exit_code == 0
+    )
+    assert (
+        run("add-event", "Last week's talk", "--when", "2026-11-20 12:00", "--force").exit_code == 0
+    )
     assert run("add-tip", "Press Ctrl+Shift+V.", "--title", "Paste plain").exit_code == 0
 
 

@@ -96,6 +96,7 @@ def test_check_links_names_the_broken_ones_and_where(workspace, run, feed_server
             "2026-12-03 12:00",
             "--signup",
             "http://127.0.0.1:9/signup",
+            "--force",  # a fixed date, which will be over one day
         ).exit_code
         == 0
     )

@@ -211,6 +211,7 @@ def test_add_event_in_the_workspace_time_zone(workspace, run):
         "https://forms.example.org/t",
         "--description",
         "Bring lunch.",
+        "--force",  # a fixed date, which will be over one day
     )
     assert result.exit_code == 0, result.output
     (event,) = load_notes(Workspace(workspace), CHICAGO).events
@@ -229,7 +230,7 @@ def test_add_event_in_the_workspace_time_zone(workspace, run):
     ],
 )
 def test_add_event_rejects_bad_times(workspace, run, args, message):
-    result = run("add-event", "Tech Talk", *args)
+    result = run("add-event", "Tech Talk", *args, "--force")
     assert result.exit_code == 2
     assert message in result.output
 

@@ -82,7 +82,7 @@ def test_an_issue_renders_again_from_its_archive_alone(workspace, run):
         ).exit_code
         == 0
     )
-    assert run("add-event", "Tech Talk", "--when", "2026-12-03 12:00").exit_code == 0
+    assert run("add-event", "Tech Talk", "--when", "2026-12-03 12:00", "--force").exit_code == 0
     assert run("build", "--date", "2026-11-27").exit_code == 0
     html_file = workspace / ".newsletter" / "out" / "2026-11-27.html"
     built = html_file.read_text()

@@ -1,0 +1,98 @@
+"""Changing a repeating event in notes/events.yaml: one date's topic. The entry is
+written again in place; the rest of the file stays exactly as the editor left it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from newsletter.calendar import occurrences
+from newsletter.errors import InputError, shown
+from newsletter.files import read_text, write_atomically
+from newsletter.kinds import EVENTS
+from newsletter.notes import notes_lock, read_note
+from newsletter.workspace import Workspace
+from newsletter.yamlfile import Sequence, dump_entries, load_yaml
+
+
+def set_topic(
+    workspace: Workspace, zone: dt.tzinfo, date: dt.date, topic: str, title: str | None
+) -> tuple[str, int, str]:
+    """Give the repeating event that falls on `date` that date's topic ('' takes it
+    away); returns the file, the entry's line and the event's title."""
+    from newsletter import validate
+
+    topic = validate.one_line(topic) if topic.strip() else ""
+    path = workspace.notes_dir / EVENTS.file
+    with notes_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        if not isinstance(entries, Sequence):
+            raise _no_such_talk(date, path)
+        index, event = _the_event(entries, path, zone, date, title)
+        entry = _plain(entries[index])
+        topics = dict(entry.get("topics") or {})
+        topics.pop(date, None)
+        if topic:
+            topics[date] = topic
+        entry["topics"] = dict(sorted(topics.items())) or None
+        line = entries.line_of_item(index)
+        _replace_entry(path, entries, index, {k: v for k, v in entry.items() if v is not None})
+    return shown(path), line, event.title
+
+
+def _the_event(
+    entries: Sequence, path: Path, zone: dt.tzinfo, date: dt.date, title: str | None
+) -> tuple[int, Any]:
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("every"):
+            continue
+        event = read_note(EVENTS, entry, path, zone)
+        on_date = any(o.start.astimezone(zone).date() == date for o in occurrences(event, zone))
+        if on_date and (title is None or event.title.casefold() == title.strip().casefold()):
+            found.append((index, event))
+    if not found:
+        raise _no_such_talk(date, path)
+    if len(found) > 1:
+        names = ", ".join(f"'{event.title}'" for _, event in found)
+        raise InputError(
+            f"{names} all fall on {date}; which one?",
+            hint="Name it with --title.",
+        )
+    return found[0]
+
+
+def _no_such_talk(date: dt.date, path: Path) -> InputError:
+    return InputError(
+        f"no repeating event in {shown(path)} falls on {date}.",
+        hint="'newsletter talks' lists their dates.",
+    )
+
+
+def _plain(value: Any) -> Any:
+    """What the YAML loader made, as plain dicts and lists, to be written again (a
+    date as a date, so that it is written as the editor wrote it: unquoted)."""
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _replace_entry(path: Path, entries: Sequence, index: int, entry: dict[str, Any]) -> None:
+    """Write one entry again where it stands, from its first line to the line before
+    the next entry (or the file's end), keeping the blank lines after it."""
+    lines = read_text(path).splitlines(keepends=True)
+    first = entries.line_of_item(index) - 1
+    last = entries.line_of_item(index + 1) - 1 if index + 1 < len(entries) else len(lines)
+    while last > first + 1 and not lines[last - 1].strip():
+        last -= 1  # the blank lines between entries stay
+    new = dump_entries([entry])
+    write_atomically(path, "".join(lines[:first]) + new + "".join(lines[last:]))

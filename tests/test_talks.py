@@ -1,0 +1,136 @@
+"""Repeating Tech Talks: one entry with a rule, expanded in the workspace's zone,
+a topic per date, and times typed as people type them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from dateutil.rrule import rrulestr
+
+from newsletter import validate
+
+CHICAGO = ZoneInfo("America/Chicago")
+TALK = (
+    "Tech Talk",
+    "--every",
+    "2 weeks",
+    "--from",
+    "2027-02-25",
+    "--until",
+    "2027-06-10",
+    "--at",
+    "12:00-12:40",
+    "--place",
+    "Library",
+    "--skip",
+    "2027-04-08",
+    "--force",
+)  # fmt: skip  (fixed dates, which will be over one day)
+
+
+def test_a_repeating_talk_keeps_its_local_time_across_the_clock_change(workspace, run):
+    result = run("add-event", *TALK)
+    assert result.exit_code == 0, result.output
+    text = (workspace / "notes" / "events.yaml").read_text()
+    assert "every: 2 weeks" in text and "until: 2027-06-10" in text and "skip: [2027-04-08]" in text
+    listed = run("talks").stdout.splitlines()
+    assert listed[0] == "Thu 2027-02-25 12:00-12:40  Tech Talk (Library)"
+    assert [line[4:14] for line in listed] == [
+        "2027-02-25",
+        "2027-03-11",
+        "2027-03-25",
+        "2027-04-22",
+        "2027-05-06",
+        "2027-05-20",
+        "2027-06-03",
+    ]  # fmt: skip  (2027-04-08 skipped)
+    assert run("build", "--offline", "--date", "2027-03-05").exit_code == 0
+    email = (workspace / ".newsletter" / "out" / "2027-03-05.txt").read_text()
+    assert "Thursday, Mar 11, 12:00 PM - 12:40 PM" in email  # before the change (CST)
+    assert "Thursday, Mar 25, 12:00 PM - 12:40 PM" in email  # after it (CDT)
+
+
+def test_a_topic_for_one_date_shows_in_the_talks_the_email_and_the_calendar(workspace, run):
+    assert run("add-event", *TALK).exit_code == 0
+    result = run("talk-topic", "2027-03-11", "Google Forms quizzes")
+    assert result.exit_code == 0, result.output
+    assert "Tech Talk: Google Forms quizzes" in result.stdout
+    assert "2027-03-11: Google Forms quizzes" in (workspace / "notes" / "events.yaml").read_text()
+    assert "Thu 2027-03-11 12:00-12:40  Tech Talk: Google Forms quizzes (Library)" in (
+        run("talks").stdout
+    )
+    assert run("build", "--offline", "--date", "2027-03-05").exit_code == 0
+    assert (
+        "* Tech Talk: Google Forms quizzes"
+        in (workspace / ".newsletter" / "out" / "2027-03-05.txt").read_text()
+    )
+    # The .ics: one VEVENT with its rule, and the date with a topic by RECURRENCE-ID.
+    calendar = icalendar.Calendar.from_ical(run("calendar").stdout.encode())
+    series, override = calendar.walk("VEVENT")
+    assert series["UID"] == override["UID"]
+    rule = rrulestr(
+        series["RRULE"].to_ical().decode(), dtstart=series.decoded("DTSTART"), forceset=True
+    )
+    for exdate in series["EXDATE"].dts:
+        rule.exdate(exdate.dt)
+    local = [when.astimezone(CHICAGO) for when in rule]
+    assert len(local) == 7 and all((t.hour, t.minute) == (12, 0) for t in local)
+    assert dt.date(2027, 4, 8) not in [t.date() for t in local]
+    assert override.decoded("RECURRENCE-ID") == dt.datetime(2027, 3, 11, 12, tzinfo=CHICAGO)
+    assert str(override["SUMMARY"]) == "Tech Talk: Google Forms quizzes"
+    assert run("talk-topic", "2027-03-12", "x").exit_code == 2  # no talk that day
+
+
+@pytest.mark.parametrize(
+    "typed,expected",
+    [("12:00", dt.time(12)), ("12pm", dt.time(12)), ("3:15 PM", dt.time(15, 15)),
+     ("15:15", dt.time(15, 15)), ("06:30", dt.time(6, 30)), ("7:45", dt.time(7, 45))],
+)  # fmt: skip
+def test_times_as_people_type_them(typed, expected):
+    assert validate.time_of_day(typed) == expected
+
+
+def test_an_hour_from_1_to_6_with_no_am_or_pm_is_refused_with_a_hint(workspace, run):
+    result = run("add-event", "PD", "--from", "2027-01-07", "--at", "3:15")
+    assert result.exit_code == 2
+    assert "3:15 means 3:15 AM; write 3:15 PM or 15:15" in result.output
+    assert run("add-event", "PD", "--from", "2027-01-07", "--at", "3:15 PM", "--end",
+               "16:00").exit_code == 0  # fmt: skip
+    assert "end: 2027-01-07 16:00" in (workspace / "notes" / "events.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["--every", "2 weeks", "--from", "2027-02-25", "--at", "12:00"], "needs a last day"),
+        (["--every", "week", "--from", "2027-02-25", "--until", "2027-01-01", "--at", "12:00"],
+         "the last day comes before the first"),
+        (["--every", "fortnight", "--from", "2027-02-25", "--until", "2027-06-01", "--at", "12:00"],
+         "is not a repeat"),
+        (["--from", "2027-02-25", "--at", "12:40-12:00"], "ends before it starts"),
+        (["--when", "2020-01-09 12:00"], "is over"),
+        (["--every", "week", "--from", "2020-01-09", "--until", "2020-06-01", "--at", "noon"],
+         "is over"),
+        (["--at", "12:00"], "--at needs --from"),
+    ],
+)  # fmt: skip
+def test_bad_talks_are_one_line_and_nothing_is_written(workspace, run, args, says):
+    events = workspace / "notes" / "events.yaml"
+    before = events.read_bytes()
+    result = run("add-event", "Tech Talk", *args)
+    assert result.exit_code == 2
+    assert result.output.count("Error:") == 1 and says in result.output, result.output
+    assert events.read_bytes() == before
+
+
+def test_the_same_talk_twice_is_refused_unless_forced(workspace, run):
+    first = dt.date.today() + dt.timedelta(days=30)
+    talk = ("Tech Talk", "--every", "week", "--from", first.isoformat(), "--until",
+            (first + dt.timedelta(days=60)).isoformat(), "--at", "12:00")  # fmt: skip
+    assert run("add-event", *talk).exit_code == 0
+    again = run("add-event", *talk)
+    assert again.exit_code == 2 and "is in your notes already" in again.output
+    assert run("add-event", *talk, "--force").exit_code == 0
