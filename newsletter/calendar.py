@@ -74,6 +74,16 @@ def all_occurrences(events: Sequence[Event], zone: dt.tzinfo) -> list[Event]:
     return sorted((o for e in events for o in occurrences(e, zone)), key=lambda e: e.start)
 
 
+def issue_calendar(events: Sequence[Event], series: Sequence[Event], zone_name: str) -> list[Event]:
+    """An issue's events for its calendar file: each repeating one once, with its rule,
+    in place of the dates the issue shows of it."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    dates = {(o.title, o.start) for s in series for o in occurrences(s, zone)}
+    return [e for e in events if (e.title, e.start) not in dates] + list(series)
+
+
 def end_of(event: Event) -> dt.datetime:
     return event.end or event.start + DEFAULT_LENGTH
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsletter.archive import ArchivedIssue
-from newsletter.calendar import all_occurrences
+from newsletter.calendar import all_occurrences, occurrences
 from newsletter.clean import shorten
 from newsletter.model import FeedItem, Issue, intro_key
 from newsletter.notes import Notes
@@ -88,6 +88,11 @@ def assemble_issue(
         feed_items=feed_items,
     )
     issue.requests = answered_here(notes.requests, issue.tools)  # "You asked, we found"
+    shown = {(e.title, e.start) for e in events}
+    issue.series = [  # for the calendar file: a repeating talk as one event with its rule
+        s for s in notes.events
+        if s.every and any((o.title, o.start) in shown for o in occurrences(s, settings.zone))
+    ]  # fmt: skip
     issue.preheader = preheader(issue)
     return issue
 

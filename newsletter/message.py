@@ -12,7 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
-from newsletter.calendar import calendar_file
+from newsletter.calendar import calendar_file, issue_calendar
 from newsletter.errors import InputError
 from newsletter.model import Issue, IssueKey
 from newsletter.recipients import Recipient, is_address
@@ -57,9 +57,9 @@ def prepare_email(
     body.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     body.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     if issue.events:  # one file for all of them: one click adds them to a calendar
-        calendar = calendar_file(
-            issue.events, issue.masthead.time_zone, _domain(address), dt.datetime.now(dt.UTC)
-        )
+        zone = issue.masthead.time_zone
+        events = issue_calendar(issue.events, issue.series, zone)
+        calendar = calendar_file(events, zone, _domain(address), dt.datetime.now(dt.UTC))
         body.add_attachment(calendar, maintype="text", subtype="calendar", filename="events.ics")
         for part in body.iter_attachments():
             part.set_param("method", "PUBLISH")  # to add to a calendar, not to reply to

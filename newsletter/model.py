@@ -207,6 +207,7 @@ class Issue:
     links: list[Link] = field(default_factory=list)
     feed_items: list[FeedItem] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)  # answered by this issue's tools
+    series: list[Event] = field(default_factory=list)  # the repeating events `events` come from
 
     def items_in(self, section: str) -> list[FeedItem]:
         return [item for item in self.feed_items if item.section == section]

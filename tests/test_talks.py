@@ -134,3 +134,28 @@ def test_the_same_talk_twice_is_refused_unless_forced(workspace, run):
     again = run("add-event", *talk)
     assert again.exit_code == 2 and "is in your notes already" in again.output
     assert run("add-event", *talk, "--force").exit_code == 0
+
+
+def test_the_issues_calendar_file_has_a_repeating_talk_once_with_its_rule(built, run, smtp,
+                                                                        monkeypatch):  # fmt: skip
+    from tests.conftest import use
+
+    talk = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-03", "--until", "2027-03-25",
+            "--at", "12:00-12:40", "--force")  # fmt: skip
+    assert run("add-event", *talk).exit_code == 0
+    assert run("talk-topic", "2026-12-17", "Kami").exit_code == 0
+    assert run("add-event", "PD day", "--when", "2026-12-04 08:30", "--force").exit_code == 0
+    assert run("build", "--date", "2026-11-27").exit_code == 0
+    text = (built / ".newsletter" / "out" / "2026-11-27.txt").read_text()
+    assert "* Tech Talk: Kami" in text and "* PD day" in text
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    attachment = list(server.mailbox.received[0].message.iter_attachments())[0]
+    calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
+    events = calendar.walk("VEVENT")
+    summaries = sorted(str(e["SUMMARY"]) for e in events)
+    assert summaries == ["PD day", "Tech Talk", "Tech Talk: Kami"]
+    (series,) = [e for e in events if "RRULE" in e]
+    assert series.decoded("DTSTART") == dt.datetime(2026, 12, 3, 12, tzinfo=CHICAGO)
+    assert series["RRULE"]["INTERVAL"] == [2]
