@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from newsletter.model import Event
 
@@ -80,17 +80,27 @@ def issue_calendar(events: Sequence[Event], series: Sequence[Event], zone_name: 
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(zone_name)
-    dates = {(o.title, o.start) for s in series for o in occurrences(s, zone)}
-    return [e for e in events if (e.title, e.start) not in dates] + list(series)
+
+    def wall(event: Event) -> tuple[str, dt.datetime]:  # as the clock on the wall says
+        return event.title, event.start.astimezone(zone).replace(tzinfo=None)
+
+    dates = {wall(o) for s in series for o in occurrences(s, zone)}
+    return [e for e in events if wall(e) not in dates] + list(series)
 
 
 def end_of(event: Event) -> dt.datetime:
-    return event.end or event.start + DEFAULT_LENGTH
+    """Its end; an hour after its start (in real time, also across a clock change)."""
+    return event.end or (event.start.astimezone(dt.UTC) + DEFAULT_LENGTH).astimezone(
+        event.start.tzinfo
+    )
 
 
 def event_uid(event: Event, domain: str) -> str:
-    """The same event (its title, on its day) has the same UID in every issue."""
-    identity = f"{' '.join(event.title.split()).casefold()}|{event.start.date().isoformat()}"
+    """The same event (its title, at its start; a series by its first) has the same
+    UID in every issue, and two events at other times never share one."""
+    start = event.start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M")
+    series = f"every {event.every}" if event.every else "once"
+    identity = f"{' '.join(event.title.split()).casefold()}|{start}|{series}"
     return f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}@{domain}"
 
 
@@ -168,7 +178,8 @@ def _with_topics(event: Event, zone_name: str, domain: str, now: dt.datetime) ->
 def _last_end(event: Event, zone_name: str) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
-    return end_of(occurrences(event, ZoneInfo(zone_name))[-1]) if event.every else end_of(event)
+    dates = occurrences(event, ZoneInfo(zone_name))
+    return end_of(dates[-1]) if dates else end_of(event)
 
 
 def _local(moment: dt.datetime, zone_name: str) -> dt.datetime:
@@ -191,7 +202,9 @@ def google_link(event: Event) -> str:
         "details": _details(event),
         "location": event.place,
     }
-    return "https://calendar.google.com/calendar/render?" + urlencode(_given(query))
+    return "https://calendar.google.com/calendar/render?" + urlencode(
+        _given(query), quote_via=quote
+    )
 
 
 def outlook_link(event: Event) -> str:
@@ -206,7 +219,10 @@ def outlook_link(event: Event) -> str:
         "body": _details(event),
         "location": event.place,
     }
-    return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(_given(query))
+    # Spaces as %20: Outlook shows a '+' as it is.
+    return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(
+        _given(query), quote_via=quote
+    )
 
 
 def _details(event: Event) -> str:

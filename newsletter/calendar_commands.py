@@ -34,7 +34,7 @@ def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     settings = here.settings
     events = read_kind(here.workspace, EVENTS, settings.zone, None)
     upcoming = sorted(
-        (e for e in events if end_of(occurrences(e, settings.zone)[-1]) >= here.now),
+        (e for e in events if any(end_of(o) >= here.now for o in occurrences(e, settings.zone))),
         key=lambda e: e.start,
     )
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"

@@ -259,6 +259,10 @@ def _event_times(values: dict[str, Any]) -> None:
     from newsletter import validate
 
     first_day, at = values.pop("first_day", None), values.pop("at", None)
+    if (first_day or at) and values.get("start"):
+        raise BadInput("give --when, or --from with --at, not both.")
+    if at is not None and at[1] is not None and values.get("end"):
+        raise BadInput("--at gives the end already (12:00-12:40); leave --end out.")
     if at is not None:
         if first_day is None:
             raise BadInput("--at needs --from, the day. Hint: --from 2026-12-03 --at 12:00-12:40")

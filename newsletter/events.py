@@ -10,7 +10,7 @@ from typing import Any
 
 from newsletter.calendar import occurrences
 from newsletter.errors import InputError, shown
-from newsletter.files import read_text, write_atomically
+from newsletter.files import write_atomically
 from newsletter.kinds import EVENTS
 from newsletter.notes import notes_lock, read_note
 from newsletter.workspace import Workspace
@@ -24,7 +24,12 @@ def set_topic(
     away); returns the file, the entry's line and the event's title."""
     from newsletter import validate
 
-    topic = validate.one_line(topic) if topic.strip() else ""
+    try:
+        topic = validate.one_line(topic) if topic.strip() else ""
+    except ValueError as err:
+        raise InputError(f"TOPIC: {err}.") from None
+    if len(topic) > 200:
+        raise InputError(f"TOPIC: {len(topic)} characters; a topic is a title, at most 200.")
     path = workspace.notes_dir / EVENTS.file
     with notes_lock(workspace.state_dir, path.name):
         entries = load_yaml(path) if path.is_file() else None
@@ -87,12 +92,25 @@ def _plain(value: Any) -> Any:
 
 
 def _replace_entry(path: Path, entries: Sequence, index: int, entry: dict[str, Any]) -> None:
-    """Write one entry again where it stands, from its first line to the line before
-    the next entry (or the file's end), keeping the blank lines after it."""
-    lines = read_text(path).splitlines(keepends=True)
+    """Write one entry again where it stands, from its first line up to the next
+    entry (or the file's end), keeping the blank and comment lines after it and the
+    file's line endings. Only a block entry ('- title: ...' and 'field: value' lines)
+    is written again; a file or entry in YAML's one-line style is the editor's to change."""
+    raw = path.read_bytes().decode("utf-8")
+    lines = raw.splitlines(keepends=True)
     first = entries.line_of_item(index) - 1
     last = entries.line_of_item(index + 1) - 1 if index + 1 < len(entries) else len(lines)
-    while last > first + 1 and not lines[last - 1].strip():
-        last -= 1  # the blank lines between entries stay
-    new = dump_entries([entry])
+    one_line = index + 1 < len(entries) and entries.line_of_item(index + 1) - 1 == first
+    if one_line or not re.match(r"-\s+[\w\"']", lines[first]):
+        raise InputError(
+            f"{shown(path)}:{first + 1}: this event is written in YAML's one-line style "
+            "({...}), so its topic cannot be added safely.",
+            hint="Write it as '- title: ...' with one 'field: value' line each, then again.",
+        )
+    while last > first + 1 and (
+        not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")
+    ):
+        last -= 1  # the blank lines and comments after the entry stay
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    new = dump_entries([entry]).replace("\n", newline)
     write_atomically(path, "".join(lines[:first]) + new + "".join(lines[last:]))

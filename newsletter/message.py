@@ -62,6 +62,7 @@ def prepare_email(
         calendar = calendar_file(events, zone, _domain(address), dt.datetime.now(dt.UTC))
         body.add_attachment(calendar, maintype="text", subtype="calendar", filename="events.ics")
         for part in body.iter_attachments():
+            part.set_param("charset", "utf-8")
             part.set_param("method", "PUBLISH")  # to add to a calendar, not to reply to
     slug = re.sub(r"[^a-z0-9]+", "-", settings.title.lower()).strip("-") or "newsletter"
     prepared = PreparedEmail(

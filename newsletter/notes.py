@@ -120,7 +120,7 @@ def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
     problem = note_problem(note)
     if problem:
         name, what = problem
-        raise f.fail(name, what, hint="Check both times.")
+        raise f.fail(name, what, hint="Check both times." if name == "end" else None)
     return note
 
 
@@ -128,10 +128,54 @@ def note_problem(note: Any) -> tuple[str, str] | None:
     """What is wrong with a note as a whole, as (field, problem), or None."""
     if isinstance(note, Event) and note.end is not None and note.end <= note.start:
         return "end", "the event ends before it starts."
-    if isinstance(note, Event) and note.every and note.until is None:
+    if isinstance(note, Event):
+        return event_problem(note)
+    return None
+
+
+def event_problem(event: Event) -> tuple[str, str] | None:
+    """What would make an event's dates wrong, as (field, problem), or None."""
+    from newsletter.calendar import occurrences
+
+    if not event.every:
+        if event.until or event.skip or event.topics:
+            name = "until" if event.until else "skip" if event.skip else "topics"
+            return name, "only a repeating event has it; give --every too, or leave it out."
+        return _missing_time("start", event.start)
+    if event.until is None:
         return "until", "a repeating event needs a last day (--until), or it never ends."
-    if isinstance(note, Event) and note.until and note.until < note.start.date():
+    if event.until < event.start.date():
         return "until", "the last day comes before the first."
+    dates = occurrences(event, event.start.tzinfo or dt.UTC)
+    days = {o.start.date() for o in dates}
+    off = [d for d in event.skip if d not in days and d not in _rule_days(event)]
+    if off:
+        return "skip", f"{off[0]} is not one of its dates ('newsletter talks' lists them)."
+    wrong = [d for d in event.topics if dt.date.fromisoformat(d) not in days]
+    if wrong:
+        return "topics", f"{wrong[0]} is not one of its dates (or it is skipped)."
+    if not dates:
+        return "skip", "every one of its dates is skipped."
+    return next((p for o in dates if (p := _missing_time("start", o.start))), None)
+
+
+def _rule_days(event: Event) -> set[dt.date]:
+    """Its dates by its rule alone, skipped ones included."""
+    import dataclasses
+
+    from newsletter.calendar import occurrences
+
+    unskipped = dataclasses.replace(event, skip=[], topics={})
+    return {o.start.date() for o in occurrences(unskipped, event.start.tzinfo or dt.UTC)}
+
+
+def _missing_time(name: str, moment: dt.datetime) -> tuple[str, str] | None:
+    """A time the clocks skip (2:30 on the night they go forward) does not exist."""
+    round_trip = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return name, (
+            f"{moment:%Y-%m-%d %H:%M} does not exist there: the clocks go forward that night."
+        )
     return None
 
 
@@ -171,7 +215,10 @@ def note_from_values(
     problem = note_problem(note)
     if problem:
         name, what = problem
-        raise InputError(f"{kind.field(name).option}: {what}", hint="Check both times.")
+        raise InputError(
+            f"{kind.field(name).option}: {what}",
+            hint="Check both times." if name == "end" else None,
+        )
     return note
 
 

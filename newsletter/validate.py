@@ -108,11 +108,13 @@ def moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
     else:
         text = str(value).strip().replace("T", " ")
         spoken = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\s+(\S.*)", text)
+        if spoken and re.fullmatch(r"[0-9](:[0-9]{2})?", spoken[2]):  # '3:15': am or pm?
+            return _existing(dt.datetime.combine(day(spoken[1]), time_of_day(spoken[2]), zone))
         try:
             parsed = dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
         except ValueError:
             if spoken and not re.search(r"[+]|:[0-9]{2}:", spoken[2]):  # '2026-12-03 3:15 PM'
-                return dt.datetime.combine(day(spoken[1]), time_of_day(spoken[2]), zone)
+                return _existing(dt.datetime.combine(day(spoken[1]), time_of_day(spoken[2]), zone))
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
@@ -128,8 +130,20 @@ def moment(value: Any, zone: dt.tzinfo) -> dt.datetime:
     if not YEARS[0] <= parsed.year <= YEARS[1]:
         raise ValueError(f"'{value}' is not a year from {YEARS[0]} to {YEARS[1]}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
+        parsed = _existing(parsed.replace(tzinfo=zone))
     return parsed.astimezone(zone)
+
+
+def _existing(moment: dt.datetime) -> dt.datetime:
+    """A time the clocks skip (2:30 on the night they go forward) does not exist."""
+    if moment.astimezone(dt.UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != (
+        moment.replace(tzinfo=None)
+    ):
+        raise ValueError(
+            f"{moment:%Y-%m-%d %H:%M} does not exist in this time zone: the clocks go "
+            "forward that night; give a time before or after the change"
+        )
+    return moment
 
 
 def weekday(value: Any) -> int:

@@ -159,3 +159,62 @@ def test_the_issues_calendar_file_has_a_repeating_talk_once_with_its_rule(built,
     (series,) = [e for e in events if "RRULE" in e]
     assert series.decoded("DTSTART") == dt.datetime(2026, 12, 3, 12, tzinfo=CHICAGO)
     assert series["RRULE"]["INTERVAL"] == [2]
+
+
+def test_talk_topic_keeps_the_editors_file(workspace, run):
+    events = workspace / "notes" / "events.yaml"
+    assert run("add-event", *TALK).exit_code == 0
+    text = events.read_text() + "# Coffee chats: keep this comment!\n\n- title: Coffee\n"
+    text += "  start: 2027-05-05 08:00\n# the end\n"
+    events.write_bytes(text.replace("\n", "\r\n").encode())
+    assert run("talk-topic", "2027-03-11", "Forms").exit_code == 0
+    after = events.read_bytes().decode()
+    assert "\r\n" in after and "\n" not in after.replace("\r\n", "")  # CRLF kept
+    assert "# Coffee chats: keep this comment!" in after and after.endswith("# the end\r\n")
+    assert "2027-03-11: Forms" in after
+    flow = "[{title: Tech Talk, start: 2027-02-25 12:00, every: 2 weeks, until: 2027-06-10}]\n"
+    events.write_text(flow)
+    refused = run("talk-topic", "2027-03-11", "Forms")
+    assert refused.exit_code == 2 and "one-line style" in refused.output
+    assert events.read_text() == flow
+
+
+@pytest.mark.parametrize("topic", ["line1\nline2", "bell\x07", "x" * 201])
+def test_a_bad_topic_is_one_line(workspace, run, topic):
+    assert run("add-event", *TALK).exit_code == 0
+    result = run("talk-topic", "2027-03-11", topic)
+    assert result.exit_code == 2 and result.output.count("Error:") == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["--when", "2027-03-14 02:30"], "does not exist in this time zone"),
+        (["--every", "week", "--from", "2027-03-07", "--until", "2027-03-28", "--at", "2:30am"],
+         "does not exist"),
+        (["--when", "2027-03-10 3:15"], "3:15 means 3:15 AM"),
+        (["--every", "week", "--from", "2027-03-04", "--until", "2027-04-01", "--at", "noon",
+          "--skip", "2027-03-05"], "2027-03-05 is not one of its dates"),
+        (["--when", "2027-03-10 12:00", "--until", "2027-04-01"], "only a repeating event"),
+        (["--when", "2027-03-10 12:00", "--from", "2027-03-10", "--at", "13:00"], "not both"),
+        (["--from", "2027-03-10", "--at", "12:00-12:40", "--end", "13:00"], "leave --end out"),
+        (["--every", "week", "--from", "2027-03-04", "--until", "2027-03-04", "--at", "noon",
+          "--skip", "2027-03-04"], "every one of its dates is skipped"),
+    ],
+)  # fmt: skip
+def test_times_that_cannot_be_are_refused(workspace, run, args, says):
+    result = run("add-event", "Tech Talk", *args, "--force")
+    assert result.exit_code == 2
+    assert result.output.count("Error:") == 1 and says in result.output, result.output
+
+
+def test_two_events_on_one_day_have_their_own_uids(workspace, run):
+    from newsletter.calendar import event_uid
+    from newsletter.model import Event
+
+    morning = Event("Office Hours", dt.datetime(2027, 3, 2, 9, tzinfo=CHICAGO))
+    afternoon = Event("Office Hours", dt.datetime(2027, 3, 2, 15, tzinfo=CHICAGO))
+    series = Event("Office Hours", morning.start, every="week", until=dt.date(2027, 4, 1))
+    uids = {event_uid(e, "example.org") for e in (morning, afternoon, series)}
+    assert len(uids) == 3
