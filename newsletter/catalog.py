@@ -553,6 +553,17 @@ class Catalog:
         rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
         return [self.workspace.root / path for (path,) in rows]
 
+    def published_events(self) -> set[str]:
+        """The keys of the events shown in an issue someone got."""
+        return self.guarded(self._published_events)  # type: ignore[no-any-return]
+
+    def _published_events(self) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT e.key FROM entries e JOIN issues i ON i.source = e.source "
+            f"WHERE e.kind = 'event' AND i.status IN {PUBLISHED}"
+        )
+        return {key for (key,) in rows}
+
     def request_ids(self) -> set[str]:
         """The id of every teacher's request the archive (or the notes) has had."""
         return self.guarded(self._request_ids)  # type: ignore[no-any-return]

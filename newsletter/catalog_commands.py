@@ -68,8 +68,8 @@ def search(
     as_json: bool,
     **options: Any,
 ) -> None:
-    """Search every tool, link, post, tip and event ever featured (and, marked, the
-    draft and the notes not yet sent), best match first.
+    """Search every tool, link, post, tip, event and request ever featured (and,
+    marked, the draft and the notes not yet sent), best match first.
 
     QUERY is words ('fraction' finds 'fractions'), "a phrase", a prefix like
     kahoo*, or words joined by AND, OR, NOT."""

@@ -145,7 +145,11 @@ TOOLS = NoteKind(
         NoteField("cost", f"One of: {', '.join(COSTS)}.", read=COST),
         NoteField("platforms", "Where it runs, e.g. 'web, iPad, Chromebook'.", read=WORDS),
         NoteField("privacy", "Privacy note: student accounts? what data is collected?"),
-        NoteField("requested_by", "The teacher whose request this answers."),
+        NoteField(
+            "requested_by",
+            "Who asked, as a line under the tool; for a request recorded with "
+            "'newsletter request', use --answers.",
+        ),
         NoteField("tags", "Tags for finding it later, e.g. 'fractions, quizzes'.", read=WORDS),
         ADDED,
         NoteField(
@@ -254,7 +258,11 @@ REQUESTS = NoteKind(
             "Who asked, e.g. 'Ms. Alvarez, 4th grade' (shown in the email only when given).",
             option_name="--from",
         ),
-        NoteField("grades", "Grades it is for: K, 1-12 or a band like 3-5.", read=GRADES),
+        NoteField(
+            "grades",
+            "Grades it is for: K, 1-12 or a band like 3-5; repeat or use commas.",
+            read=GRADES,
+        ),
         NoteField(
             "subjects",
             "Subjects, e.g. 'Math'; repeat or use commas.",

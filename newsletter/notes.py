@@ -148,9 +148,11 @@ def event_problem(event: Event) -> tuple[str, str] | None:
         return "until", "the last day comes before the first."
     dates = occurrences(event, event.start.tzinfo or dt.UTC)
     days = {o.start.date() for o in dates}
-    off = [d for d in event.skip if d not in days and d not in _rule_days(event)]
+    rule = sorted(_rule_days(event))
+    off = [d for d in event.skip if d not in rule]
     if off:
-        return "skip", f"{off[0]} is not one of its dates ('newsletter talks' lists them)."
+        near = ", ".join(str(d) for d in rule if abs((d - off[0]).days) <= 21)
+        return "skip", f"{off[0]} is not one of its dates (near it: {near or 'none'})."
     wrong = [d for d in event.topics if dt.date.fromisoformat(d) not in days]
     if wrong:
         return "topics", f"{wrong[0]} is not one of its dates (or it is skipped)."

@@ -20,7 +20,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 def url(value: Any) -> str:
     text = one_line(value)
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
+    labels = (parts.hostname or "").rstrip(".").split(".")
+    if parts.scheme not in ("http", "https") or not all(labels) or " " in text:
         raise ValueError(
             f"'{text}' is not a web address; write it in full, like https://padlet.com"
         )
@@ -298,7 +299,12 @@ def time_span(value: Any) -> tuple[dt.time, dt.time | None]:
     start = time_of_day(parts[0])
     if len(parts) == 1:
         return start, None
-    end = time_of_day(parts[1])
+    try:
+        end = time_of_day(parts[1])
+    except ValueError:
+        if start.hour < 12 or re.search("[ap]", parts[1], re.IGNORECASE):
+            raise
+        end = time_of_day(parts[1] + " pm")  # '3:15 PM-4:00': the afternoon too
     if end <= start:
         raise ValueError(f"'{text}' ends before it starts; write the start first, like 12:00-12:40")
     return start, end

@@ -218,3 +218,31 @@ def test_two_events_on_one_day_have_their_own_uids(workspace, run):
     series = Event("Office Hours", morning.start, every="week", until=dt.date(2027, 4, 1))
     uids = {event_uid(e, "example.org") for e in (morning, afternoon, series)}
     assert len(uids) == 3
+
+
+def test_an_end_after_an_afternoon_start_is_the_afternoon_too():
+    assert validate.time_span("3:15 PM-4:00") == (dt.time(15, 15), dt.time(16, 0))
+    with pytest.raises(ValueError, match="4:00 means 4:00 AM"):
+        validate.time_span("11:00-4:00")
+
+
+@pytest.mark.parametrize("address", ["https://...", "https://..", "http://a..b"])
+def test_an_address_with_an_empty_host_name_part_is_refused(address):
+    with pytest.raises(ValueError, match="is not a web address"):
+        validate.url(address)
+
+
+def test_no_warning_for_an_event_a_sent_issue_showed(workspace, run):
+    from tests.test_requests import sent
+
+    today = dt.date.today()
+    friday = today + dt.timedelta(days=7 + (4 - today.weekday()) % 7)  # ahead, so nothing is over
+    talk = f"{friday + dt.timedelta(days=6)} 12:00"  # the Thursday before the next issue
+    assert run("add-event", "Tech Talk", "--when", talk).exit_code == 0
+    assert run("build", "--offline", "--date", str(friday)).exit_code == 0
+    unsent = run("build", "--offline", "--date", str(friday + dt.timedelta(days=7)))
+    assert "no issue will show it" in unsent.output  # the first issue has not gone out
+    sent(workspace, str(friday))
+    result = run("build", "--offline", "--date", str(friday + dt.timedelta(days=7)))
+    assert result.exit_code == 0
+    assert "no issue will show it" not in result.output
