@@ -241,3 +241,35 @@ def requests_list(ctx: click.Context, everything: bool) -> None:
         click.echo(printable(waiting_line(state, here.today)))
     if not states:
         click.echo("No request is waiting." if requests else "No requests yet.", err=True)
+
+
+@click.command("site")
+@click.option(
+    "--out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write the site into (relative to the workspace).",
+)
+@click.pass_context
+def site_command(ctx: click.Context, out: str) -> None:
+    """Write the public web archive: the sent issues, a page per tool, the tools
+    catalog, an Atom feed, the events calendar and a search (Pagefind).
+
+    Never a draft, a staff address or a teacher's name. Only what changed is
+    written again."""
+    from pathlib import Path
+
+    from newsletter.errors import counted, shown
+    from newsletter.site import build_site
+
+    here = context(ctx)
+    folder = Path(out) if Path(out).is_absolute() else here.workspace.root / out
+    result = build_site(here.workspace, here.settings, folder, here.now)
+    warn(result.warnings)
+    click.echo(
+        f"Wrote {counted(len(result.written), 'file')} ({result.unchanged} unchanged) to "
+        f"{shown(folder)}: {counted(result.issues, 'issue')}, {counted(result.tools, 'tool')}"
+        + ("" if result.searchable else ", no search"),
+        err=True,
+    )

@@ -102,6 +102,7 @@ for _kind_name in ("tools", "events", "links", "tips", "requests"):  # add-tool,
 cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.py
 cli.add_command(catalog_commands.tools)
 cli.add_command(catalog_commands.requests_list)
+cli.add_command(catalog_commands.site_command)
 cli.add_command(calendar_commands.calendar_file_command)  # events: calendar_commands.py
 cli.add_command(calendar_commands.talks)
 cli.add_command(calendar_commands.talk_topic)

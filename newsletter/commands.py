@@ -52,6 +52,7 @@ COMMAND_ORDER = [
     "calendar",
     "talks",
     "talk-topic",
+    "site",
     "send",
     "cron",
     "job",

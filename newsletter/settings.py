@@ -66,6 +66,12 @@ class RequestSettings:
 
 
 @dataclass
+class SiteSettings:
+    base_url: str = ""  # where the public site is published: the feed's links are absolute then
+    exclude_sections: list[str] = field(default_factory=list)  # left off the public site
+
+
+@dataclass
 class Settings:
     title: str
     tagline: str = ""
@@ -84,6 +90,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     send: SendSettings = field(default_factory=SendSettings)
     requests: RequestSettings = field(default_factory=RequestSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -118,6 +125,7 @@ TOP_FIELDS = (
     "smtp",
     "send",
     "requests",
+    "site",
 )
 
 
@@ -194,7 +202,25 @@ def load_settings(path: Path) -> Settings:
         asks = Fields(data["requests"], path, "requests", data.line_of("requests"))
         asks.only(tuple(RequestSettings.__dataclass_fields__))
         settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
+    if data.get("site") is not None:
+        settings.site = _site_settings(Fields(data["site"], path, "site", data.line_of("site")))
     return settings
+
+
+def _site_settings(f: Fields) -> SiteSettings:
+    f.only(tuple(SiteSettings.__dataclass_fields__))
+    site = SiteSettings(
+        base_url=f.checked("base_url", validate.url) or "",
+        exclude_sections=f.text_list("exclude_sections"),
+    )
+    for name in site.exclude_sections:
+        if name not in SECTIONS:
+            raise f.fail(
+                "exclude_sections",
+                f"'{name}' is not a section.",
+                hint=f"Sections are: {', '.join(SECTIONS)}.",
+            )
+    return site
 
 
 def _smtp_settings(f: Fields) -> SmtpSettings:

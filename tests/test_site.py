@@ -1,0 +1,185 @@
+"""The public web archive: pages, feed, calendar, search, and nothing private on it.
+Looked at in Debian's Chromium (Playwright) over a loopback HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import feedparser
+import icalendar
+import pytest
+
+from tests.test_email import browser  # noqa: F401 - the module's Chromium fixture
+from tests.test_requests import sent
+
+STAFF_ADDRESS = "malvarez@maplevalley.example.org"
+
+
+@pytest.fixture
+def site(workspace, run) -> Path:
+    """Two sent issues and a draft: tools (one answering a named teacher's request),
+    a talk, and a staff list with addresses that must never reach the site."""
+    (workspace / "staff.csv").write_text(f"email,name\n{STAFF_ADDRESS},Maria Alvarez\n")
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(
+        settings.read_text() + "\nsite:\n  base_url: https://news.example.org/tech/\n"
+    )
+    assert run("request", "fraction practice", "--from", "Ms. Secretname, 4th grade").exit_code == 0
+    tools = [
+        ("Fraction Wall", "https://fractionwall.example.org", "3-5", "Math", "free", "R1"),
+        ("Lab Sim", "https://labsim.example.org", "9-12", "Science", "paid", ""),
+    ]
+    for date, (name, url, grades, subject, cost, answers) in zip(
+        ("2026-11-20", "2026-11-27"), tools, strict=True
+    ):
+        summary = f"{name} for fractions practice." if "Fraction" in name else f"{name} for labs."
+        args = ["add-tool", name, "--url", url, "--summary", summary, "--grades", grades,
+                "--subjects", subject, "--cost", cost,
+                "--requested-by", "Mr. Hiddenname"]  # fmt: skip
+        if answers:
+            args += ["--answers", answers]
+        assert run(*args).exit_code == 0
+        assert run("build", "--offline", "--date", date).exit_code == 0
+        sent(workspace, date)
+    assert run("add-tool", "Draft Tool", "--url", "https://draft.example.org",
+               "--summary", "Not sent yet.").exit_code == 0  # fmt: skip
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    assert "2 issues, 2 tools" in result.stderr
+    return workspace / "site"
+
+
+def test_the_site_has_the_sent_issues_and_their_tools(site):
+    index = (site / "index.html").read_text()
+    assert "#1" in index and "#2" in index and "#3" not in index  # never a draft
+    assert (site / "issues" / "2026-11-20.html").is_file()
+    assert not (site / "issues" / "2026-12-04.html").exists()
+    issue = (site / "issues" / "2026-11-20.html").read_text()
+    assert (
+        "Fraction Wall" in issue and "a teacher asked for &ldquo;fraction practice&rdquo;" in issue
+    )
+    (tool_page,) = site.glob("tools/fractionwall-*.html")
+    text = tool_page.read_text()
+    assert "3-5" in text and "Free" in text and "issues/2026-11-20.html" in text
+    catalog = (site / "tools.html").read_text()
+    assert '<label for="grade">' in catalog and "Lab Sim" in catalog and "Draft Tool" not in catalog
+
+
+def test_nothing_private_reaches_the_site(site):
+    for path in site.rglob("*"):
+        if path.is_file() and "pagefind" not in path.parts:
+            text = path.read_text(errors="replace")
+            for secret in (
+                STAFF_ADDRESS,
+                "Maria Alvarez",
+                "Secretname",
+                "Hiddenname",
+                "Draft Tool",
+            ):
+                assert secret not in text, (path, secret)
+
+
+def test_the_feed_is_valid_atom_with_absolute_links(site):
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert [e.link for e in feed.entries] == [
+        "https://news.example.org/tech/issues/2026-11-27.html",
+        "https://news.example.org/tech/issues/2026-11-20.html",
+    ]
+
+
+def test_every_internal_link_resolves(site):
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src") and value:
+                    self.found.append(value)
+
+    checked = 0
+    for page in site.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        parser = Links()
+        parser.feed(page.read_text())
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("#", "mailto:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.exists(), f"{page.relative_to(site)} links to {link}, which is missing"
+            checked += 1
+    assert checked > 10
+
+
+def test_the_calendar_is_there(site):
+    calendar = icalendar.Calendar.from_ical((site / "events.ics").read_bytes())
+    assert calendar["METHOD"] == "PUBLISH"
+
+
+def test_a_rebuild_writes_only_what_changed(site, run):
+    again = run("site")
+    assert again.exit_code == 0
+    assert "Wrote 0 files (8 unchanged)" in again.stderr
+
+
+@pytest.fixture
+def served(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_pages_pass_axe_and_fit_a_phone(browser, served):  # noqa: F811
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="no axe")
+    for path in ("index.html", "issues/2026-11-20.html", "tools.html"):
+        for width in (1000, 375):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(served + path)
+            violations = [(v["id"], v["help"]) for v in axe.Axe().run(page).response["violations"]]
+            assert violations == [], (path, width, violations)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+            page.close()
+
+
+def test_searching_fractions_on_the_index_finds_the_fractions_tool(browser, served):  # noqa: F811
+    pytest.importorskip(
+        "pagefind", reason="Pagefind is not installed (pip install 'pagefind[bin]')"
+    )
+    page = browser.new_page()
+    page.goto(served + "index.html")
+    page.fill(".pagefind-ui__search-input", "fractions")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=30_000)
+    titles = " ".join(page.locator(".pagefind-ui__result-link").all_inner_texts())
+    assert "Fraction Wall" in titles, titles
+    page.close()
+
+
+def test_the_catalog_filters_by_grade(browser, served):  # noqa: F811
+    page = browser.new_page()
+    page.goto(served + "tools.html")
+    page.select_option("#grade", "10")
+    visible = [t for t in page.locator("#tools li:not([hidden])").all_inner_texts() if t]
+    assert len(visible) == 1 and visible[0].startswith("Lab Sim")
+    page.close()
+
+
+def test_a_date_is_not_needed_for_a_workspace_without_a_base_url(workspace, run):
+    assert run("site").exit_code == 0
+    feed = feedparser.parse((workspace / "site" / "feed.xml").read_bytes())
+    assert feed.bozo == 0 and feed.entries == []
