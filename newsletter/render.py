@@ -71,10 +71,15 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 def markdown_to_html(text: str) -> Markup:
     """The editor's markdown as HTML, cleaned with an allow-list (nh3): feeds never
     come here, but text pasted from a vendor's page may carry script or frames."""
-    import markdown
+    return _markdown_to_html(text)
+
+
+@functools.lru_cache(maxsize=4096)  # the site renders the same tool's text many times
+def _markdown_to_html(text: str) -> Markup:
     import nh3
 
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
+    converter = _converter()
+    html = converter.reset().convert(text)
     return Markup(
         nh3.clean(
             html,
@@ -84,6 +89,14 @@ def markdown_to_html(text: str) -> Markup:
             link_rel=None,
         )
     )
+
+
+@functools.cache
+def _converter() -> Any:
+    """One Markdown converter, made once: making one registers every extension."""
+    import markdown
+
+    return markdown.Markdown(extensions=["extra", "sane_lists"])
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
