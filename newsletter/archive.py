@@ -169,8 +169,9 @@ FRONT_FIELDS = (
 _DAMAGED = "Restore the file from git, or build the issue again with --force."
 
 
-def read_archived(path: Path) -> ArchivedIssue:
-    text = read_text(path)
+def read_archived(path: Path, data: bytes | None = None) -> ArchivedIssue:
+    """An archive file, read (or its bytes, when they have been read already)."""
+    text = read_text(path, data)
     fingerprint, front_text, body = _split(path, text)
     # Padded so that YAML's line numbers are the file's: the front matter starts on
     # line 2, or 3 after the fingerprint.

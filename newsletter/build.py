@@ -15,7 +15,7 @@ from newsletter.archive import (
     email_fingerprint,
 )
 from newsletter.calendar import all_occurrences
-from newsletter.catalog import load_archive, open_catalog, rows_of
+from newsletter.catalog import load_archive, open_catalog
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import (
     FeedOutcome,
@@ -142,9 +142,7 @@ def build_issue(
         write_together([(html_file, email.html), (text_file, email.text), (path, record)])
     warnings = [w for w in [size_warning(email.html, settings)] if w]
     events = all_occurrences(notes.events, settings.zone)
-    warnings += missed_events(
-        [e for e in events if rows_of(e).key not in told], date, now, settings
-    )
+    warnings += missed_events([e for e in events if e.key not in told], date, now, settings)
     return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes, warnings=warnings)
 
 

@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from newsletter.model import Event
 
@@ -77,8 +78,6 @@ def all_occurrences(events: Sequence[Event], zone: dt.tzinfo) -> list[Event]:
 def issue_calendar(events: Sequence[Event], series: Sequence[Event], zone_name: str) -> list[Event]:
     """An issue's events for its calendar file: each repeating one once, with its rule,
     in place of the dates the issue shows of it."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(zone_name)
 
     def wall(event: Event) -> tuple[str, dt.datetime]:  # as the clock on the wall says
@@ -148,8 +147,6 @@ def _vevent(event: Event, zone_name: str, uid: str, now: dt.datetime) -> Any:
 
 def _repeat(entry: Any, event: Event, zone_name: str) -> None:
     """RRULE (its UNTIL in UTC, as RFC 5545 wants with a zoned start) and EXDATEs."""
-    from zoneinfo import ZoneInfo
-
     assert event.until is not None
     zone = ZoneInfo(zone_name)
     freq, interval = repeat_rule(event)
@@ -162,8 +159,6 @@ def _repeat(entry: Any, event: Event, zone_name: str) -> None:
 
 def _with_topics(event: Event, zone_name: str, domain: str, now: dt.datetime) -> list[Any]:
     """A date with a topic: that occurrence again, by RECURRENCE-ID, with its title."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(zone_name)
     overrides = []
     for occurrence in occurrences(event, zone):
@@ -176,15 +171,11 @@ def _with_topics(event: Event, zone_name: str, domain: str, now: dt.datetime) ->
 
 
 def _last_end(event: Event, zone_name: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
     dates = occurrences(event, ZoneInfo(zone_name))
     return end_of(dates[-1]) if dates else end_of(event)
 
 
 def _local(moment: dt.datetime, zone_name: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
     return moment.astimezone(ZoneInfo(zone_name))
 
 
@@ -238,3 +229,23 @@ def _plain(markdown: str) -> str:
     from newsletter.render import markdown_to_text  # render uses this module's links
 
     return markdown_to_text(markdown).strip()
+
+
+def upcoming_calendar(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> tuple[bytes, int]:
+    """Every event of the notes not yet over, as one calendar file for staff to
+    subscribe to, and how many there are. With a `problems` list, a bad entry is
+    left out and recorded there instead of stopping it."""
+    from email.utils import parseaddr
+
+    from newsletter.kinds import EVENTS
+    from newsletter.notes import read_kind
+
+    events = read_kind(workspace, EVENTS, settings.zone, problems)
+    upcoming = sorted(
+        (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
+        key=lambda e: e.start,
+    )
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
+    return calendar_file(upcoming, settings.time_zone, domain, now), len(upcoming)

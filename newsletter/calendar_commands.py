@@ -21,29 +21,19 @@ from newsletter.commands import checked, context
 def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     """Write every upcoming event as one .ics file, for staff to subscribe to once it
     is published (on the district's web server, say)."""
-    from email.utils import parseaddr
     from pathlib import Path
 
-    from newsletter.calendar import calendar_file, end_of, occurrences
+    from newsletter.calendar import upcoming_calendar
     from newsletter.errors import counted, shown
     from newsletter.files import write_bytes_atomically
-    from newsletter.kinds import EVENTS
-    from newsletter.notes import read_kind
 
     here = context(ctx)
-    settings = here.settings
-    events = read_kind(here.workspace, EVENTS, settings.zone, None)
-    upcoming = sorted(
-        (e for e in events if any(end_of(o) >= here.now for o in occurrences(e, settings.zone))),
-        key=lambda e: e.start,
-    )
-    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
-    data = calendar_file(upcoming, settings.time_zone, domain, here.now)
+    data, count = upcoming_calendar(here.workspace, here.settings, here.now)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
     write_bytes_atomically(Path(out), data, durable=True)
-    click.echo(f"Wrote {counted(len(upcoming), 'upcoming event')} to {shown(Path(out))}", err=True)
+    click.echo(f"Wrote {counted(count, 'upcoming event')} to {shown(Path(out))}", err=True)
 
 
 @click.command("talks")

@@ -37,7 +37,7 @@ from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.lock import waiting_lock
 from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
 from newsletter.similar import squash
-from newsletter.validate import GRADE_ORDER
+from newsletter.validate import grade_mask
 from newsletter.workspace import Workspace
 
 CATALOG_NAME = "catalog.sqlite"
@@ -104,18 +104,6 @@ def tell(line: str) -> None:
     print(f"note: {line}", file=sys.stderr)
 
 
-def grade_mask(grades: Sequence[str]) -> int:
-    """One bit per grade (K is bit 0): ['3-5'] and ['3', '4', '5'] are the same."""
-    mask = 0
-    for grade in grades:
-        low, _, high = grade.partition("-")
-        first = GRADE_ORDER.index(low)
-        last = GRADE_ORDER.index(high) if high else first
-        for index in range(first, last + 1):
-            mask |= 1 << index
-    return mask
-
-
 class Row(NamedTuple):
     """What the catalog keeps of one thing featured."""
 
@@ -151,9 +139,10 @@ def rows_of(note: Any) -> Row:
     if isinstance(note, FeedItem):
         return Row("post", note.keys[0], note.title, note.link, note.summary, note.source)
     if isinstance(note, Event):
-        key = f"event:{note.title.strip().casefold()}@{note.start.isoformat()}"
         body = "\n".join([note.description, note.place])
-        return Row("event", key, note.title, note.signup, body, day=note.start.date().isoformat())
+        return Row(
+            "event", note.key, note.title, note.signup, body, day=note.start.date().isoformat()
+        )
     if isinstance(note, Request):
         words = " ".join([note.id, *note.subjects, *note.grades, *note.answered_by])
         return Row(
@@ -227,16 +216,20 @@ class Archive:
         return self.entries
 
     def unreadable_line(self) -> str:
-        """'2 issues could not be read (issues/a.md, issues/b.md)', or ''."""
-        if not self.unreadable:
-            return ""
-        count = len(self.unreadable)
-        names = ", ".join(shown(path) for path in self.unreadable)
-        what = "1 issue" if count == 1 else f"{count} issues"
-        return (
-            f"{what} could not be read ({names}) and {'is' if count == 1 else 'are'} left "
-            "out; 'newsletter check' says why."
-        )
+        return unreadable_line(self.unreadable)
+
+
+def unreadable_line(paths: Sequence[Path]) -> str:
+    """'2 issues could not be read (issues/a.md, issues/b.md)', or ''."""
+    if not paths:
+        return ""
+    count = len(paths)
+    names = ", ".join(shown(path) for path in paths)
+    what = "1 issue" if count == 1 else f"{count} issues"
+    return (
+        f"{what} could not be read ({names}) and {'is' if count == 1 else 'are'} left "
+        "out; 'newsletter check' says why."
+    )
 
 
 class Catalog:
@@ -520,13 +513,7 @@ class Catalog:
             "ORDER BY s.path"
         ).fetchall()
         entries = [self._archived(row[0], row[1:]) for row in rows]
-        unreadable = [
-            self.workspace.root / path
-            for (path,) in self.db.execute(
-                "SELECT path FROM sources WHERE readable = 0 AND path LIKE 'issues/%' ORDER BY path"
-            )
-        ]
-        return Archive(sorted(entries, key=lambda entry: entry.key), unreadable)
+        return Archive(sorted(entries, key=lambda entry: entry.key), self._unreadable_issues())
 
     def _archived(self, path: str, row: Sequence[Any]) -> ArchivedIssue:
         number, date, subject, status, built, sent, edited, reached, of, rendered, tools, posts = (
@@ -555,6 +542,13 @@ class Catalog:
     def _unreadable(self) -> list[Path]:
         rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
         return [self.workspace.root / path for (path,) in rows]
+
+    def unreadable_issues(self) -> list[Path]:
+        """The archive's files that have a mistake in them (the notes' left out)."""
+        return self.guarded(self._unreadable_issues)  # type: ignore[no-any-return]
+
+    def _unreadable_issues(self) -> list[Path]:
+        return [p for p in self._unreadable() if p.parent == self.workspace.issues_dir]
 
     def published_events(self) -> set[str]:
         """The keys of the events shown in an issue someone got."""
@@ -643,7 +637,7 @@ def examine(workspace: Workspace, file: _File) -> Examined:
     if file.zone is not None and file.path.parent == workspace.notes_dir:
         return _examine_notes(workspace, file, digest)
     try:
-        entry = read_archived(file.path)
+        entry = read_archived(file.path, data)  # its bytes, read once for the digest too
     except InputError:
         return Examined(digest, False, None, [], [])
     issue = entry.issue

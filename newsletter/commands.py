@@ -295,7 +295,7 @@ def _parameter(field: NoteField) -> click.Parameter:
 
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
     from newsletter import notes
-    from newsletter.catalog import open_catalog
+    from newsletter.catalog import open_catalog, unreadable_line
 
     here = context(ctx)
     if values.pop("citizenship", False):
@@ -318,7 +318,7 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         if kind.name == "tools":
             _requests_answered(here, catalog, note)
         if kind.featured_once and not force:
-            unreadable = catalog.archive().unreadable_line()
+            unreadable = unreadable_line(catalog.unreadable_issues())  # not every issue
             warn([unreadable] if unreadable else [])
 
         def ask() -> None:

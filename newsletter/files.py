@@ -8,12 +8,15 @@ from pathlib import Path
 from newsletter.errors import InputError, shown
 
 
-def read_text(path: Path) -> str:
-    """A text file the editor may have saved in any editor: it must be UTF-8."""
+def read_text(path: Path, data: bytes | None = None) -> str:
+    """A text file the editor may have saved in any editor: it must be UTF-8. `data`
+    is its bytes when they have been read already."""
     try:
+        if data is not None:  # as read_text reads: universal newlines
+            return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        line = (path.read_bytes() if data is None else data)[: err.start].count(b"\n") + 1
         raise InputError(
             f"{shown(path)}:{line}: not UTF-8 text.",
             hint="Save the file as UTF-8 in your editor.",

@@ -91,6 +91,11 @@ class Event:
     topics: dict[str, str] = field(default_factory=dict)  # '2026-12-17': that talk's topic
 
     @property
+    def key(self) -> str:
+        """The same event (its title, at its start) in the notes and in any issue."""
+        return f"event:{self.title.strip().casefold()}@{self.start.isoformat()}"
+
+    @property
     def place_is_link(self) -> bool:
         return self.place.startswith(("http://", "https://"))
 

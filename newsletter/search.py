@@ -9,9 +9,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsletter.catalog import PUBLISHED, Catalog, grade_mask
+from newsletter.catalog import PUBLISHED, Catalog
 from newsletter.errors import InputError
 from newsletter.similar import squash
+from newsletter.validate import grade_mask
 
 SORTS = ("name", "date")
 # How much a word counts in each column: a tool's name, then its tags, then the rest.

@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from newsletter.archive import ArchivedIssue
+from newsletter.calendar import upcoming_calendar
 from newsletter.catalog import open_catalog
 from newsletter.files import write_atomically
 from newsletter.model import Issue, Tool
@@ -28,7 +29,7 @@ from newsletter.render import long_date, render_template, template_environment
 from newsletter.settings import Settings
 from newsletter.similar import squash
 from newsletter.urls import normalize_url
-from newsletter.validate import GRADE_ORDER
+from newsletter.validate import GRADE_ORDER, grade_mask, grades_in
 from newsletter.workspace import Workspace
 
 
@@ -57,7 +58,7 @@ class ToolPage:
             "grades": ", ".join(tool.grades),
             "subjects": ", ".join(tool.subjects),
             "cost": tool.cost,
-            "grade_list": sorted(_grades_of(tool.grades), key=GRADE_ORDER.index),
+            "grade_list": grades_in(grade_mask(tool.grades)),
             "subject_list": tool.subjects,
         }
 
@@ -74,7 +75,7 @@ def build_site(workspace: Workspace, settings: Settings, out: Path, now: dt.date
     env = template_environment(workspace.templates_dir)
     pages = _pages(env, settings, issues, tools)
     pages["feed.xml"] = atom_feed(settings, issues[::-1], now)
-    pages["events.ics"] = _calendar(workspace, settings, now)
+    pages["events.ics"] = upcoming_calendar(workspace, settings, now, [])[0].decode("utf-8")
     for name, text in pages.items():
         if _write_if_changed(out / name, text):
             result.written.append(out / name)
@@ -82,8 +83,8 @@ def build_site(workspace: Workspace, settings: Settings, out: Path, now: dt.date
             result.unchanged += 1
     _remove_stale(out, set(pages))
     result.issues, result.tools = len(issues), len(tools)
-    result.searchable = _index(out, result) if result.written or not (out / "pagefind").is_dir() \
-        else True  # fmt: skip
+    changed = bool(result.written) or not (out / "pagefind").is_dir()
+    result.searchable = _index(out, result) if changed else True
     return result
 
 
@@ -93,15 +94,6 @@ def _public(issue: Issue, settings: Settings) -> Issue:
 
     left_out = set(settings.site.exclude_sections)
     return dataclasses.replace(issue, sections=[s for s in issue.sections if s not in left_out])
-
-
-def _grades_of(grades: list[str]) -> set[str]:
-    found = set()
-    for grade in grades:
-        low, _, high = grade.partition("-")
-        first = GRADE_ORDER.index(low)
-        found.update(GRADE_ORDER[first : GRADE_ORDER.index(high or low) + 1])
-    return found
 
 
 def _tool_pages(issues: list[tuple[ArchivedIssue, Issue]]) -> dict[str, ToolPage]:
@@ -195,19 +187,6 @@ def atom_feed(
             "</entry>",
         ]
     return "\n".join([*lines, "</feed>", ""])
-
-
-def _calendar(workspace: Workspace, settings: Settings, now: dt.datetime) -> str:
-    from email.utils import parseaddr
-
-    from newsletter.calendar import calendar_file, end_of, occurrences
-    from newsletter.kinds import EVENTS
-    from newsletter.notes import read_kind
-
-    events = read_kind(workspace, EVENTS, settings.zone, [])
-    upcoming = [e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))]
-    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
-    return calendar_file(upcoming, settings.time_zone, domain, now).decode("utf-8")
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from newsletter.kinds import REQUESTS
 from newsletter.model import Request, Tool, request_key
+from newsletter.validate import grade_mask
 
 PREFIX = REQUESTS.numbered  # R1, R2, ...
 
@@ -48,8 +49,6 @@ def answered_here(requests: Sequence[Request], tools: Sequence[Tool]) -> list[Re
 def fits(request: Request, tool: Tool) -> bool:
     """Might this tool answer the request? Their grades meet and their subjects share
     one (a request that names neither fits any tool)."""
-    from newsletter.catalog import grade_mask
-
     if request.grades and tool.grades and not grade_mask(request.grades) & grade_mask(tool.grades):
         return False
     wanted = {s.casefold() for s in request.subjects}

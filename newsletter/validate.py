@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +74,23 @@ def grades(value: Any) -> list[str]:
     if not result:
         raise ValueError("no grades given; use K, 1 to 12, or a band like 3-5")
     return sorted(result, key=lambda g: GRADE_ORDER.index(g.split("-")[0]))
+
+
+def grade_mask(grades: Sequence[str]) -> int:
+    """One bit per grade (K is bit 0): ['3-5'] and ['3', '4', '5'] are the same."""
+    mask = 0
+    for grade in grades:
+        low, _, high = grade.partition("-")
+        first = GRADE_ORDER.index(low)
+        last = GRADE_ORDER.index(high) if high else first
+        for index in range(first, last + 1):
+            mask |= 1 << index
+    return mask
+
+
+def grades_in(mask: int) -> list[str]:
+    """The single grades a mask holds, K first."""
+    return [grade for index, grade in enumerate(GRADE_ORDER) if mask >> index & 1]
 
 
 def cost(value: Any) -> str:

@@ -226,7 +226,9 @@ def test_only_the_files_that_changed_are_read(two_sent, run, monkeypatch):
     ws = Workspace(two_sent)
     read = []
     original = catalog_module.read_archived
-    monkeypatch.setattr(catalog_module, "read_archived", lambda p: read.append(p) or original(p))
+    monkeypatch.setattr(
+        catalog_module, "read_archived", lambda p, *rest: read.append(p) or original(p, *rest)
+    )
     with open_catalog(ws):
         pass
     unsettled = list(read)  # files written seconds ago are looked at again (same tick)
