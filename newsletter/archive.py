@@ -63,6 +63,12 @@ class ArchivedIssue:
         return IssueKey.from_stem(self.path.stem) or IssueKey(self.date)
 
     @property
+    def label(self) -> str:
+        """'12', or '12 (elementary)' for an edition: how messages name it after '#'."""
+        edition = self.key.edition
+        return f"{self.number} ({edition})" if edition else str(self.number)
+
+    @property
     def sent(self) -> bool:
         """Everyone has it: never sent or rebuilt again."""
         return self.status == SENT
@@ -233,11 +239,12 @@ def _check_content(issue: Issue, fields: Fields) -> None:
 
 
 def check_numbers(archived: list[ArchivedIssue]) -> None:
-    """Two archived issues with one number would make 'show 12' and 'send 12' guess."""
+    """Two archived issues with one number would make 'show 12' and 'send 12' guess;
+    the editions of one date share theirs."""
     seen: dict[int, ArchivedIssue] = {}
     for entry in archived:
         first = seen.setdefault(entry.number, entry)
-        if first is not entry:
+        if first is not entry and first.date != entry.date:
             raise InputError(
                 f"{shown(entry.path)}: issue #{entry.number} is also "
                 f"{shown(first.path)}; two issues cannot share a number.",
@@ -269,7 +276,8 @@ def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.da
 
 def already_sent_line(entry: ArchivedIssue) -> str:
     """'Issue #3 (2026-12-04) was already sent on ...': why it is not built or sent again."""
-    head = f"Issue #{entry.number} ({entry.date})"
+    which = f", {entry.key.edition}" if entry.key.edition else ""
+    head = f"Issue #{entry.number} ({entry.date}{which})"
     if entry.sent:
         when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
         return f"{head} was already sent{when}"
@@ -278,22 +286,47 @@ def already_sent_line(entry: ArchivedIssue) -> str:
     return f"{head} is being sent (its send log names who has it)"
 
 
-def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
-    """An issue by number ('12') or date ('2026-11-27'); the newest when ref is None."""
+def find_issues(archive: list[ArchivedIssue], ref: str | None) -> list[ArchivedIssue]:
+    """The issues `ref` names: a number ('12') or a date ('2026-11-27'), with an
+    edition after a colon ('12:elementary'), or a file's name ('2026-11-27-elementary').
+    Without an edition, every edition of that issue. The newest when ref is None."""
     if not archive:
         raise InputError(
             "The archive is empty: no issue has been built yet.",
             hint="Build one with 'newsletter build'.",
         )
     if ref is None:
-        return archive[-1]
-    ref = ref.strip().lstrip("#")
-    for entry in archive:
-        if ref.isascii() and ref.isdigit() and len(ref) < 10 and entry.number == int(ref):
-            return entry
-        if entry.date.isoformat() == ref:
-            return entry
-    raise InputError(
-        f"No issue '{ref}' in the archive.",
-        hint="Give an issue number or date as listed by 'newsletter list'.",
-    )
+        return [archive[-1]]
+    text = ref.strip().lstrip("#")
+    issue, _, edition = text.partition(":")
+    issue, edition = issue.strip(), edition.strip().lower()
+    by_stem = IssueKey.from_stem(text)
+    found = [
+        entry
+        for entry in archive
+        if (
+            (issue.isascii() and issue.isdigit() and len(issue) < 10 and entry.number == int(issue))
+            or entry.date.isoformat() == issue
+        )
+        and (not edition or entry.key.edition == edition)
+    ] or [entry for entry in archive if by_stem and by_stem.edition and entry.key == by_stem]
+    if not found:
+        raise InputError(
+            f"No issue '{text}' in the archive.",
+            hint="Give an issue number or date as listed by 'newsletter list'"
+            + (", with its edition after a colon (12:elementary)." if edition else "."),
+        )
+    return found
+
+
+def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
+    """The one issue `ref` names (see find_issues); an issue with editions needs one."""
+    found = find_issues(archive, ref)
+    if len(found) > 1:
+        first = found[0]
+        names = ", ".join(f"{first.number}:{entry.key.edition}" for entry in found)
+        raise InputError(
+            f"Issue #{first.number} ({first.date}) has {len(found)} editions; say which: {names}.",
+            hint=f"For example: {first.number}:{found[0].key.edition}",
+        )
+    return found[0]

@@ -10,12 +10,21 @@ from pathlib import Path
 
 from newsletter.archive import (
     ArchivedIssue,
+    already_sent_line,
     archive_path,
     archive_text,
     email_fingerprint,
 )
 from newsletter.calendar import all_occurrences
-from newsletter.catalog import load_archive, open_catalog
+from newsletter.catalog import Catalog, load_archive, open_catalog
+from newsletter.editions import (
+    Edition,
+    check_editions,
+    issue_keys,
+    notes_for,
+    own_items,
+    with_title,
+)
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import (
     FeedOutcome,
@@ -28,7 +37,7 @@ from newsletter.files import write_atomically, write_together
 from newsletter.issue import assemble_issue, feed_window_start, next_issue_date
 from newsletter.lock import workspace_lock
 from newsletter.model import Event, Issue, IssueKey
-from newsletter.notes import load_notes
+from newsletter.notes import Notes, load_notes
 from newsletter.render import RenderedEmail, render_archive_body, render_email
 from newsletter.sendlog import log_for
 from newsletter.settings import Settings, require_settings
@@ -57,6 +66,8 @@ class BuildResult:
     already_sent: ArchivedIssue | None = None
     feed_outcomes: list[FeedOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    edition: Edition | None = None
+    own_items: int = 0  # the edition's tools, links and posts for its grades
 
 
 # Gmail shows only the first 102 KB of a message's HTML, then "[Message clipped]".
@@ -86,7 +97,7 @@ def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt
     return next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
 
 
-def build_issue(
+def build_issues(
     workspace: Workspace,
     *,
     now: dt.datetime,
@@ -95,20 +106,22 @@ def build_issue(
     force: bool = False,
     strict: bool = False,
     progress: Callable[[FeedOutcome], None] | None = None,
-) -> BuildResult:
-    """Build the issue of `date` as one unit: the rendered email and the archive
-    file change together or not at all, under the workspace lock, so that a send
-    never sees (or undoes) half a build."""
+) -> list[BuildResult]:
+    """Build the issue of `date` (one per edition, when newsletter.yaml has editions)
+    as one unit: the rendered emails and the archive files change together or not at
+    all, under the workspace lock, so that a send never sees (or undoes) half a build."""
     settings = require_settings(workspace.settings_file)
     notes = load_notes(workspace, settings.zone)
     sources = load_feed_sources(workspace.feeds_file)
+    editions = settings.editions
+    if editions:
+        check_editions(workspace, settings, notes)
     date = issue_date(settings, date, now)
-    key = IssueKey(date)
-    path = archive_path(workspace, key)
-    # A first look, so that no feed is fetched for an issue that will not be built.
-    stop = _not_rebuilt(workspace, load_archive(workspace), key, path, force)
-    if stop:
-        return stop
+    keys = issue_keys(editions, date)
+    # A first look, so that no feed is fetched for issues that will not be built.
+    stops = _not_rebuilt(workspace, load_archive(workspace), keys, force)
+    if all(stops):
+        return [stop for stop in stops if stop]
 
     # The slow part, outside the lock: a send may run meanwhile.
     collector = collector_for(workspace, settings)
@@ -122,28 +135,71 @@ def build_issue(
         open_catalog(workspace, thorough=True) as catalog,
     ):
         archive = catalog.archive().whole()  # again: a send may have finished meanwhile
-        stop = _not_rebuilt(workspace, archive, key, path, force)
-        if stop:
-            return stop
-        featured = catalog.featured_keys()
+        stops = _not_rebuilt(workspace, archive, keys, force)
+        left_over = _other_drafts(archive, date, keys, force)
         told = catalog.published_events()  # events staff have seen in an issue already
-        since = feed_window_start(settings, archive, date)
-        items = choose_items(outcomes, since, featured, settings.feeds.max_items)
-
-        issue = assemble_issue(settings, notes, items, archive, date, featured)
-        email = render_email(issue, workspace.templates_dir)
-        body = render_archive_body(issue, workspace.templates_dir)
-
-        # Everything rendered without error: only now write, all three or none.
-        html_file, text_file = rendered_paths(workspace, key)
-        record = archive_text(
-            issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
-        )
-        write_together([(html_file, email.html), (text_file, email.text), (path, record)])
-    warnings = [w for w in [size_warning(email.html, settings)] if w]
+        results: list[BuildResult] = []
+        writes: list[tuple[Path, str]] = []
+        made: list[Edition | None] = list(editions) or [None]
+        for edition, key, stop in zip(made, keys, stops, strict=True):
+            if stop:
+                results.append(stop)
+                continue
+            result, files = _build_one(workspace, settings, notes, outcomes, catalog, archive,
+                                       key, edition, now)  # fmt: skip
+            results.append(result)
+            writes += files
+        if writes:  # everything rendered without error: all or none
+            write_together(writes)
+        for entry in left_over:
+            entry.path.unlink(missing_ok=True)
     events = all_occurrences(notes.events, settings.zone)
-    warnings += missed_events([e for e in events if e.key not in told], date, now, settings)
-    return BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes, warnings=warnings)
+    first = next((r for r in results if not r.already_sent), None)
+    if first is not None:  # said once, not once per edition
+        first.warnings += missed_events([e for e in events if e.key not in told], date, now,
+                                        settings)  # fmt: skip
+        first.warnings += [
+            f"removed the draft {shown(entry.path)}: newsletter.yaml's editions make "
+            f"{', '.join(str(key) for key in keys)} instead."
+            for entry in left_over
+        ]
+    return results
+
+
+def _build_one(
+    workspace: Workspace,
+    settings: Settings,
+    notes: Notes,
+    outcomes: list[FeedOutcome],
+    catalog: Catalog,
+    archive: list[ArchivedIssue],
+    key: IssueKey,
+    edition: Edition | None,
+    now: dt.datetime,
+) -> tuple[BuildResult, list[tuple[Path, str]]]:
+    """One issue (one edition's): its content, its email, and the files to write.
+    What was featured, and where the feed window starts, are the edition's own."""
+    name = edition.name if edition else None
+    featured = catalog.featured_keys(name)
+    own = [entry for entry in archive if name is None or entry.key.edition in ("", name)]
+    since = feed_window_start(settings, own, key.date)
+    items = choose_items(outcomes, since, featured, settings.feeds.max_items, edition)
+    mine = notes_for(notes, edition)
+    issue = assemble_issue(with_title(settings, edition), mine, items, archive, key.date, featured)
+    issue.edition = key.edition
+    email = render_email(issue, workspace.templates_dir)
+    body = render_archive_body(issue, workspace.templates_dir)
+    html_file, text_file = rendered_paths(workspace, key)
+    path = archive_path(workspace, key)
+    record = archive_text(
+        issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
+    )
+    result = BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
+    result.warnings = [w for w in [size_warning(email.html, settings)] if w]
+    if edition is not None:
+        result.edition = edition
+        result.own_items = own_items(issue, edition)
+    return result, [(html_file, email.html), (text_file, email.text), (path, record)]
 
 
 def missed_events(
@@ -162,21 +218,49 @@ def missed_events(
 
 
 def _not_rebuilt(
-    workspace: Workspace, archive: list[ArchivedIssue], key: IssueKey, path: Path, force: bool
-) -> BuildResult | None:
-    """A result that says why the issue `key` is not built again, or None."""
-    existing = next((a for a in archive if a.key == key), None)
-    if existing is None:
-        return None
-    if existing.published or log_for(workspace.state_dir, key).state().reached_anyone:
-        return BuildResult(existing.issue, path, already_sent=existing)
-    if existing.hand_edited and not force:
-        raise InputError(
-            f"{shown(path)} was edited by hand since it was built; building again would "
-            "replace your changes.",
-            hint="Keep a copy of your changes, then build again with --force.",
-        )
-    return None
+    workspace: Workspace, archive: list[ArchivedIssue], keys: list[IssueKey], force: bool
+) -> list[BuildResult | None]:
+    """For each issue of `keys`, a result that says why it is not built again, or None."""
+    stops: list[BuildResult | None] = []
+    for key in keys:
+        path = archive_path(workspace, key)
+        existing = next((a for a in archive if a.key == key), None)
+        if existing is None:
+            stops.append(None)
+        elif existing.published or log_for(workspace.state_dir, key).state().reached_anyone:
+            stops.append(BuildResult(existing.issue, path, already_sent=existing))
+        elif existing.hand_edited and not force:
+            raise InputError(
+                f"{shown(path)} was edited by hand since it was built; building again would "
+                "replace your changes.",
+                hint="Keep a copy of your changes, then build again with --force.",
+            )
+        else:
+            stops.append(None)
+    return stops
+
+
+def _other_drafts(
+    archive: list[ArchivedIssue], date: dt.date, keys: list[IssueKey], force: bool
+) -> list[ArchivedIssue]:
+    """Drafts of `date` that newsletter.yaml's editions no longer make (built before
+    editions were added, or for an edition since removed): they go, so that `send`
+    never sends them. One someone has, or one edited by hand, stops the build."""
+    others = [entry for entry in archive if entry.date == date and entry.key not in keys]
+    for entry in others:
+        if entry.published:
+            raise InputError(
+                f"{already_sent_line(entry)} as {shown(entry.path)}, which newsletter.yaml's "
+                "editions do not make; its editions cannot be built for the same day.",
+                hint=f"Build the next issue with --date {date + dt.timedelta(days=7)}.",
+            )
+        if entry.hand_edited and not force:
+            raise InputError(
+                f"{shown(entry.path)} was edited by hand, and newsletter.yaml's editions "
+                "no longer make it; building would remove it.",
+                hint="Keep a copy of your changes, then build again with --force.",
+            )
+    return others
 
 
 def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:

@@ -41,7 +41,7 @@ from newsletter.validate import grade_mask
 from newsletter.workspace import Workspace
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 1  # raise it when the tables change: an older catalog is made again
+SCHEMA_VERSION = 2  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
 
 _SCHEMA = """
@@ -66,7 +66,8 @@ CREATE TABLE issues (
     recipients INTEGER NOT NULL,
     rendered TEXT NOT NULL,
     tools INTEGER NOT NULL,
-    posts INTEGER NOT NULL
+    posts INTEGER NOT NULL,
+    edition TEXT NOT NULL        -- '' for an issue without editions
 );
 CREATE TABLE entries (           -- each tool, link, post, tip or event of an issue or the notes
     id INTEGER PRIMARY KEY,
@@ -448,7 +449,7 @@ class Catalog:
         ).lastrowid
         if examined.issue is not None:
             db.execute(
-                f"INSERT INTO issues VALUES (?, {', '.join('?' * 12)})",
+                f"INSERT INTO issues VALUES (?, {', '.join('?' * 13)})",
                 (source_id, *examined.issue),
             )
         db.executemany(
@@ -569,15 +570,18 @@ class Catalog:
         rows = self.db.execute("SELECT DISTINCT key FROM entries WHERE kind = 'request'")
         return {key.partition(":")[2] for (key,) in rows}
 
-    def featured_keys(self) -> dict[str, int]:
+    def featured_keys(self, edition: str | None = None) -> dict[str, int]:
         """Everything featured in an issue someone got, with the number of the last
-        such issue: later builds skip it (unless a note says to feature it again)."""
-        return self.guarded(self._featured_keys)  # type: ignore[no-any-return]
+        such issue: later builds skip it (unless a note says to feature it again).
+        For an edition, in that edition's issues (and those from before editions)."""
+        return self.guarded(self._featured_keys, edition)  # type: ignore[no-any-return]
 
-    def _featured_keys(self) -> dict[str, int]:
+    def _featured_keys(self, edition: str | None) -> dict[str, int]:
+        among = "" if edition is None else "AND i.edition IN ('', ?) "
         rows = self.db.execute(
             "SELECT f.key, max(i.number) FROM featured f JOIN issues i ON i.source = f.source "
-            f"WHERE i.status IN {PUBLISHED} GROUP BY f.key"
+            f"WHERE i.status IN {PUBLISHED} {among}GROUP BY f.key",
+            () if edition is None else (edition,),
         )
         return dict(rows.fetchall())
 
@@ -654,6 +658,7 @@ def examine(workspace: Workspace, file: _File) -> Examined:
         entry.rendered,
         entry.tools,
         entry.posts,
+        entry.key.edition,
     )
     return Examined(digest, True, row, issue_rows(issue), sorted(issue.featured_keys()))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from newsletter.archive import ArchivedIssue, check_numbers
 from newsletter.catalog import open_catalog
+from newsletter.editions import edition_problems
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
@@ -45,6 +46,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         _check_staff(workspace, settings, findings)
+        findings.problems += edition_problems(workspace, settings, notes)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings

@@ -21,12 +21,10 @@ from newsletter.commands import (
     add_command,
     check_links_of,
     checked,
-    confirm,
     context,
     report_archive,
     report_build,
-    report_outcome,
-    stamped,
+    send_each,
     warn,
 )
 from newsletter.errors import shown
@@ -126,13 +124,14 @@ def build(
     """Build the issue: archive it in issues/ and render its HTML and text email.
 
     Takes every note not yet featured in a sent issue, events still ahead, and
-    new posts from the feeds. A sent issue is never rebuilt."""
+    new posts from the feeds. A sent issue is never rebuilt. With editions in
+    newsletter.yaml, builds one issue per edition."""
 
-    from newsletter.build import FeedsFailed, build_issue
+    from newsletter.build import FeedsFailed, build_issues
 
     progress = FeedProgress()
     try:
-        result = build_issue(
+        results = build_issues(
             context(ctx).workspace,
             now=context(ctx).now,
             date=date,
@@ -146,7 +145,7 @@ def build(
         warn(err.problems)
         raise
     progress.clear()
-    report_build(result)
+    report_build(results)
 
 
 @cli.command()
@@ -189,7 +188,8 @@ def fetch(ctx: click.Context, strict: bool) -> None:
 def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool) -> None:
     """Open an issue's email in the browser (default: the newest issue).
 
-    ISSUE is a number (12) or a date (2026-11-27)."""
+    ISSUE is a number (12) or a date (2026-11-27); an edition after a colon
+    (12:elementary)."""
     import webbrowser
 
     from newsletter.archive import find_issue
@@ -233,7 +233,9 @@ def list_issues(ctx: click.Context) -> None:
 )
 @click.pass_context
 def show(ctx: click.Context, issue: str, form: str) -> None:
-    """Print one issue: ISSUE is a number (12) or a date (2026-11-27)."""
+    """Print one issue: ISSUE is a number (12) or a date (2026-11-27).
+
+    With editions, name one after a colon: 12:elementary."""
     from newsletter.archive import find_issue
     from newsletter.build import rendered_email
     from newsletter.catalog import load_archive
@@ -339,30 +341,19 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
 
     Each person gets it once: a rerun after a crash or a dropped connection sends
     only to those not yet reached, and a sent issue is never sent again. With no
-    SMTP host configured, messages go to .newsletter/outbox/ instead."""
-    import os
-
+    SMTP host configured, messages go to .newsletter/outbox/ instead. With
+    editions, each edition goes to its group; ISSUE may name one (12:elementary)."""
     from newsletter.catalog import load_archive
-    from newsletter.send import choose_issue, deliver, prepare_send
+    from newsletter.send import choose_issues
 
-    workspace, settings = context(ctx).workspace, context(ctx).settings
+    workspace = context(ctx).workspace
     to = options["to"]
     if to is not None and not to.strip():  # an unset $ME in a script: never everyone
         raise BadInput("--to: is empty. Hint: give the address for the test copy.")
-    entry, nothing = choose_issue(load_archive(workspace), issue, test=bool(to))
-    if entry is None:
-        click.echo(nothing, err=True)
-        return
-    again = (options["resend_in_doubt"], options["retry_refused"])
-    job = prepare_send(workspace, settings, entry, os.environ, to, options["groups"], *again)
-    warn(job.problems)
-    if options["dry_run"]:
-        click.echo("\n".join(job.dry_run_lines()))
-        return
-    if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
-        confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
-    verbose = options["verbose"]
-    report_outcome(deliver(workspace, settings, job, os.environ, stamped, verbose))
+    entries, said = choose_issues(load_archive(workspace), issue, test=bool(to))
+    for line in said:
+        click.echo(line, err=True)
+    send_each(context(ctx), entries, options)
 
 
 at_option = click.option(

@@ -310,6 +310,7 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             parse = functools.partial(notes.option_value, field, zone=zone)
             values[field.name] = required(values[field.name], field.option, label, parse, example)
     note = notes.note_from_values(kind, values, here.today, zone)
+    _known_editions(here.settings, note)
     if getattr(note, "asked", None) and note.asked > here.today:
         raise BadInput(f"--date: {note.asked} is in the future; give the day it was asked.")
     if kind.name == "events" and not force:
@@ -331,6 +332,25 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     click.echo(f"Added {label} to {shown(path)}:{line}")
+
+
+def _known_editions(settings: Any, note: Any) -> None:
+    """--editions names editions of newsletter.yaml: a typo would leave a note out."""
+    from newsletter.editions import unknown_editions
+
+    named = getattr(note, "editions", None)
+    if named and not settings.editions:
+        raise BadInput(
+            "--editions: newsletter.yaml has no editions, so every issue goes to everyone. "
+            "Hint: add 'editions:' to newsletter.yaml first, or leave out --editions."
+        )
+    unknown = unknown_editions(note, settings.editions)
+    if unknown:
+        known = ", ".join(edition.name for edition in settings.editions)
+        raise BadInput(
+            f"--editions: newsletter.yaml has no edition '{unknown[0]}'; nothing was added. "
+            f"Hint: use one of: {known}."
+        )
 
 
 def _new_event(here: Any, event: Any) -> None:
@@ -463,6 +483,40 @@ def confirm(question: str, unattended: str) -> None:
     click.confirm(question, abort=True)
 
 
+def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None:
+    """Send each issue in turn (each edition, to its group): one that fails does not
+    stop the next, and the run fails at the end if any did."""
+    import os
+
+    from newsletter.send import NotForGroups, deliver, prepare_send
+
+    to, failures, warned = options["to"], [], False
+    again = (options["resend_in_doubt"], options["retry_refused"])
+    for entry in entries:
+        try:
+            job = prepare_send(ctx.workspace, ctx.settings, entry, os.environ, to,
+                               options["groups"], *again)  # fmt: skip
+        except NotForGroups as err:
+            click.echo(err.message, err=True)
+            continue
+        if not warned:  # the staff list's problems, once
+            warn(job.problems)
+            warned = True
+        if options["dry_run"]:
+            click.echo("\n".join(job.dry_run_lines()))
+            continue
+        if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
+            confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
+        outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, stamped,
+                          options["verbose"])  # fmt: skip
+        try:
+            report_outcome(outcome)
+        except Failed as err:
+            failures.append(err.message)
+    if failures:
+        raise Failed(" ".join(failures))
+
+
 def stamped(line: str) -> None:
     """A progress line for the cron log, with the time."""
     import datetime as dt
@@ -490,9 +544,12 @@ def report_archive(archive: Any) -> None:
     if not archive.entries and not archive.unreadable:
         click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
     width = max((len(entry.state) for entry in archive.entries), default=0)
-    for entry in archive.entries:  # "sent to 3 of 11" is wider than "sent"
-        click.echo(
-            f"#{entry.number:<4} {entry.date}  {entry.state:<{width}}  "
+    # An edition is listed as 'show' and 'send' take it: 2026-12-04:elementary.
+    names = [f"{e.date}:{e.key.edition}" if e.key.edition else str(e.date) for e in archive.entries]
+    wide = max(map(len, names), default=0)
+    for entry, name in zip(archive.entries, names, strict=True):
+        click.echo(  # "sent to 3 of 11" is wider than "sent"
+            f"#{entry.number:<4} {name:<{wide}}  {entry.state:<{width}}  "
             f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
         )
     if len(archive.unreadable) > 1:
@@ -500,13 +557,22 @@ def report_archive(archive: Any) -> None:
     archive.whole()  # raises the first problem
 
 
-def report_build(result: Any) -> None:
-    """What build says: warnings and the summary on stderr, the files on stdout."""
+def report_build(results: list[Any]) -> None:
+    """What build says: warnings and the summary on stderr, the files on stdout;
+    for each edition, when there are editions."""
+    from newsletter.feeds import describe_failures
+
+    warn(describe_failures(results[0].feed_outcomes) if results else [])  # once
+    for result in results:
+        _report_one(result)
+
+
+def _report_one(result: Any) -> None:
     import datetime as dt
 
     from newsletter.archive import already_sent_line
-    from newsletter.feeds import describe_failures
 
+    edition = result.edition
     if result.already_sent:
         line = already_sent_line(result.already_sent)
         later = result.issue.date + dt.timedelta(days=7)
@@ -516,11 +582,18 @@ def report_build(result: Any) -> None:
             err=True,
         )
         return
-    warn(describe_failures(result.feed_outcomes) + result.warnings)
+    warn(result.warnings)
     issue = result.issue
-    click.echo(f"Built issue #{issue.number} for {issue.date}: {issue.subject}", err=True)
+    which = f" ({issue.edition})" if issue.edition else ""
+    click.echo(f"Built issue #{issue.number}{which} for {issue.date}: {issue.subject}", err=True)
     tools, events = counted(len(issue.tools), "tool"), counted(len(issue.events), "event")
     posts = counted(len(issue.feed_items), "blog post")
     click.echo(f"  {tools}, {events}, {posts}", err=True)
+    if edition is not None and not result.own_items:
+        click.echo(
+            f"  The edition '{edition.name}' has nothing of its own this week: no tool, "
+            f"link or post for {', '.join(edition.grades)}; only what goes to every edition.",
+            err=True,
+        )
     for path in (result.archive_file, result.html_file, result.text_file):
         click.echo(shown(path))

@@ -213,12 +213,13 @@ def plan_job(
     be written to the outbox is a failure, not a success."""
     from newsletter.archive import already_sent_line
     from newsletter.catalog import load_archive
+    from newsletter.editions import issue_keys
     from newsletter.mail import smtp_settings
-    from newsletter.model import IssueKey
 
     due = job_due(now, settings, at)
-    key = IssueKey(due.issue_date)
-    entry = next((a for a in load_archive(workspace) if a.key == key), None)
+    keys = issue_keys(settings.editions, due.issue_date)  # one per edition
+    archive = {a.key: a for a in load_archive(workspace)}
+    entries = [archive[key] for key in keys if key in archive]
     if not smtp_settings(settings.smtp, environ).host:
         raise NewsletterError(
             "no SMTP host is set, so the job would only write the issue to the outbox "
@@ -226,10 +227,11 @@ def plan_job(
             hint="Set smtp.host in newsletter.yaml (or NEWSLETTER_SMTP_HOST in the crontab "
             "line that 'newsletter cron' prints).",
         )
-    if entry is not None and entry.sent:
-        return JobPlan(due, False, already_sent_line(entry), entry.number)
+    number = entries[0].number if entries else None
+    if len(entries) == len(keys) and all(entry.sent for entry in entries):
+        return JobPlan(due, False, already_sent_line(entries[0]), number)
     # An issue built by hand (and looked at) is sent as it is, not built again.
-    return JobPlan(due, entry is None, "", entry.number if entry else None)
+    return JobPlan(due, len(entries) < len(keys), "", number)
 
 
 def describe_plan(

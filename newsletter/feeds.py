@@ -7,12 +7,13 @@ import datetime as dt
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from newsletter import __version__, validate
 from newsletter.clean import NotAFeed, parse_feed
+from newsletter.editions import Edition, goes_to
 from newsletter.errors import InputError
 from newsletter.feedcache import CachedFeed, FeedCache
 from newsletter.fetch import FetchError, FetchLimits, HostGate, Response, fetch
@@ -21,7 +22,7 @@ from newsletter.settings import FeedSettings, Settings, require_settings
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, collecting, load_yaml
 
-FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude")
+FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades")
 FEED_SECTIONS = ("feeds", "citizenship")
 
 # What happened to a feed in a collection.
@@ -40,6 +41,7 @@ class FeedSource:
     limit: int = 3
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)  # its posts' grades, for editions
 
     def wants(self, item: FeedItem) -> bool:
         text = f"{item.title} {item.summary}".lower()
@@ -107,6 +109,7 @@ def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource
         limit=f.number("limit", 3, minimum=0),
         include=f.text_list("include"),
         exclude=f.text_list("exclude"),
+        grades=f.checked("grades", validate.grades) or [],
     )
     if source.section not in FEED_SECTIONS:
         raise f.fail(
@@ -354,14 +357,21 @@ class Collector:
 
 
 def choose_items(
-    outcomes: list[FeedOutcome], since: dt.datetime, featured: Collection[str], max_items: int
+    outcomes: list[FeedOutcome],
+    since: dt.datetime,
+    featured: Collection[str],
+    max_items: int,
+    edition: Edition | None = None,
 ) -> list[FeedItem]:
-    """The posts for an issue: in the window, never featured before (by link or GUID,
-    across all feeds and the archive), filtered and limited per feed, newest first."""
+    """The posts for an issue (of `edition`): in the window, never featured before (by
+    link or GUID, across all feeds and the archive), filtered and limited per feed,
+    newest first. A post carries its feed's grades, which decide its editions."""
     chosen: list[FeedItem] = []
     taken = set(featured)
     for outcome in outcomes:
         source = outcome.source
+        if edition is not None and not goes_to(source, edition):
+            continue
         count = 0
         for item in outcome.items:
             if count >= source.limit:
@@ -371,7 +381,7 @@ def choose_items(
             if taken & set(item.keys) or not source.wants(item):
                 continue
             taken.update(item.keys)
-            chosen.append(item)
+            chosen.append(replace(item, grades=list(source.grades)) if source.grades else item)
             count += 1
     chosen.sort(key=lambda i: i.published or since, reverse=True)
     return chosen[:max_items]

@@ -104,11 +104,20 @@ def _all_fields(note_kind: NoteKind) -> tuple[NoteField, ...]:
 ADDED = NoteField(
     "added", "The day the note was added (default: today).", read=DAY, option_name="--date"
 )
+# newsletter.yaml's `editions`: which of them a note goes to (default: by its grades,
+# or all of them when it has none).
+EDITIONS = NoteField(
+    "editions",
+    "Only in these editions (newsletter.yaml's editions); default: every edition whose "
+    "grades it fits, or all.",
+    read=WORDS,
+)
 SHORT_NOTE_FIELDS = (
     NoteField("text", "The text, in markdown.", required=True, argument=True),
     NoteField("title", "A short title."),
     NoteField("url", "A link for more.", read=URL),
     ADDED,
+    EDITIONS,
 )
 
 TOOLS = NoteKind(
@@ -158,6 +167,7 @@ TOOLS = NoteKind(
             "repeat for several.",
             read=WORDS,
         ),
+        EDITIONS,
     ),
 )
 EVENTS = NoteKind(
@@ -193,6 +203,7 @@ EVENTS = NoteKind(
         NoteField(
             "topics", "Each date's topic (talk-topic sets one).", read=TOPICS, no_option=True
         ),
+        EDITIONS,
     ),
 )
 LINKS = NoteKind(
@@ -214,7 +225,13 @@ LINKS = NoteKind(
             ask=("Web address", "https://example.org/article"),
         ),
         NoteField("note", "A line about why it is worth a click (markdown)."),
+        NoteField(
+            "grades",
+            "Grades it is for: K, 1-12, or bands like 3-5; repeat or use commas.",
+            read=GRADES,
+        ),
         ADDED,
+        EDITIONS,
     ),
 )
 TIPS = NoteKind(

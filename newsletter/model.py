@@ -45,6 +45,7 @@ class Tool:
     added: dt.date | None = None
     again_after: int | None = None  # featured again after that issue (add-tool --force)
     answers: list[str] = field(default_factory=list)  # the teachers' requests it answers: R3
+    editions: list[str] = field(default_factory=list)  # only these editions (default: by grades)
 
     @property
     def keys(self) -> list[str]:
@@ -89,6 +90,7 @@ class Event:
     until: dt.date | None = None
     skip: list[dt.date] = field(default_factory=list)  # days it does not happen
     topics: dict[str, str] = field(default_factory=dict)  # '2026-12-17': that talk's topic
+    editions: list[str] = field(default_factory=list)  # only these editions (default: all)
 
     @property
     def key(self) -> str:
@@ -107,8 +109,10 @@ class Link:
     title: str
     url: str
     note: str = ""
+    grades: list[str] = field(default_factory=list)
     added: dt.date | None = None
     again_after: int | None = None  # featured again after that issue (add-link --force)
+    editions: list[str] = field(default_factory=list)  # only these editions (default: by grades)
 
     @property
     def keys(self) -> list[str]:
@@ -123,6 +127,7 @@ class ShortNote:
     title: str = ""
     url: str = ""
     added: dt.date | None = None
+    editions: list[str] = field(default_factory=list)  # only these editions (default: all)
 
     @property
     def keys(self) -> list[str]:
@@ -140,6 +145,7 @@ class FeedItem:
     summary: str = ""
     guid: str = ""
     section: str = "feeds"
+    grades: list[str] = field(default_factory=list)  # its feed's, in feeds.yaml
 
     @property
     def keys(self) -> list[str]:
@@ -203,6 +209,7 @@ class Issue:
     subject: str
     masthead: Masthead
     sections: list[str]
+    edition: str = ""  # its edition's name, when newsletter.yaml has editions
     preheader: str = ""
     intro: str = ""
     tools: list[Tool] = field(default_factory=list)

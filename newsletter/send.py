@@ -17,6 +17,7 @@ from newsletter.archive import (
     read_archived,
     record_reach,
 )
+from newsletter.editions import edition_of
 from newsletter.errors import InputError, NewsletterError, counted, shown
 from newsletter.lock import workspace_lock
 from newsletter.mail import AddressRefused, InDoubt, SendError, ServerRefused, TemporaryFailure
@@ -238,23 +239,30 @@ def latest_unsent(archive: list[ArchivedIssue]) -> ArchivedIssue | None:
     return drafts[-1] if drafts else None
 
 
-def choose_issue(
-    archive: list[ArchivedIssue], ref: str | None, test: bool
-) -> tuple[ArchivedIssue | None, str]:
-    """The issue `send` takes: the one named, else the newest not yet sent to
-    everyone (for a test copy, else the newest). None, with the reason, when there
-    is nothing to do."""
-    from newsletter.archive import find_issue
+class NotForGroups(NewsletterError):
+    """send --group: nobody in those groups gets this edition, so it is left for now."""
 
-    entry = find_issue(archive, ref) if ref else latest_unsent(archive)
-    if entry is None and test and archive:  # a test copy may be of a sent issue too
-        entry = archive[-1]
-    if entry is None:
+
+def choose_issues(
+    archive: list[ArchivedIssue], ref: str | None, test: bool
+) -> tuple[list[ArchivedIssue], list[str]]:
+    """The issues `send` takes: the one named (each of its editions), else the newest
+    not yet sent to everyone (for a test copy, else the newest), with every edition
+    of its day not yet sent. Also the lines that say what is not sent, and why."""
+    from newsletter.archive import find_issues
+
+    if ref:
+        entries = find_issues(archive, ref)
+    else:
+        newest = latest_unsent(archive) or (archive[-1] if test and archive else None)
+        entries = [entry for entry in archive if newest and entry.date == newest.date]
+    if not entries:
         state = "every issue in the archive has been sent" if archive else "no issue is built"
-        return None, f"Nothing to send: {state}. Build the next one with 'newsletter build'."
-    if entry.sent and not test:
-        return None, already_sent_line(entry) + "; nothing to do."
-    return entry, ""
+        return [], [f"Nothing to send: {state}. Build the next one with 'newsletter build'."]
+    if test:  # a test copy may be of a sent issue too
+        return entries, []
+    said = [already_sent_line(entry) + "; nothing to do." for entry in entries if entry.sent]
+    return [entry for entry in entries if not entry.sent], said
 
 
 def staff_of(workspace: Workspace, settings: Settings) -> StaffList:
@@ -322,7 +330,7 @@ class SendJob:
             else ""
         )
         return (
-            f"issue #{self.entry.number} '{self.prepared.subject}' to {whom} via {self.via}{again}"
+            f"issue #{self.entry.label} '{self.prepared.subject}' to {whom} via {self.via}{again}"
         )
 
 
@@ -354,7 +362,10 @@ def prepare_send(
         )
         return SendJob(entry, [Recipient(to)], [], [], prepared, smtp, test=True)
     staff = staff_of(workspace, settings)
-    recipients = in_groups(staff.recipients, groups) if groups else staff.recipients
+    edition = edition_of(settings.editions, entry.key)
+    # Everyone the issue is for: its edition's group, or all of staff.
+    everyone = in_groups(staff.recipients, (edition.group,)) if edition else staff.recipients
+    recipients = in_groups(everyone, groups) if groups else everyone
     for group in groups:
         if not in_groups(staff.recipients, (group,)):
             known = sorted({g for r in staff.recipients for g in r.groups})
@@ -364,9 +375,17 @@ def prepare_send(
                 + (", ".join(known) if known else "none (add a 'groups' column)")
                 + ".",
             )
+    if not recipients and edition and everyone:
+        raise NotForGroups(
+            f"Issue #{entry.label}: nobody in the group {', '.join(groups)} gets the edition "
+            f"'{edition.name}' (it goes to the group '{edition.group}'); not sent."
+        )
     if not recipients:
         raise InputError(
-            "Nobody on the staff list to send to.",
+            f"Nobody in the group '{edition.group}' of staff.csv to send the edition "
+            f"'{edition.name}' to."
+            if edition
+            else "Nobody on the staff list to send to.",
             hint="Check staff.csv (email,name,groups) or send.list_address.",
         )
     state = log_for(workspace.state_dir, entry.key).state()
@@ -379,7 +398,7 @@ def prepare_send(
     return SendJob(
         entry,
         recipients,
-        staff.recipients,
+        everyone,
         staff.problems,
         prepared,
         smtp,
@@ -470,7 +489,7 @@ class Closing:
 def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closing:
     """Exit status 0 only when everyone this run was for has the issue, or there was
     nothing to do; non-zero while anyone is refused, deferred or in doubt."""
-    number = job.entry.number
+    number = job.entry.label
     result = Closing()
     if job.outbox:
         count = len(report.sent)

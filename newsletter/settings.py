@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import validate
+from newsletter.editions import Edition, read_editions
 from newsletter.errors import InputError, shown
 from newsletter.model import Masthead
 from newsletter.yamlfile import Fields, load_yaml
@@ -91,6 +92,7 @@ class Settings:
     send: SendSettings = field(default_factory=SendSettings)
     requests: RequestSettings = field(default_factory=RequestSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    editions: list[Edition] = field(default_factory=list)  # none: one issue for everyone
 
     @property
     def zone(self) -> ZoneInfo:
@@ -126,6 +128,7 @@ TOP_FIELDS = (
     "send",
     "requests",
     "site",
+    "editions",
 )
 
 
@@ -204,6 +207,9 @@ def load_settings(path: Path) -> Settings:
         settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
     if data.get("site") is not None:
         settings.site = _site_settings(Fields(data["site"], path, "site", data.line_of("site")))
+    if data.get("editions") is not None:
+        line = data.line_of("editions")
+        settings.editions = read_editions(data["editions"], path, line, settings.title)
     return settings
 
 

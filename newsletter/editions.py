@@ -1,0 +1,218 @@
+"""Editions by grade band: from one set of notes, an issue for each group of staff
+(an elementary and a secondary one, say), each with the tools, links and posts
+for its grades.
+
+An edition is named in newsletter.yaml's `editions:` map, with its grades, the
+group of staff.csv it goes to, and its title. A note goes to the editions named in
+its own `editions` field; without one, a tool, link or post goes to the editions
+whose grades overlap its own (and to all when it has none), and anything else
+(events, tips, citizenship, the intro) goes to all. Without `editions:` there is
+one issue, named by its date alone, as there always was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path  # noqa: TC003
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from newsletter import validate
+from newsletter.errors import InputError
+from newsletter.model import IssueKey
+from newsletter.yamlfile import Fields
+
+NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+EDITION_FIELDS = ("grades", "group", "title")
+T = TypeVar("T")
+N = TypeVar("N")
+
+if TYPE_CHECKING:
+    from newsletter.notes import Notes
+    from newsletter.settings import Settings
+    from newsletter.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str  # in file names and ISSUE references: issues/2026-12-04-elementary.md, 12:elementary
+    grades: tuple[str, ...]  # as written, checked: ('K-2', '3-5')
+    group: str  # the group of staff.csv that gets it
+    title: str  # the newsletter's title in this edition's masthead and subject
+    where: str = field(default="", compare=False)  # newsletter.yaml:LINE, for messages
+
+    @property
+    def mask(self) -> int:
+        return validate.grade_mask(self.grades)
+
+    def key(self, date: dt.date) -> IssueKey:
+        return IssueKey(date, self.name)
+
+
+def read_editions(data: Any, path: Path, line: int, newsletter_title: str) -> list[Edition]:
+    """newsletter.yaml's `editions:` map, each checked: a name fit for a file name,
+    known grades, a group, and no two editions sending to one group."""
+    top = Fields(data, path, "editions", line)
+    editions: list[Edition] = []
+    for name in top.data:
+        text = str(name)
+        if not NAME.fullmatch(text) or text.endswith("-"):
+            raise InputError(
+                f"{top.where(name)}: the edition name '{text}' can only have lower-case "
+                "letters, digits and dashes (it becomes part of file names).",
+                hint="Write it like 'elementary' or 'middle-school'.",
+            )
+        what = f"edition '{text}'"
+        fields = Fields(top.data[name], path, what, top.line_of(name))
+        fields.only(EDITION_FIELDS)
+        grades = fields.checked("grades", validate.grades, required=True) or []
+        group = fields.text("group", required=True)
+        title = fields.checked("title", validate.one_line) or (
+            f"{newsletter_title}: {text.replace('-', ' ').title()}"
+        )
+        for other in editions:
+            if other.group.lower() == group.lower():
+                raise fields.fail(
+                    "group",
+                    f"the group '{group}' already gets the edition '{other.name}'; each "
+                    "edition goes to its own group.",
+                    hint="Give each edition a different group of staff.csv.",
+                )
+        editions.append(Edition(text, tuple(grades), group, title, fields.where("group")))
+    if not editions:
+        raise InputError(
+            f"{top.where()}: 'editions' names no edition.",
+            hint="Remove the field for one issue for everyone, or add an edition under it.",
+        )
+    return editions
+
+
+def issue_keys(editions: Sequence[Edition], date: dt.date) -> list[IssueKey]:
+    """The issues of `date`: one per edition, or the one issue."""
+    return [edition.key(date) for edition in editions] or [IssueKey(date)]
+
+
+def goes_to(note: Any, edition: Edition) -> bool:
+    """Whether a note (a tool, link, event, tip, post, ...) is in `edition`."""
+    named = getattr(note, "editions", None)
+    if named:
+        return edition.name in named
+    grades = getattr(note, "grades", None)
+    if not grades:  # no grades, or a kind without grades: for everyone
+        return True
+    return bool(validate.grade_mask(grades) & edition.mask)
+
+
+def for_edition(notes: Sequence[T], edition: Edition | None) -> list[T]:
+    """The notes that go to `edition` (all of them when there are no editions)."""
+    if edition is None:
+        return list(notes)
+    return [note for note in notes if goes_to(note, edition)]
+
+
+def own_items(issue: Any, edition: Edition) -> int:
+    """How many of an edition's tools, links and posts are there for its grades
+    (not only because they have no grades and go to every edition)."""
+    items = [*issue.tools, *issue.links, *issue.feed_items]
+    return sum(
+        1
+        for item in items
+        if (getattr(item, "editions", None) or getattr(item, "grades", None))
+        and goes_to(item, edition)
+    )
+
+
+def unknown_editions(note: Any, editions: Sequence[Edition]) -> list[str]:
+    """The names in a note's `editions` field that newsletter.yaml has no edition for."""
+    known = {edition.name for edition in editions}
+    return [name for name in getattr(note, "editions", None) or [] if name not in known]
+
+
+def notes_for(notes: N, edition: Edition | None) -> N:
+    """The notes an edition's issue is made from: of each kind, those that go to it."""
+    if edition is None:
+        return notes
+    from newsletter.kinds import KINDS
+
+    kinds = [name for name in KINDS if name != "requests"]  # answered where a tool is
+    changes = {name: for_edition(getattr(notes, name), edition) for name in kinds}
+    return dataclasses.replace(notes, **changes)  # type: ignore[type-var]
+
+
+def edition_problems(workspace: Workspace, settings: Settings, notes: Notes) -> list[str]:
+    """What stops the editions from being built and sent, one line each: a group
+    that nobody in staff.csv is in, and a note naming an edition there is none of."""
+    from newsletter.kinds import KINDS
+    from newsletter.recipients import read_staff_list
+
+    editions = settings.editions
+    problems: list[str] = []
+    for kind in KINDS.values():
+        for note in getattr(notes, kind.name):
+            for name in unknown_editions(note, editions) if editions else []:
+                known = ", ".join(e.name for e in editions)
+                problems.append(
+                    f"notes/{kind.file}: the {kind.what} '{_named(note)}' names the edition "
+                    f"'{name}', which newsletter.yaml does not have. Hint: use one of: {known}."
+                )
+    if not editions:
+        return problems
+    if settings.send.list_address:
+        return problems + [
+            f"{editions[0].where}: editions go to groups of the staff list, but "
+            "send.list_address sends every issue to one address. Hint: remove "
+            "send.list_address, or the editions."
+        ]
+    try:
+        staff = read_staff_list(workspace.root / settings.send.staff_list)
+    except InputError as err:
+        return problems + [f"editions go to groups of the staff list: {err}"]
+    groups = {group.lower() for person in staff.recipients for group in person.groups}
+    for edition in editions:
+        if edition.group.lower() not in groups:
+            known = ", ".join(sorted(groups)) or "none (add a 'groups' column)"
+            problems.append(
+                f"{edition.where}: nobody in {settings.send.staff_list} is in the group "
+                f"'{edition.group}' of the edition '{edition.name}'. Hint: the groups "
+                f"there are: {known}."
+            )
+    return problems
+
+
+def check_editions(workspace: Workspace, settings: Settings, notes: Notes) -> None:
+    """Stop a build on the first of edition_problems."""
+    problems = edition_problems(workspace, settings, notes)
+    if problems:
+        line, _, hint = problems[0].partition(" Hint: ")
+        raise InputError(line, hint=hint or None)
+
+
+def _named(note: Any) -> str:
+    text = getattr(note, "name", "") or getattr(note, "title", "") or getattr(note, "text", "")
+    return " ".join(str(text).split())[:60]
+
+
+def with_title(settings: T, edition: Edition | None) -> T:
+    """The settings an edition's issue is assembled with: its own title."""
+    if edition is None:
+        return settings
+    return dataclasses.replace(settings, title=edition.title)  # type: ignore[type-var]
+
+
+def edition_of(editions: Sequence[Edition], key: IssueKey) -> Edition | None:
+    """The edition an issue belongs to, None for an issue without one; an edition
+    that newsletter.yaml no longer has is an error."""
+    if not key.edition:
+        return None
+    for edition in editions:
+        if edition.name == key.edition:
+            return edition
+    known = ", ".join(e.name for e in editions) or "none"
+    raise InputError(
+        f"issue {key} is of the edition '{key.edition}', which newsletter.yaml does not "
+        f"have (its editions: {known}).",
+        hint=f"Add '{key.edition}' back under 'editions' in newsletter.yaml to send it.",
+    )
