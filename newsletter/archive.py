@@ -10,6 +10,7 @@ has changed a draft by hand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ class ArchivedIssue:
             self.content = read_archived(self.path).issue
         return self.content
 
-    @property
+    @functools.cached_property
     def key(self) -> IssueKey:
         return IssueKey.from_stem(self.path.stem) or IssueKey(self.date)
 

@@ -237,15 +237,28 @@ def upcoming_calendar(
     """Every event of the notes not yet over, as one calendar file for staff to
     subscribe to, and how many there are. With a `problems` list, a bad entry is
     left out and recorded there instead of stopping it."""
-    from email.utils import parseaddr
+    upcoming = upcoming_events(workspace, settings, now, problems)
+    return calendar_file(upcoming, settings.time_zone, calendar_domain(settings), now), len(
+        upcoming
+    )
 
+
+def upcoming_events(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> list[Event]:
+    """The events of the notes not yet over (a series while any of its dates is)."""
     from newsletter.kinds import EVENTS
     from newsletter.notes import read_kind
 
     events = read_kind(workspace, EVENTS, settings.zone, problems)
-    upcoming = sorted(
+    return sorted(
         (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
         key=lambda e: e.start,
     )
-    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
-    return calendar_file(upcoming, settings.time_zone, domain, now), len(upcoming)
+
+
+def calendar_domain(settings: Any) -> str:
+    """The domain of the calendar's UIDs: the sender's."""
+    from email.utils import parseaddr
+
+    return parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"

@@ -536,6 +536,17 @@ class Catalog:
             posts=posts,
         )
 
+    def digests(self) -> dict[Path, str]:
+        """Each archive file's digest (of its bytes): what the public site compares to
+        tell which issues changed since it was made."""
+        return self.guarded(self._digests)  # type: ignore[no-any-return]
+
+    def _digests(self) -> dict[Path, str]:
+        rows = self.db.execute(
+            "SELECT s.path, s.digest FROM sources s JOIN issues i ON i.source = s.id"
+        )
+        return {self.workspace.root / path: digest for path, digest in rows}
+
     def unreadable(self) -> list[Path]:
         """The files of the archive and the notes that have a mistake in them."""
         return self.guarded(self._unreadable)  # type: ignore[no-any-return]

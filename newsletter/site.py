@@ -4,32 +4,28 @@ An index of the issues someone got (never a draft), a page per issue, a page per
 tool with the issues that featured it, a catalog page with filters, an Atom feed
 and the calendar of upcoming events, searchable with Pagefind when it is installed.
 Nothing from staff.csv, no staff address and no teacher's name goes on it: a
-request shows as "a teacher asked". Only files whose content changed are written.
+request shows as "a teacher asked". A rebuild makes again only the pages whose
+inputs changed (site_plan.py) and indexes only their search bundles (site_search.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
-from newsletter.archive import ArchivedIssue
-from newsletter.calendar import upcoming_calendar
+from newsletter.calendar import calendar_domain, calendar_file, upcoming_events
 from newsletter.catalog import open_catalog
-from newsletter.files import write_atomically
-from newsletter.model import Issue, Tool
-from newsletter.render import long_date, render_template, template_environment
+from newsletter.files import write_bytes_atomically
 from newsletter.settings import Settings
 from newsletter.similar import squash
-from newsletter.urls import normalize_url
-from newsletter.validate import GRADE_ORDER, grade_mask, grades_in
+from newsletter.site_plan import SitePlan, digest, plan_site
+from newsletter.site_search import bundle_paths, bundles_for
+from newsletter.site_search import index as index_bundles
+from newsletter.validate import GRADE_ORDER
 from newsletter.workspace import Workspace
 
 
@@ -43,124 +39,123 @@ class SiteResult:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ToolPage:
-    tool: Tool  # as last featured
-    page: str  # its file name in tools/, without .html
-    featured: list[ArchivedIssue] = field(default_factory=list)
-
-    @property
-    def line(self) -> dict[str, Any]:
-        tool = self.tool
-        return {
-            "name": tool.name,
-            "page": self.page,
-            "grades": ", ".join(tool.grades),
-            "subjects": ", ".join(tool.subjects),
-            "cost": tool.cost,
-            "grade_list": grades_in(grade_mask(tool.grades)),
-            "subject_list": tool.subjects,
-        }
-
-
 def build_site(workspace: Workspace, settings: Settings, out: Path, now: dt.datetime) -> SiteResult:
-    """Write the site into `out`, only the files that changed; then index it."""
+    """Write the site into `out`: only the pages whose inputs changed since the last
+    build are made again, and only the search bundles they are in are indexed."""
     result = SiteResult()
     with open_catalog(workspace) as catalog:
         archive = catalog.archive()
+        digests = catalog.digests()
     result.warnings += [archive.unreadable_line()] if archive.unreadable else []
     published = sorted((e for e in archive.entries if e.published), key=lambda e: e.key)
-    issues = [(entry, _public(entry.issue, settings)) for entry in published]
-    tools = _tool_pages(issues)
-    env = template_environment(workspace.templates_dir)
-    pages = _pages(env, settings, issues, tools)
-    pages["feed.xml"] = atom_feed(settings, issues[::-1], now)
-    pages["events.ics"] = upcoming_calendar(workspace, settings, now, [])[0].decode("utf-8")
+    plan = plan_site(settings, published, digests, out, _template_files(workspace))
+    search, dirty = bundles_for(plan.searched(), plan.search)
+    inputs = plan.inputs()
+    inputs["index.html"] = digest(inputs["index.html"], bundle_paths(search))
+    events = upcoming_events(workspace, settings, now, [])
+    inputs["events.ics"] = digest(settings.time_zone, calendar_domain(settings), events)
+    todo = {name for name, made in inputs.items() if plan.made.get(name) != made}
+    todo |= set(inputs) - _files_in(out)
+    pages = _pages(workspace, plan, todo, bundle_paths(search))
+    if "feed.xml" in todo:
+        pages["feed.xml"] = atom_feed(settings, plan, now)
+    if "events.ics" in todo:
+        ics = calendar_file(events, settings.time_zone, calendar_domain(settings), now)
+        pages["events.ics"] = ics.decode("utf-8")
     for name, text in pages.items():
         if _write_if_changed(out / name, text):
             result.written.append(out / name)
-        else:
-            result.unchanged += 1
-    _remove_stale(out, set(pages))
-    result.issues, result.tools = len(issues), len(tools)
-    changed = bool(result.written) or not (out / "pagefind").is_dir()
-    result.searchable = _index(out, result) if changed else True
+    result.unchanged = len(inputs) - len(result.written)
+    _remove_stale(out, set(inputs))
+    result.issues, result.tools = len(published), len(plan.tools)
+    result.warnings += index_bundles(out, search, dirty)
+    result.searchable = not search.get("dirty")
+    if todo or dirty or plan.contents:  # last: a build stopped before it is done again
+        plan.save(out, inputs, search)
     return result
 
 
-def _public(issue: Issue, settings: Settings) -> Issue:
-    """The issue as the public may see it: no section the site leaves out."""
-    import dataclasses
+def _files_in(out: Path) -> set[str]:
+    """The site's pages that exist, as 'issues/x.html': one listing, not a look per page."""
+    found: set[str] = set()
+    for folder in ("", "issues/", "tools/"):
+        try:
+            with os.scandir(out / folder) as entries:
+                found.update(folder + e.name for e in entries if e.is_file(follow_symlinks=False))
+        except OSError:
+            pass
+    return found
 
-    left_out = set(settings.site.exclude_sections)
-    return dataclasses.replace(issue, sections=[s for s in issue.sections if s not in left_out])
 
-
-def _tool_pages(issues: list[tuple[ArchivedIssue, Issue]]) -> dict[str, ToolPage]:
-    """A page per tool (by its address), as last featured, with every issue."""
-    pages: dict[str, ToolPage] = {}
-    for entry, issue in issues:
-        if "tools" not in issue.sections:
-            continue
-        for tool in issue.tools:
-            key = normalize_url(tool.url)
-            digest = hashlib.sha256(key.encode()).hexdigest()[:6]
-            page = pages.setdefault(key, ToolPage(tool, f"{squash(tool.name)[:40]}-{digest}"))
-            page.tool = tool
-            page.featured.append(entry)
-    return pages
+def _template_files(workspace: Workspace) -> list[Path]:
+    """The site's templates, built in and the workspace's: a change to one makes
+    every page again."""
+    builtin = Path(__file__).parent / "templates"
+    files = sorted(builtin.rglob("*.j2"))
+    if workspace.templates_dir.is_dir():
+        files += sorted(workspace.templates_dir.rglob("*.j2"))
+    return files
 
 
 def _pages(
-    env: Any,
-    settings: Settings,
-    issues: list[tuple[ArchivedIssue, Issue]],
-    tools: dict[str, ToolPage],
+    workspace: Workspace, plan: SitePlan, todo: set[str], bundles: list[str]
 ) -> dict[str, str]:
+    """The pages of `todo`, rendered."""
+    if not todo - {"feed.xml", "events.ics"}:
+        return {}
+    from newsletter.render import long_date, render_template, template_environment
+
+    env = template_environment(workspace.templates_dir)
+    settings = plan.settings
     common = {
         "site_title": settings.title,
         "tagline": settings.tagline,
         "long_date": long_date,
-        "search": True,
+        "bundles": bundles,
     }
-    tool_pages = {t.tool.url: t.page for t in tools.values()}
-    for _, issue in issues:  # an earlier address of a tool finds its page too
-        for tool in issue.tools:
-            tool_pages.setdefault(tool.url, tools[normalize_url(tool.url)].page)
-    pages = {
-        "index.html": render_template(
+    pages = {}
+    if "index.html" in todo:
+        pages["index.html"] = render_template(
             env, "site/index.html.j2", **common, root="", indexed=False, page_title="Issues",
-            issues=[entry for entry, _ in issues[::-1]],
-        ),
-    }  # fmt: skip
-    for entry, issue in issues:
-        pages[f"issues/{entry.key.stem}.html"] = render_template(
-            env, "site/issue.html.j2", **common, root="../", indexed=True,
-            page_title=issue.subject, issue=issue, sections=issue.sections,
-            tool_pages=tool_pages,
+            issues=plan.entries[::-1],
         )  # fmt: skip
-    for page in tools.values():
-        pages[f"tools/{page.page}.html"] = render_template(
-            env, "site/tool.html.j2", **common, root="../", indexed=True,
-            page_title=page.tool.name, tool=page.tool, featured=page.featured[::-1],
+    for entry in plan.entries:
+        name = f"issues/{entry.key.stem}.html"
+        if name in todo:
+            issue = plan.content(entry)
+            pages[name] = render_template(
+                env, "site/issue.html.j2", **common, root="../", indexed=True,
+                page_title=issue.subject, issue=issue, sections=issue.sections,
+                tool_pages=plan.tool_pages(entry),
+            )  # fmt: skip
+    for page in plan.tools.values():
+        name = f"tools/{page.page}.html"
+        if name in todo:
+            tool = plan.tool(page)
+            pages[name] = render_template(
+                env, "site/tool.html.j2", **common, root="../", indexed=True,
+                page_title=tool.name, tool=tool, featured=page.featured[::-1],
+            )  # fmt: skip
+    if "tools.html" in todo:
+        lines = sorted(
+            (t.line for t in plan.tools.values()), key=lambda line: line["name"].casefold()
+        )
+        grades = [g for g in GRADE_ORDER if any(g in line["grade_list"] for line in lines)]
+        pages["tools.html"] = render_template(
+            env, "site/tools.html.j2", **common, root="", indexed=False, page_title="Tools",
+            tools=lines,
+            grade_choices=grades,
+            subject_choices=sorted({s for line in lines for s in line["subject_list"]}),
+            cost_choices=sorted({line["cost"] for line in lines if line["cost"]}),
         )  # fmt: skip
-    lines = sorted((t.line for t in tools.values()), key=lambda line: line["name"].casefold())
-    pages["tools.html"] = render_template(
-        env, "site/tools.html.j2", **common, root="", indexed=False, page_title="Tools",
-        tools=lines,
-        grade_choices=[g for g in GRADE_ORDER if any(g in line["grade_list"] for line in lines)],
-        subject_choices=sorted({s for line in lines for s in line["subject_list"]}),
-        cost_choices=sorted({line["cost"] for line in lines if line["cost"]}),
-    )  # fmt: skip
     return pages
 
 
-def atom_feed(
-    settings: Settings, newest_first: list[tuple[ArchivedIssue, Issue]], now: dt.datetime
-) -> str:
+def atom_feed(settings: Settings, plan: SitePlan, now: dt.datetime) -> str:
     """An Atom feed of the issues: absolute links when site.base_url is set."""
     base = settings.site.base_url.rstrip("/") + "/" if settings.site.base_url else ""
-    updated = max((e.sent_at or now for e, _ in newest_first), default=now)
+    newest_first = plan.entries[::-1]
+    updated = max((e.sent_at or now for e in newest_first), default=now)
     feed_id = base + "feed.xml" if base else f"tag:newsletter,2026:{squash(settings.title)}"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -171,7 +166,8 @@ def atom_feed(
         f'<link rel="alternate" href={quoteattr(base + "index.html")}/>',
         f"<author><name>{escape(settings.organization or settings.title)}</name></author>",
     ]
-    for entry, issue in newest_first[:50]:
+    for entry in newest_first[:50]:
+        facts = plan.facts[entry.key.stem]
         page = f"{base}issues/{entry.key.stem}.html"
         when = (entry.sent_at or dt.datetime.combine(entry.date, dt.time(), dt.UTC)).astimezone(
             dt.UTC
@@ -179,23 +175,34 @@ def atom_feed(
         entry_id = page if base else f"tag:newsletter,{entry.date}:{entry.key.stem}"
         lines += [
             "<entry>",
-            f"<title>{escape(issue.subject)}</title>",
+            f"<title>{escape(facts['subject'])}</title>",
             f"<id>{escape(entry_id)}</id>",
             f'<link rel="alternate" href={quoteattr(page)}/>',
             f"<updated>{when.isoformat()}</updated>",
-            f"<summary>{escape(issue.preheader or issue.subject)}</summary>",
+            f"<summary>{escape(facts['preheader'] or facts['subject'])}</summary>",
             "</entry>",
         ]
     return "\n".join([*lines, "</feed>", ""])
 
 
+def quoteattr(text: str) -> str:
+    return '"' + escape(text) + '"'
+
+
 def _write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
     try:
         if _unstamped(path.read_bytes().decode("utf-8")) == _unstamped(text):
             return False
+    except FileNotFoundError:  # a new page: written in place, as nobody can be reading it;
+        path.parent.mkdir(parents=True, exist_ok=True)  # one cut short by a crash is made
+        path.write_bytes(data)  # again next time, as the manifest is written last
+        return True
     except (OSError, UnicodeDecodeError):
         pass
-    write_atomically(path, text)
+    # A page that may be served meanwhile is replaced whole. Not forced to disk: the
+    # site is made from the archive, and can be made again.
+    write_bytes_atomically(path, data)
     return True
 
 
@@ -210,26 +217,3 @@ def _remove_stale(out: Path, pages: set[str]) -> None:
         for path in (out / folder).glob("*.html"):
             if f"{folder}/{path.name}" not in pages:
                 path.unlink()
-
-
-def _index(out: Path, result: SiteResult) -> bool:
-    """Pagefind's search index for the pages, when Pagefind is installed."""
-    try:
-        import pagefind  # noqa: F401 - only to know it is there
-    except ImportError:
-        result.warnings.append(
-            "Pagefind is not installed, so the site has no search. Install it with: "
-            "pip install 'pagefind[bin]'"
-        )
-        return False
-    shutil.rmtree(out / "pagefind", ignore_errors=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        result.warnings.append(f"Pagefind could not index the site: {done.stderr.strip()[-300:]}")
-        return False
-    return True

@@ -183,3 +183,91 @@ def test_a_date_is_not_needed_for_a_workspace_without_a_base_url(workspace, run)
     assert run("site").exit_code == 0
     feed = feedparser.parse((workspace / "site" / "feed.xml").read_bytes())
     assert feed.bozo == 0 and feed.entries == []
+
+
+# --- rebuilding: only what changed -----------------------------------------------------
+
+
+def _files(site: Path) -> dict[Path, tuple[int, int]]:
+    """Each file with its inode and time: a page written again has a new one of either."""
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def small_bundles(site, run, monkeypatch):
+    """The site made again in search bundles of two pages (and one recent page), so
+    that four pages make two bundles."""
+    pytest.importorskip(
+        "pagefind", reason="Pagefind is not installed (pip install 'pagefind[bin]')"
+    )
+    from newsletter import site_search
+
+    monkeypatch.setattr(site_search, "RECENT_PAGES", 1)
+    monkeypatch.setattr(site_search, "BUNDLE_PAGES", 2)
+    (site / ".site-manifest.json").unlink()
+    assert run("site").exit_code == 0
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["1", "2"]
+    return site
+
+
+def test_a_new_issue_makes_its_pages_and_indexes_one_search_bundle(small_bundles, run, workspace):
+    site = small_bundles
+    before = _files(site)
+    sent(workspace, "2026-12-04")  # the draft goes out: one issue, one new tool
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    after = _files(site)
+    changed = {str(p.relative_to(site)) for p in after if before.get(p) != after[p]}
+    pages = {name for name in changed if not name.startswith("pagefind/")}
+    (draft_tool,) = [p.name for p in site.glob("tools/drafttool-*.html")]
+    assert pages == {
+        "issues/2026-12-04.html", f"tools/{draft_tool}", "index.html", "tools.html",
+        "feed.xml", ".site-manifest.json",
+    }  # fmt: skip
+    # The two new pages fill a new bundle; the bundles of the past are not touched.
+    assert {name.split("/")[1] for name in changed if name.startswith("pagefind/")} == {"3"}
+    assert "Wrote 5 files (5 unchanged)" in result.stderr
+
+
+def test_the_search_box_searches_every_bundle(small_bundles, run, workspace, browser):  # noqa: F811
+    sent(workspace, "2026-12-04")
+    assert run("site").exit_code == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(small_bundles))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        for word, name in (("fractions", "Fraction Wall"), ("labs", "Lab Sim"),
+                           ("sent", "Draft Tool")):  # fmt: skip
+            page.fill(".pagefind-ui__search-input", word)
+            page.wait_for_selector(f".pagefind-ui__result-link:has-text('{name}')", timeout=30_000)
+        page.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_changed_template_makes_every_page_again(site, run, workspace):
+    before = _files(site)
+    template = workspace / "templates" / "site" / "tool.html.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    builtin = Path(__file__).parent.parent / "newsletter" / "templates" / "site" / "tool.html.j2"
+    template.write_text(builtin.read_text().replace("<h2>Featured in</h2>", "<h2>Seen in</h2>"))
+    assert run("site").exit_code == 0
+    tool_pages = list(site.glob("tools/*.html"))
+    assert len(tool_pages) == 2
+    for page in tool_pages:
+        assert "<h2>Seen in</h2>" in page.read_text() and _files(site)[page] != before[page]
+
+
+def test_a_damaged_record_or_a_missing_page_is_made_again(site, run):
+    (site / ".site-manifest.json").write_text('{"version": 1, "issues": [')
+    (tool_page,) = site.glob("tools/labsim-*.html")
+    text = tool_page.read_text()
+    tool_page.unlink()
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    assert tool_page.read_text() == text
+    assert "Wrote 1 file (" in result.stderr
+    assert run("site").stderr.startswith("Wrote 0 files")
