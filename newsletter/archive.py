@@ -50,6 +50,7 @@ class ArchivedIssue:
     rendered: str = ""  # the fingerprint of the email as built, to tell a stale one
     tools: int = 0  # how many tools it features
     posts: int = 0  # and how many blog posts
+    edition: str = ""  # the edition it was built as (its file's name says the same)
     content: Issue | None = field(default=None, repr=False)
 
     @property
@@ -62,6 +63,11 @@ class ArchivedIssue:
     @functools.cached_property
     def key(self) -> IssueKey:
         return IssueKey.from_stem(self.path.stem) or IssueKey(self.date)
+
+    @property
+    def an_edition(self) -> bool:
+        """Built as an edition, and named as one: not a copy of an issue under another name."""
+        return bool(self.edition) and self.edition == self.key.edition
 
     @property
     def label(self) -> str:
@@ -218,6 +224,7 @@ def read_archived(path: Path, data: bytes | None = None) -> ArchivedIssue:
         rendered=fields.text("rendered"),
         tools=len(issue.tools),
         posts=len(issue.feed_items),
+        edition=issue.edition,
         content=issue,
     )
 
@@ -245,7 +252,8 @@ def check_numbers(archived: list[ArchivedIssue]) -> None:
     seen: dict[int, ArchivedIssue] = {}
     for entry in archived:
         first = seen.setdefault(entry.number, entry)
-        if first is not entry and first.date != entry.date:
+        editions = first.an_edition and entry.an_edition and first.date == entry.date
+        if first is not entry and not editions:
             raise InputError(
                 f"{shown(entry.path)}: issue #{entry.number} is also "
                 f"{shown(first.path)}; two issues cannot share a number.",
@@ -318,6 +326,12 @@ def find_issues(archive: list[ArchivedIssue], ref: str | None) -> list[ArchivedI
             + (", with its edition after a colon (12:elementary)." if edition else "."),
         )
     return found
+
+
+def newest_issues(archive: list[ArchivedIssue]) -> list[ArchivedIssue]:
+    """The newest issue: each of its editions."""
+    find_issues(archive, None)  # an empty archive says so
+    return [entry for entry in archive if entry.date == archive[-1].date]
 
 
 def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:

@@ -68,6 +68,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     edition: Edition | None = None
     own_items: int = 0  # the edition's tools, links and posts for its grades
+    kept: ArchivedIssue | None = None  # a draft edited by hand, left as it is
 
 
 # Gmail shows only the first 102 KB of a message's HTML, then "[Message clipped]".
@@ -136,7 +137,7 @@ def build_issues(
     ):
         archive = catalog.archive().whole()  # again: a send may have finished meanwhile
         stops = _not_rebuilt(workspace, archive, keys, force)
-        left_over = _other_drafts(archive, date, keys, force)
+        left_over = _other_drafts(workspace, archive, date, keys, force)
         told = catalog.published_events()  # events staff have seen in an issue already
         results: list[BuildResult] = []
         writes: list[tuple[Path, str]] = []
@@ -151,16 +152,18 @@ def build_issues(
             writes += files
         if writes:  # everything rendered without error: all or none
             write_together(writes)
-        for entry in left_over:
-            entry.path.unlink(missing_ok=True)
+        for entry in left_over:  # with its rendered email
+            for path in (entry.path, *rendered_paths(workspace, entry.key)):
+                path.unlink(missing_ok=True)
     events = all_occurrences(notes.events, settings.zone)
-    first = next((r for r in results if not r.already_sent), None)
+    first = next((r for r in results if not (r.already_sent or r.kept)), None)
     if first is not None:  # said once, not once per edition
         first.warnings += missed_events([e for e in events if e.key not in told], date, now,
                                         settings)  # fmt: skip
+        now_made = ", ".join(str(key) for key in keys)
+        why = "newsletter.yaml's editions make" if editions else "without editions, build makes"
         first.warnings += [
-            f"removed the draft {shown(entry.path)}: newsletter.yaml's editions make "
-            f"{', '.join(str(key) for key in keys)} instead."
+            f"removed the draft {shown(entry.path)}: {why} {now_made} instead."
             for entry in left_over
         ]
     return results
@@ -180,13 +183,13 @@ def _build_one(
     """One issue (one edition's): its content, its email, and the files to write.
     What was featured, and where the feed window starts, are the edition's own."""
     name = edition.name if edition else None
-    featured = catalog.featured_keys(name)
+    featured = catalog.featured_keys(name, edition.group if edition else "")
     own = [entry for entry in archive if name is None or entry.key.edition in ("", name)]
     since = feed_window_start(settings, own, key.date)
     items = choose_items(outcomes, since, featured, settings.feeds.max_items, edition)
     mine = notes_for(notes, edition)
     issue = assemble_issue(with_title(settings, edition), mine, items, archive, key.date, featured)
-    issue.edition = key.edition
+    issue.edition, issue.group = key.edition, edition.group if edition else ""
     email = render_email(issue, workspace.templates_dir)
     body = render_archive_body(issue, workspace.templates_dir)
     html_file, text_file = rendered_paths(workspace, key)
@@ -229,6 +232,8 @@ def _not_rebuilt(
             stops.append(None)
         elif existing.published or log_for(workspace.state_dir, key).state().reached_anyone:
             stops.append(BuildResult(existing.issue, path, already_sent=existing))
+        elif existing.hand_edited and not force and len(keys) > 1:  # one edition of several
+            stops.append(BuildResult(existing.issue, path, kept=existing))
         elif existing.hand_edited and not force:
             raise InputError(
                 f"{shown(path)} was edited by hand since it was built; building again would "
@@ -241,14 +246,22 @@ def _not_rebuilt(
 
 
 def _other_drafts(
-    archive: list[ArchivedIssue], date: dt.date, keys: list[IssueKey], force: bool
-) -> list[ArchivedIssue]:
+    workspace: Workspace, archive: list[ArchivedIssue], date: dt.date, keys: list[IssueKey],
+    force: bool,
+) -> list[ArchivedIssue]:  # fmt: skip
     """Drafts of `date` that newsletter.yaml's editions no longer make (built before
-    editions were added, or for an edition since removed): they go, so that `send`
-    never sends them. One someone has, or one edited by hand, stops the build."""
-    others = [entry for entry in archive if entry.date == date and entry.key not in keys]
+    editions were added, or as an edition since removed): they go, so that `send`
+    never sends them. One someone has, or one edited by hand, stops the build. A file
+    that is neither (a copy under another name) is left alone."""
+    others = [
+        entry
+        for entry in archive
+        if entry.date == date
+        and entry.key not in keys
+        and (entry.an_edition or not entry.key.edition)
+    ]
     for entry in others:
-        if entry.published:
+        if entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone:
             raise InputError(
                 f"{already_sent_line(entry)} as {shown(entry.path)}, which newsletter.yaml's "
                 "editions do not make; its editions cannot be built for the same day.",

@@ -41,7 +41,7 @@ from newsletter.validate import grade_mask
 from newsletter.workspace import Workspace
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 2  # raise it when the tables change: an older catalog is made again
+SCHEMA_VERSION = 3  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
 
 _SCHEMA = """
@@ -67,7 +67,8 @@ CREATE TABLE issues (
     rendered TEXT NOT NULL,
     tools INTEGER NOT NULL,
     posts INTEGER NOT NULL,
-    edition TEXT NOT NULL        -- '' for an issue without editions
+    edition TEXT NOT NULL,       -- '' for an issue without editions (as its content says)
+    grp TEXT NOT NULL            -- the group of staff.csv the edition went to
 );
 CREATE TABLE entries (           -- each tool, link, post, tip or event of an issue or the notes
     id INTEGER PRIMARY KEY,
@@ -449,7 +450,7 @@ class Catalog:
         ).lastrowid
         if examined.issue is not None:
             db.execute(
-                f"INSERT INTO issues VALUES (?, {', '.join('?' * 13)})",
+                f"INSERT INTO issues VALUES (?, {', '.join('?' * 14)})",
                 (source_id, *examined.issue),
             )
         db.executemany(
@@ -518,7 +519,7 @@ class Catalog:
 
     def _archived(self, path: str, row: Sequence[Any]) -> ArchivedIssue:
         number, date, subject, status, built, sent, edited, reached, of, rendered, tools, posts = (
-            row
+            row[:12]
         )
         return ArchivedIssue(
             path=self.workspace.root / path,
@@ -534,6 +535,7 @@ class Catalog:
             rendered=rendered,
             tools=tools,
             posts=posts,
+            edition=row[12],
         )
 
     def digests(self) -> dict[Path, str]:
@@ -581,18 +583,19 @@ class Catalog:
         rows = self.db.execute("SELECT DISTINCT key FROM entries WHERE kind = 'request'")
         return {key.partition(":")[2] for (key,) in rows}
 
-    def featured_keys(self, edition: str | None = None) -> dict[str, int]:
+    def featured_keys(self, edition: str | None = None, group: str = "") -> dict[str, int]:
         """Everything featured in an issue someone got, with the number of the last
         such issue: later builds skip it (unless a note says to feature it again).
-        For an edition, in that edition's issues (and those from before editions)."""
-        return self.guarded(self._featured_keys, edition)  # type: ignore[no-any-return]
+        For an edition: in the issues its group got, that is the edition's own (also
+        under an earlier name), those sent to that group, and those from before editions."""
+        return self.guarded(self._featured_keys, edition, group)  # type: ignore[no-any-return]
 
-    def _featured_keys(self, edition: str | None) -> dict[str, int]:
-        among = "" if edition is None else "AND i.edition IN ('', ?) "
+    def _featured_keys(self, edition: str | None, group: str) -> dict[str, int]:
+        among = "" if edition is None else "AND (i.edition IN ('', ?) OR lower(i.grp) = ?) "
         rows = self.db.execute(
             "SELECT f.key, max(i.number) FROM featured f JOIN issues i ON i.source = f.source "
             f"WHERE i.status IN {PUBLISHED} {among}GROUP BY f.key",
-            () if edition is None else (edition,),
+            () if edition is None else (edition, group.lower() or "\0"),
         )
         return dict(rows.fetchall())
 
@@ -669,7 +672,8 @@ def examine(workspace: Workspace, file: _File) -> Examined:
         entry.rendered,
         entry.tools,
         entry.posts,
-        entry.key.edition,
+        issue.edition,
+        issue.group,
     )
     return Examined(digest, True, row, issue_rows(issue), sorted(issue.featured_keys()))
 
@@ -709,7 +713,7 @@ def examine_all(workspace: Workspace, files: list[_File]) -> Iterator[Examined]:
 
 _ISSUE_COLUMNS = (
     "i.number, i.date, i.subject, i.status, i.built_at, i.sent_at, i.hand_edited, "
-    "i.reached, i.recipients, i.rendered, i.tools, i.posts"
+    "i.reached, i.recipients, i.rendered, i.tools, i.posts, i.edition"
 )
 
 

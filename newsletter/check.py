@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from newsletter.archive import ArchivedIssue, check_numbers
 from newsletter.catalog import open_catalog
-from newsletter.editions import edition_problems
+from newsletter.editions import edition_problems, without_edition
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
@@ -46,7 +46,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         _check_staff(workspace, settings, findings)
-        findings.problems += edition_problems(workspace, settings, notes)
+        findings.problems += edition_problems(workspace, settings, notes, staff_checked=True)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings
@@ -143,3 +143,5 @@ def _check_staff(workspace: Workspace, settings: Settings, findings: Findings) -
     if not staff.recipients:
         findings.problems.append(f"{shown(path)}: nobody to send to.")
     findings.warnings += staff.outside_ascii()
+    left_out = without_edition(settings.editions, staff.recipients)
+    findings.warnings += [left_out] if left_out else []

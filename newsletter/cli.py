@@ -186,29 +186,31 @@ def fetch(ctx: click.Context, strict: bool) -> None:
 @click.option("--text", is_flag=True, help="The plain-text part instead of the HTML.")
 @click.pass_context
 def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool) -> None:
-    """Open an issue's email in the browser (default: the newest issue).
+    """Open an issue's email in the browser (default: the newest issue, each edition).
 
     ISSUE is a number (12) or a date (2026-11-27); an edition after a colon
     (12:elementary)."""
     import webbrowser
 
-    from newsletter.archive import find_issue
+    from newsletter.archive import find_issue, newest_issues
     from newsletter.build import ensure_rendered
     from newsletter.catalog import load_archive
 
     workspace = context(ctx).workspace
-    entry = find_issue(load_archive(workspace), issue)
-    html_file, text_file = ensure_rendered(workspace, entry)
-    target = text_file if text else html_file
-    if print_path:
-        click.echo(shown(target))
-        return
-    if not webbrowser.open(target.resolve().as_uri()):
-        raise Failed(
-            f"could not open a browser. The email is at {shown(target)}. "
-            "Hint: open that file yourself, or use --print."
-        )
-    click.echo(f"Opened {shown(target)}", err=True)
+    archive = load_archive(workspace)
+    entries = [find_issue(archive, issue)] if issue else newest_issues(archive)
+    for entry in entries:  # the newest issue: each of its editions
+        html_file, text_file = ensure_rendered(workspace, entry)
+        target = text_file if text else html_file
+        if print_path:
+            click.echo(shown(target))
+        elif not webbrowser.open(target.resolve().as_uri()):
+            raise Failed(
+                f"could not open a browser. The email is at {shown(target)}. "
+                "Hint: open that file yourself, or use --print."
+            )
+        else:
+            click.echo(f"Opened {shown(target)}", err=True)
 
 
 @cli.command("list")

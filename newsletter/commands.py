@@ -484,29 +484,36 @@ def confirm(question: str, unattended: str) -> None:
 
 
 def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None:
-    """Send each issue in turn (each edition, to its group): one that fails does not
-    stop the next, and the run fails at the end if any did."""
+    """Send each issue in turn (each edition, to its group), after one question for
+    all: one that fails does not stop the next, and the run fails at the end if any did."""
     import os
 
-    from newsletter.send import NotForGroups, deliver, prepare_send
+    from newsletter.send import NotForGroups, deliver, for_groups, prepare_send
 
-    to, failures, warned = options["to"], [], False
+    to, groups, jobs = options["to"], options["groups"], []
     again = (options["resend_in_doubt"], options["retry_refused"])
-    for entry in entries:
+    for entry in for_groups(ctx.settings, entries, groups):
         try:
-            job = prepare_send(ctx.workspace, ctx.settings, entry, os.environ, to,
-                               options["groups"], *again)  # fmt: skip
+            jobs.append(prepare_send(ctx.workspace, ctx.settings, entry, os.environ, to,
+                                     groups, *again))  # fmt: skip
         except NotForGroups as err:
             click.echo(err.message, err=True)
-            continue
-        if not warned:  # the staff list's problems, once
-            warn(job.problems)
-            warned = True
-        if options["dry_run"]:
-            click.echo("\n".join(job.dry_run_lines()))
-            continue
-        if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
-            confirm(job.question(), "Sending " + job.summary() + " needs confirmation")
+    if not jobs:
+        return
+    warn(jobs[0].problems)  # the staff list's problems, once
+    if ctx.settings.editions and not to:
+        from newsletter.editions import without_edition
+
+        left_out = without_edition(ctx.settings.editions, jobs[0].everyone)
+        warn([left_out] if left_out else [])
+    if options["dry_run"]:
+        click.echo("\n".join(line for job in jobs for line in job.dry_run_lines()))
+        return
+    if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
+        whole = "; and ".join(job.summary() for job in jobs)
+        confirm(f"Send {whole}?", f"Sending {whole} needs confirmation")
+    failures = []
+    for job in jobs:
         outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, stamped,
                           options["verbose"])  # fmt: skip
         try:
@@ -573,6 +580,13 @@ def _report_one(result: Any) -> None:
     from newsletter.archive import already_sent_line
 
     edition = result.edition
+    if result.kept:
+        click.echo(
+            f"Kept issue #{result.kept.label} as it was edited by hand "
+            f"({shown(result.kept.path)}); 'newsletter build --force' builds it again.",
+            err=True,
+        )
+        return
     if result.already_sent:
         line = already_sent_line(result.already_sent)
         later = result.issue.date + dt.timedelta(days=7)

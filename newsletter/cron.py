@@ -244,7 +244,11 @@ def describe_plan(
 
     smtp = smtp_settings(settings.smtp, environ)
     smtp_password(smtp, environ)
-    recipients = len(staff_of(workspace, settings).recipients)
+    staff = staff_of(workspace, settings).recipients
+    recipients = len(staff)
+    if settings.editions:  # each edition to its group: count the people who get one
+        groups = {edition.group.lower() for edition in settings.editions}
+        recipients = sum(1 for person in staff if groups & {g.lower() for g in person.groups})
     via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
     if plan.done:  # this week's issue is out: say what a later week brings

@@ -21,7 +21,7 @@ from pathlib import Path  # noqa: TC003
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsletter import validate
-from newsletter.errors import InputError
+from newsletter.errors import InputError, shown
 from newsletter.model import IssueKey
 from newsletter.yamlfile import Fields
 
@@ -32,6 +32,7 @@ N = TypeVar("N")
 
 if TYPE_CHECKING:
     from newsletter.notes import Notes
+    from newsletter.recipients import Recipient
     from newsletter.settings import Settings
     from newsletter.workspace import Workspace
 
@@ -59,10 +60,10 @@ def read_editions(data: Any, path: Path, line: int, newsletter_title: str) -> li
     editions: list[Edition] = []
     for name in top.data:
         text = str(name)
-        if not NAME.fullmatch(text) or text.endswith("-"):
+        if not NAME.fullmatch(text) or text.endswith("-") or len(text) > 40:
             raise InputError(
-                f"{top.where(name)}: the edition name '{text}' can only have lower-case "
-                "letters, digits and dashes (it becomes part of file names).",
+                f"{top.where(name)}: the edition name '{text[:60]}' can only have up to 40 "
+                "lower-case letters, digits and dashes (it becomes part of file names).",
                 hint="Write it like 'elementary' or 'middle-school'.",
             )
         what = f"edition '{text}'"
@@ -99,7 +100,7 @@ def goes_to(note: Any, edition: Edition) -> bool:
     """Whether a note (a tool, link, event, tip, post, ...) is in `edition`."""
     named = getattr(note, "editions", None)
     if named:
-        return edition.name in named
+        return edition.name in {name.strip().lower() for name in named}
     grades = getattr(note, "grades", None)
     if not grades:  # no grades, or a kind without grades: for everyone
         return True
@@ -128,7 +129,8 @@ def own_items(issue: Any, edition: Edition) -> int:
 def unknown_editions(note: Any, editions: Sequence[Edition]) -> list[str]:
     """The names in a note's `editions` field that newsletter.yaml has no edition for."""
     known = {edition.name for edition in editions}
-    return [name for name in getattr(note, "editions", None) or [] if name not in known]
+    named = getattr(note, "editions", None) or []
+    return [name for name in named if name.strip().lower() not in known]
 
 
 def notes_for(notes: N, edition: Edition | None) -> N:
@@ -142,9 +144,12 @@ def notes_for(notes: N, edition: Edition | None) -> N:
     return dataclasses.replace(notes, **changes)  # type: ignore[type-var]
 
 
-def edition_problems(workspace: Workspace, settings: Settings, notes: Notes) -> list[str]:
+def edition_problems(
+    workspace: Workspace, settings: Settings, notes: Notes, staff_checked: bool = False
+) -> list[str]:
     """What stops the editions from being built and sent, one line each: a group
-    that nobody in staff.csv is in, and a note naming an edition there is none of."""
+    that nobody in staff.csv is in, and a note naming an edition there is none of.
+    `staff_checked`: a staff list that cannot be read is named elsewhere (by check)."""
     from newsletter.kinds import KINDS
     from newsletter.recipients import read_staff_list
 
@@ -166,10 +171,18 @@ def edition_problems(workspace: Workspace, settings: Settings, notes: Notes) -> 
             "send.list_address sends every issue to one address. Hint: remove "
             "send.list_address, or the editions."
         ]
+    path = workspace.root / settings.send.staff_list
     try:
-        staff = read_staff_list(workspace.root / settings.send.staff_list)
+        staff = read_staff_list(path)
     except InputError as err:
-        return problems + [f"editions go to groups of the staff list: {err}"]
+        if staff_checked:
+            return problems
+        if not path.exists():
+            return problems + [
+                f"{shown(path)}: no staff list, and the editions go to its groups. Hint: "
+                "export one with the columns email,name,groups."
+            ]
+        return problems + [str(err)]
     groups = {group.lower() for person in staff.recipients for group in person.groups}
     for edition in editions:
         if edition.group.lower() not in groups:
@@ -180,6 +193,20 @@ def edition_problems(workspace: Workspace, settings: Settings, notes: Notes) -> 
                 f"there are: {known}."
             )
     return problems
+
+
+def without_edition(editions: Sequence[Edition], staff: Sequence[Recipient]) -> str:
+    """A line naming the people in no edition's group, who get no issue; '' when none."""
+    groups = {edition.group.lower() for edition in editions}
+    left = [p.email for p in staff if not groups & {g.lower() for g in p.groups}]
+    if not editions or not left:
+        return ""
+    shown_ = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+    return (
+        f"{len(left)} on the staff list {'is' if len(left) == 1 else 'are'} in no edition's "
+        f"group and get{'s' if len(left) == 1 else ''} no issue: {shown_}. Add an edition's "
+        "group to their 'groups' cell to include them."
+    )
 
 
 def check_editions(workspace: Workspace, settings: Settings, notes: Notes) -> None:

@@ -123,21 +123,26 @@ class IssueLinks:
 
 
 def check_issue_links(workspace: Workspace, issue_ref: str | None) -> IssueLinks:
-    """Check every link of the issue named, or of the newest one not sent to everyone."""
-    from newsletter.archive import find_issue
+    """Check every link of the issue named, or of the newest one not sent to everyone:
+    of each of its editions, a link the editions share once."""
+    from newsletter.archive import find_issues
     from newsletter.catalog import load_archive
     from newsletter.feeds import fetch_limits, user_agent
     from newsletter.send import latest_unsent
     from newsletter.settings import require_settings
 
     archive = load_archive(workspace)
-    entry = find_issue(archive, issue_ref) if issue_ref else latest_unsent(archive)
-    if entry is None:
+    if issue_ref:
+        entries = find_issues(archive, issue_ref)
+    else:
+        newest = latest_unsent(archive)
+        entries = [e for e in archive if newest and e.date == newest.date and not e.sent]
+    if not entries:
         raise NewsletterError(
             "No unsent issue to check.",
             hint="Build one with 'newsletter build', or name one with --issue.",
         )
     settings = require_settings(workspace.settings_file)
-    refs = issue_links(entry.issue)
+    refs = list({ref.url: ref for e in entries[::-1] for ref in issue_links(e.issue)}.values())
     results = check_links(refs, fetch_limits(settings.feeds), user_agent(settings))
-    return IssueLinks(entry.number, results)
+    return IssueLinks(entries[0].number, results)

@@ -210,6 +210,7 @@ class Issue:
     masthead: Masthead
     sections: list[str]
     edition: str = ""  # its edition's name, when newsletter.yaml has editions
+    group: str = ""  # and the group of staff.csv that edition goes to
     preheader: str = ""
     intro: str = ""
     tools: list[Tool] = field(default_factory=list)

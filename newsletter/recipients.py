@@ -5,6 +5,7 @@ skipped; the same person listed twice gets one copy."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterator
@@ -56,7 +57,7 @@ def read_staff_list(path: Path) -> StaffList:
             "in newsletter.yaml to a distribution list.",
         )
     result = StaffList()
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}  # where each address is: in the list, on a line
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")  # -sig: the byte-order mark Excel writes
@@ -99,14 +100,22 @@ def read_staff_list(path: Path) -> StaffList:
                 )
                 name = ""
             key = email.lower()
-            if key in seen:
-                result.problems.append(
-                    f"{shown(path)}:{line}: {email} is also on line {seen[key]}; sent once."
-                )
-                continue
-            seen[key] = line
             groups = tuple(g.strip() for g in re.split(r"[;,]", groups_text) if g.strip())
-            result.recipients.append(Recipient(email, name, groups, where=f"{shown(path)}:{line}"))
+            if key in seen:
+                at, on_line = seen[key]
+                first = result.recipients[at]
+                known = {g.lower() for g in first.groups}
+                more = tuple(g for g in groups if g.lower() not in known)
+                also = f", and is in the groups of both ({', '.join(more)} added)" if more else ""
+                result.problems.append(
+                    f"{shown(path)}:{line}: {email} is also on line {on_line}; sent once{also}."
+                )
+                # A person on two rows is in both rows' groups: gets each edition once.
+                result.recipients[at] = dataclasses.replace(first, groups=first.groups + more)
+                continue
+            seen[key] = (len(result.recipients), line)
+            person = Recipient(email, name, groups, where=f"{shown(path)}:{line}")
+            result.recipients.append(person)
     return result
 
 

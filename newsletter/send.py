@@ -243,6 +243,20 @@ class NotForGroups(NewsletterError):
     """send --group: nobody in those groups gets this edition, so it is left for now."""
 
 
+def for_groups(
+    settings: Settings, entries: list[ArchivedIssue], groups: tuple[str, ...]
+) -> list[ArchivedIssue]:
+    """send --group: a group that is an edition's sends that edition alone (to its
+    group); any other group sends each edition to those of its readers in the group."""
+    named = {group.lower() for group in groups}
+    own = [
+        entry
+        for entry in entries
+        if (edition := edition_of(settings.editions, entry.key)) and edition.group.lower() in named
+    ]
+    return own or entries
+
+
 def choose_issues(
     archive: list[ArchivedIssue], ref: str | None, test: bool
 ) -> tuple[list[ArchivedIssue], list[str]]:
@@ -286,6 +300,7 @@ class SendJob:
     test: bool
     groups: tuple[str, ...] = ()
     retry: frozenset[str] = frozenset()  # in-doubt or refused addresses to try again
+    everyone: list[Recipient] = field(default_factory=list)  # all of the staff list
     state: SendState = field(default_factory=SendState)  # earlier runs, when prepared
 
     @property
@@ -307,10 +322,6 @@ class SendJob:
     @property
     def via(self) -> str:
         return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp.host
-
-    def question(self) -> str:
-        """What `send` asks at a terminal before it sends."""
-        return f"Send {self.summary()}?"
 
     def dry_run_lines(self) -> list[str]:
         """What --dry-run shows: the issue, and each person this run would send to."""
@@ -406,6 +417,7 @@ def prepare_send(
         groups=tuple(groups),
         retry=frozenset(retry),
         state=state,
+        everyone=staff.recipients,
     )
 
 

@@ -207,9 +207,9 @@ def load_settings(path: Path) -> Settings:
         settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
     if data.get("site") is not None:
         settings.site = _site_settings(Fields(data["site"], path, "site", data.line_of("site")))
-    if data.get("editions") is not None:
+    if "editions" in data:  # present but empty (every edition commented out) is a mistake
         line = data.line_of("editions")
-        settings.editions = read_editions(data["editions"], path, line, settings.title)
+        settings.editions = read_editions(data["editions"] or {}, path, line, settings.title)
     return settings
 
 

@@ -3,6 +3,8 @@ group of staff.csv, through a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from newsletter.catalog import load_archive
@@ -39,7 +41,7 @@ def editions(workspace, run):
         email,name,groups
         {ANN},Ann,elementary
         {BO},Bo,secondary
-        {CY},Cy,elementary;secondary
+        {CY},Cy,elementary;secondary;pilot
         """,
     )
     add = [
@@ -155,24 +157,36 @@ def test_send_gives_each_edition_to_its_group_once(editions, run, smtp, monkeypa
     assert len(server.mailbox.received) == 4
 
 
+def test_send_group_of_an_edition_sends_that_edition_alone(editions, run, smtp, monkeypatch):
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    server = smtp()
+    use(monkeypatch, server)
+    result = run("send", "--yes", "--group", "elementary")
+    assert result.exit_code == 0, result.output
+    assert sorted(a for r in server.mailbox.received for a in r.rcpt_tos) == [ANN, CY]
+    found = issues_of(editions)
+    assert found["2026-12-04-elementary"].sent and found["2026-12-04-secondary"].status == "draft"
+
+
 def test_send_group_marks_an_edition_sent_only_when_its_whole_group_has_it(
     editions, run, smtp, monkeypatch
 ):
     assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
     server = smtp()
     use(monkeypatch, server)
-    # Cy is the only one of the secondary edition in the group 'elementary'.
-    result = run("send", "--yes", "--group", "elementary")
+    # 'pilot' is no edition's group: each edition goes to its readers in it (Cy).
+    result = run("send", "--yes", "--group", "pilot")
     assert result.exit_code == 0, result.output
-    found = issues_of(editions)
-    assert found["2026-12-04-elementary"].sent
-    secondary = found["2026-12-04-secondary"]
-    assert not secondary.sent and secondary.state == "sent to 1 of 2"
-    assert [r.rcpt_tos for r in server.mailbox.received if BO in r.rcpt_tos] == []
-    rest = run("send", "--yes")  # the rest: Bo only, and nothing sent twice
+    assert [len(server.mailbox.to(a)) for a in (ANN, BO, CY)] == [0, 0, 2]
+    states = {stem: entry.state for stem, entry in issues_of(editions).items()}
+    assert states == {
+        "2026-12-04-elementary": "sent to 1 of 2",
+        "2026-12-04-secondary": "sent to 1 of 2",
+    }
+    rest = run("send", "--yes")  # the rest: Ann and Bo, and nothing sent twice
     assert rest.exit_code == 0, rest.output
     assert [len(server.mailbox.to(a)) for a in (ANN, BO, CY)] == [1, 1, 2]
-    assert issues_of(editions)["2026-12-04-secondary"].sent
+    assert all(entry.sent for entry in issues_of(editions).values())
 
 
 def test_send_one_edition_and_featured_is_per_edition(editions, run, smtp, monkeypatch):
@@ -245,7 +259,7 @@ BAD_EDITIONS = [
     (
         "grades: [6-8]\n    group: high",
         "newsletter.yaml:13: nobody in staff.csv is in the group 'high' of the edition "
-        "'secondary'. Hint: the groups there are: elementary, secondary.",
+        "'secondary'. Hint: the groups there are: elementary, pilot, secondary.",
     ),
     (
         "grades: [6-8]\n    group: Elementary",
@@ -287,3 +301,162 @@ def test_a_note_naming_an_unknown_edition_is_refused(editions, run):
         assert "notes/tips.yaml: the tip 'Mute the class.' names the edition 'middle'" in (
             result.output
         )
+
+
+# --- what a reviewer tried ------------------------------------------------------------
+
+
+def test_a_copy_of_an_issue_is_never_taken_for_an_edition_or_removed(workspace, run):
+    run("add-tool", "Padlet", "--url", "https://padlet.example.org", "--summary", "A wall.")
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    issue = workspace / "issues" / "2026-12-04.md"
+    backup = workspace / "issues" / "2026-12-04-backup.md"
+    backup.write_text(issue.read_text())
+    result = run("build", "--offline", "--date", FRIDAY)
+    assert result.exit_code == 2
+    assert "two issues cannot share a number" in result.output
+    assert backup.read_text() == issue.read_text()
+
+
+def test_a_renamed_edition_keeps_what_its_group_was_sent(editions, run, smtp, monkeypatch):
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    use(monkeypatch, smtp())
+    assert run("send", "1:elementary", "--yes").exit_code == 0
+    settings = editions / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace("  elementary:\n", "  primary:\n"))
+    tools = editions / "notes" / "tools.yaml"
+    tools.write_text(tools.read_text().replace("[elementary]", "[primary]"))
+    assert run("build", "--offline", "--date", NEXT_FRIDAY).exit_code == 0, run("check").output
+    assert names(issues_of(editions)["2026-12-11-primary"]) == []
+
+
+def test_staff_in_no_editions_group_are_named(editions, run):
+    with (editions / "staff.csv").open("a") as staff:
+        staff.write("dan@mv.example.org,Dan,\neve@mv.example.org,Eve,office\n")
+    result = run("check")
+    assert (
+        "warning: 2 on the staff list are in no edition's group and get no issue: "
+        "dan@mv.example.org, eve@mv.example.org." in result.output
+    )
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    sent = run("send", "--dry-run")
+    assert "are in no edition's group" in sent.output
+
+
+def test_a_person_on_two_rows_is_in_both_rows_groups(editions, run):
+    (editions / "staff.csv").write_text(
+        f"email,name,groups\n{ANN},Ann,elementary\n{BO},Bo,secondary\n{ANN},Ann,secondary\n"
+    )
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    result = run("send", "--dry-run")
+    assert (
+        f"{ANN} is also on line 2; sent once, and is in the groups of both (secondary added)."
+        in result.output
+    )
+    secondary = result.output.split("issue #1 (secondary)")[1]
+    assert ANN in secondary and BO in secondary
+
+
+def test_a_draft_edited_by_hand_is_kept_while_a_new_edition_is_built(editions, run):
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    elementary = editions / "issues" / "2026-12-04-elementary.md"
+    elementary.write_text(elementary.read_text().replace("Fractions on a wall.", "Edited."))
+    settings = editions / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "  office:\n    grades: K-12\n    group: office\n")
+    with (editions / "staff.csv").open("a") as staff:
+        staff.write("eve@mv.example.org,Eve,office\n")
+    result = run("build", "--offline", "--date", FRIDAY)
+    assert result.exit_code == 0, result.output
+    assert "Kept issue #1 (elementary) as it was edited by hand" in result.output
+    assert "Edited." in elementary.read_text()
+    assert "2026-12-04-office" in issues_of(editions)
+
+
+def test_a_draft_someone_may_have_is_not_removed_when_editions_are_added(workspace, run):
+    run("add-tool", "Padlet", "--url", "https://padlet.example.org", "--summary", "A wall.")
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    from newsletter.model import IssueKey
+    from newsletter.sendlog import ATTEMPT, SENT, log_for
+
+    log = log_for(Workspace(workspace).state_dir, IssueKey(dt.date(2026, 12, 4)))
+    log.write(ATTEMPT, ANN)
+    log.write(SENT, ANN)  # a run that stopped after one message
+    write(workspace / "staff.csv", f"email,groups\n{ANN},elementary\n{BO},secondary\n")
+    write(workspace / "newsletter.yaml", SETTINGS)
+    result = run("build", "--offline", "--date", FRIDAY)
+    assert result.exit_code == 2
+    assert "its editions cannot be built for the same day" in result.output
+    assert (workspace / "issues" / "2026-12-04.md").is_file()
+
+
+def test_preview_without_an_issue_gives_every_edition(editions, run):
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    result = run("preview", "--print")
+    assert result.exit_code == 0
+    assert result.stdout.split() == [
+        "ws/.newsletter/out/2026-12-04-elementary.html",
+        "ws/.newsletter/out/2026-12-04-secondary.html",
+    ]
+
+
+def test_sending_asks_once_for_every_edition(editions, run):
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    result = run("send")  # no terminal here: it says what it would ask
+    assert result.exit_code == 2
+    assert (
+        "Sending issue #1 (elementary) 'Tech Tidbits Elementary #1 - Dec 4, 2026' to 2 "
+        "recipients via the outbox folder (no SMTP host configured); and issue #1 (secondary)"
+        in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("editions_yaml", "said"),
+    [
+        ("editions:\n", "'editions' names no edition"),
+        ("editions:\n  " + "a" * 41 + ":\n    grades: K\n    group: x\n", "up to 40"),
+    ],
+)
+def test_odd_editions_fields_are_refused(workspace, run, editions_yaml, said):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\n" + editions_yaml)
+    for command in (("check",), ("build", "--offline")):
+        result = run(*command)
+        assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_edition_names_in_notes_ignore_case(editions, run):
+    result = run("add-tip", "Mute the class.", "--editions", "Secondary")
+    assert result.exit_code == 0, result.output
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    tips = {stem: [t.text for t in e.issue.tips] for stem, e in issues_of(editions).items()}
+    assert "Mute the class." in tips["2026-12-04-secondary"]
+    assert "Mute the class." not in tips["2026-12-04-elementary"]
+
+
+def test_the_site_names_each_edition(editions, run):
+    from newsletter.archive import record_reach
+
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    for entry in issues_of(editions).values():
+        record_reach(entry, 2, 2, dt.datetime(2026, 12, 4, 14, tzinfo=dt.UTC))
+    assert run("site").exit_code == 0
+    (padlet,) = (editions / "site" / "tools").glob("padlet-*.html")
+    text = padlet.read_text()
+    assert "#1 (elementary) &middot;" in text and "#1 (secondary) &middot;" in text
+
+
+def test_check_links_checks_every_edition(workspace, run, feed_server):
+    write(workspace / "newsletter.yaml", SETTINGS)
+    write(workspace / "staff.csv", f"email,groups\n{ANN},elementary\n{BO},secondary\n")
+    feed_server.routes["/ok"] = Route(b"<html>fine</html>", content_type="text/html")
+    for name, grades in (("Early", "K-2"), ("Late", "9-12"), ("All", "")):
+        path = "/ok" if name == "All" else f"/{name.lower()}-gone"
+        args = ["add-tool", name, "--url", feed_server.url(path), "--summary", "x"]
+        assert run(*args, *(["--grades", grades] if grades else [])).exit_code == 0
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    result = run("check", "--links")
+    assert result.exit_code == 1
+    assert "broken: " + feed_server.url("/early-gone") in result.output
+    assert "broken: " + feed_server.url("/late-gone") in result.output
+    assert "Checked 3 links in issue #1: 2 broken." in result.output  # the shared one once
