@@ -140,7 +140,10 @@ def notes_for(notes: N, edition: Edition | None) -> N:
     from newsletter.kinds import KINDS
 
     kinds = [name for name in KINDS if name != "requests"]  # answered where a tool is
-    changes = {name: for_edition(getattr(notes, name), edition) for name in kinds}
+    changes: dict[str, Any] = {name: for_edition(getattr(notes, name), edition) for name in kinds}
+    own_intro = getattr(notes, "edition_intros", {}).get(edition.name)
+    if own_intro is not None:  # notes/intro-elementary.md: instead of notes/intro.md
+        changes["intro"] = own_intro
     return dataclasses.replace(notes, **changes)  # type: ignore[type-var]
 
 
@@ -155,6 +158,13 @@ def edition_problems(
 
     editions = settings.editions
     problems: list[str] = []
+    for name in getattr(notes, "edition_intros", {}):
+        if name not in {edition.name for edition in editions}:
+            problems.append(
+                f"notes/intro-{name}.md: an intro for the edition '{name}', which "
+                "newsletter.yaml does not have. Hint: rename it after an edition, or fold it "
+                "into notes/intro.md."
+            )
     for kind in KINDS.values():
         for note in getattr(notes, kind.name):
             for name in unknown_editions(note, editions) if editions else []:

@@ -54,6 +54,8 @@ class Notes:
     citizenship: list[ShortNote] = default(default_factory=list)
     requests: list[Request] = default(default_factory=list)
     intro: str = ""
+    # With editions: an edition's own intro (notes/intro-elementary.md), by edition name.
+    edition_intros: dict[str, str] = default(default_factory=dict)
 
 
 def _regular_file(path: Path) -> bool:
@@ -233,6 +235,9 @@ def load_notes(
     for name, kind in KINDS.items():
         setattr(notes, name, read_kind(workspace, kind, zone, problems))
     notes.intro = collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or ""
+    for path in sorted(workspace.notes_dir.glob("intro-*.md")):
+        edition = path.stem.removeprefix("intro-")
+        notes.edition_intros[edition] = collecting(problems, _read_intro, path) or ""
     return notes
 
 

@@ -460,3 +460,18 @@ def test_check_links_checks_every_edition(workspace, run, feed_server):
     assert "broken: " + feed_server.url("/early-gone") in result.output
     assert "broken: " + feed_server.url("/late-gone") in result.output
     assert "Checked 3 links in issue #1: 2 broken." in result.output  # the shared one once
+
+
+def test_an_edition_can_have_its_own_intro(editions, run):
+    write(editions / "notes" / "intro.md", "Welcome back, everyone.\n")
+    write(editions / "notes" / "intro-secondary.md", "Exams are near: three quiet tools.\n")
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    intros = {stem: e.issue.intro.strip() for stem, e in issues_of(editions).items()}
+    assert intros == {
+        "2026-12-04-elementary": "Welcome back, everyone.",
+        "2026-12-04-secondary": "Exams are near: three quiet tools.",
+    }
+    write(editions / "notes" / "intro-middle.md", "Hello.\n")
+    result = run("check")
+    assert result.exit_code == 2
+    assert "notes/intro-middle.md: an intro for the edition 'middle'" in result.output
