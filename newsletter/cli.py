@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsletter import __version__, calendar_commands, catalog_commands
+from newsletter import __version__, calendar_commands, catalog_commands, notes_commands
 from newsletter.commands import (
     ENV_VAR,
     KINDS,
@@ -40,7 +40,7 @@ def main() -> None:
     cli(prog_name="newsletter")
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsletter")
 @click.option(
     "--workspace",
@@ -97,6 +97,9 @@ def init(ctx: click.Context, path: str | None, title: str) -> None:
 
 for _kind_name in ("tools", "events", "links", "tips", "requests"):  # add-tool, ..., request
     cli.add_command(add_command(KINDS[_kind_name]))
+cli.add_command(notes_commands.notes_list)  # the notes as files: notes_commands.py
+cli.add_command(notes_commands.edit)
+cli.add_command(notes_commands.remove)
 cli.add_command(catalog_commands.search)  # looking things up: catalog_commands.py
 cli.add_command(catalog_commands.tools)
 cli.add_command(catalog_commands.requests_list)
@@ -214,13 +217,14 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 
 
 @cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON, for scripts.")
 @click.pass_context
-def list_issues(ctx: click.Context) -> None:
+def list_issues(ctx: click.Context, as_json: bool) -> None:
     """List the archive: number, date, sent or draft, subject, and what is inside."""
     from newsletter.catalog import open_catalog
 
     with open_catalog(context(ctx).workspace) as catalog:
-        report_archive(catalog.archive())
+        report_archive(catalog.archive(), as_json)
 
 
 @cli.command()

@@ -42,6 +42,9 @@ COMMAND_ORDER = [
     "add-tip",
     "request",
     "requests",
+    "notes",
+    "edit",
+    "remove",
     "build",
     "fetch",
     "preview",
@@ -103,7 +106,23 @@ class Group(click.Group):
         # In the order of the weekly loop, not alphabetical.
         return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence (Click would cut it with '...')."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=200)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        from newsletter.examples import EXAMPLES
+
+        examples = EXAMPLES.get(name or cmd.name or "", [])
+        if examples:  # '\b': printed as written, not re-wrapped
+            cmd.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in examples)
         # `newsletter build --workspace X` as well as `newsletter --workspace X build`.
         cmd.params.append(
             click.Option(
@@ -545,23 +564,50 @@ def warn(lines: list[str]) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
-def report_archive(archive: Any) -> None:
+def report_archive(archive: Any, as_json: bool = False) -> None:
     """What `list` says: every issue that can be read; then, with file and line,
     why one cannot (exit 2), or that two share a number."""
-    if not archive.entries and not archive.unreadable:
+    if as_json:
+        import json
+
+        click.echo(json.dumps([_issue_data(entry) for entry in archive.entries], indent=2))
+    elif not archive.entries and not archive.unreadable:
         click.echo("No issues yet. Build one with 'newsletter build'.", err=True)
-    width = max((len(entry.state) for entry in archive.entries), default=0)
+    else:
+        _archive_lines(archive.entries)
+    if len(archive.unreadable) > 1:
+        warn([archive.unreadable_line()])
+    archive.whole()  # raises the first problem
+
+
+def _archive_lines(entries: list[Any]) -> None:
+    width = max((len(entry.state) for entry in entries), default=0)
     # An edition is listed as 'show' and 'send' take it: 2026-12-04:elementary.
-    names = [f"{e.date}:{e.key.edition}" if e.key.edition else str(e.date) for e in archive.entries]
+    names = [f"{e.date}:{e.key.edition}" if e.key.edition else str(e.date) for e in entries]
     wide = max(map(len, names), default=0)
-    for entry, name in zip(archive.entries, names, strict=True):
+    for entry, name in zip(entries, names, strict=True):
         click.echo(  # "sent to 3 of 11" is wider than "sent"
             f"#{entry.number:<4} {name:<{wide}}  {entry.state:<{width}}  "
             f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
         )
-    if len(archive.unreadable) > 1:
-        warn([archive.unreadable_line()])
-    archive.whole()  # raises the first problem
+
+
+def _issue_data(entry: Any) -> dict[str, Any]:
+    """An issue as `list --json` gives it."""
+    return {
+        "number": entry.number,
+        "date": entry.date.isoformat(),
+        "edition": entry.key.edition or None,
+        "ref": f"{entry.number}:{entry.key.edition}" if entry.key.edition else str(entry.number),
+        "status": entry.status,
+        "reached": entry.reached,
+        "recipients": entry.recipients,
+        "subject": entry.subject,
+        "tools": entry.tools,
+        "posts": entry.posts,
+        "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
+        "file": shown(entry.path),
+    }
 
 
 def report_build(results: list[Any]) -> None:

@@ -10,11 +10,10 @@ from typing import Any
 
 from newsletter.calendar import occurrences
 from newsletter.errors import InputError, shown
-from newsletter.files import write_atomically
 from newsletter.kinds import EVENTS
 from newsletter.notes import notes_lock, read_note
 from newsletter.workspace import Workspace
-from newsletter.yamlfile import Sequence, dump_entries, load_yaml
+from newsletter.yamlfile import Sequence, load_yaml, replace_entry
 
 
 def set_topic(
@@ -43,7 +42,8 @@ def set_topic(
             topics[date] = topic
         entry["topics"] = dict(sorted(topics.items())) or None
         line = entries.line_of_item(index)
-        _replace_entry(path, entries, index, {k: v for k, v in entry.items() if v is not None})
+        kept = {k: v for k, v in entry.items() if v is not None}
+        replace_entry(path, entries, index, kept, "its topic cannot be added")
     return shown(path), line, event.title
 
 
@@ -89,28 +89,3 @@ def _plain(value: Any) -> Any:
         except ValueError:
             return value
     return value
-
-
-def _replace_entry(path: Path, entries: Sequence, index: int, entry: dict[str, Any]) -> None:
-    """Write one entry again where it stands, from its first line up to the next
-    entry (or the file's end), keeping the blank and comment lines after it and the
-    file's line endings. Only a block entry ('- title: ...' and 'field: value' lines)
-    is written again; a file or entry in YAML's one-line style is the editor's to change."""
-    raw = path.read_bytes().decode("utf-8")
-    lines = raw.splitlines(keepends=True)
-    first = entries.line_of_item(index) - 1
-    last = entries.line_of_item(index + 1) - 1 if index + 1 < len(entries) else len(lines)
-    one_line = index + 1 < len(entries) and entries.line_of_item(index + 1) - 1 == first
-    if one_line or not re.match(r"-\s+[\w\"']", lines[first]):
-        raise InputError(
-            f"{shown(path)}:{first + 1}: this event is written in YAML's one-line style "
-            "({...}), so its topic cannot be added safely.",
-            hint="Write it as '- title: ...' with one 'field: value' line each, then again.",
-        )
-    while last > first + 1 and (
-        not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")
-    ):
-        last -= 1  # the blank lines and comments after the entry stay
-    newline = "\r\n" if "\r\n" in raw else "\n"
-    new = dump_entries([entry]).replace("\n", newline)
-    write_atomically(path, "".join(lines[:first]) + new + "".join(lines[last:]))

@@ -242,10 +242,14 @@ def load_notes(
 
 
 def read_kind(
-    workspace: Workspace, kind: NoteKind, zone: dt.tzinfo, problems: list[InputError] | None
+    workspace: Workspace,
+    kind: NoteKind,
+    zone: dt.tzinfo,
+    problems: list[InputError] | None,
+    path: Path | None = None,
 ) -> list[Any]:
-    """The notes of one kind (its file in notes/), read as load_notes reads them."""
-    path = workspace.notes_dir / kind.file
+    """The notes of one kind (its file in notes/, or `path`), read as load_notes reads them."""
+    path = path or workspace.notes_dir / kind.file
     entries = collecting(problems, _entries, path) or []
 
     def read(entry: Any, path: Path) -> Any:

@@ -342,3 +342,36 @@ def dump_yaml(data: Any) -> str:
         default_flow_style=None,
         width=100,
     )
+
+
+def replace_entry(
+    path: Path, entries: Sequence, index: int, entry: dict[str, Any] | None, what: str
+) -> None:
+    """Write one entry of a notes file again where it stands (None: remove it), from
+    its first line up to the next entry (or the file's end), keeping the blank and
+    comment lines after it and the file's line endings; the rest of the file stays
+    exactly as the editor left it. Only a block entry ('- title: ...' and 'field:
+    value' lines) is changed; one in YAML's one-line style is the editor's to change.
+    `what` says what cannot be done otherwise ('its topic cannot be added')."""
+    import re
+
+    from newsletter.files import write_atomically
+
+    raw = path.read_bytes().decode("utf-8")
+    lines = raw.splitlines(keepends=True)
+    first = entries.line_of_item(index) - 1
+    last = entries.line_of_item(index + 1) - 1 if index + 1 < len(entries) else len(lines)
+    one_line = index + 1 < len(entries) and entries.line_of_item(index + 1) - 1 == first
+    if one_line or not re.match(r"-\s+[\w\"']", lines[first]):
+        raise InputError(
+            f"{shown(path)}:{first + 1}: this entry is written in YAML's one-line style "
+            f"({{...}}), so {what} safely.",
+            hint="Write it as '- field: value' with one 'field: value' line each, then again.",
+        )
+    while last > first + 1 and (
+        not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")
+    ):
+        last -= 1  # the blank lines and comments after the entry stay
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    new = dump_entries([entry]).replace("\n", newline) if entry is not None else ""
+    write_atomically(path, "".join(lines[:first]) + new + "".join(lines[last:]))

@@ -1,0 +1,56 @@
+"""One or two examples for each command, shown at the end of its --help (the Group
+in commands.py adds them); a test runs each one's options through the command's
+parser, so an example never shows an option that does not exist."""
+
+EXAMPLES: dict[str, list[str]] = {
+    "init": ['newsletter init ~/tech-tidbits --title "Tech Tidbits"'],
+    "add-tool": [
+        'newsletter add-tool "Padlet" --url https://padlet.com --summary "A shared wall" '
+        "--grades K-12 --cost freemium",
+        'newsletter add-tool "Fraction Wall" --url https://fractionwall.example.org '
+        "--grades 3-5 --answers R3",
+    ],
+    "add-event": [
+        'newsletter add-event "Tech Talk: Google Forms" --when "2026-12-03 12:00" '
+        '--place "Library"',
+        'newsletter add-event "Tech Talk" --every "2 weeks" --from 2026-12-03 '
+        "--until 2027-06-10 --at 12:00-12:40",
+    ],
+    "add-link": [
+        'newsletter add-link "Common Sense reviews" --url https://www.commonsense.org/education '
+        '--note "Ratings for apps"'
+    ],
+    "add-tip": [
+        'newsletter add-tip "Press **Ctrl+Shift+V** to paste without formatting."',
+        'newsletter add-tip "Think before you post." --citizenship --title "Digital footprints"',
+    ],
+    "request": [
+        'newsletter request "An app for fraction practice" --from "Ms. Alvarez" --grades 3-5'
+    ],  # fmt: skip
+    "requests": ["newsletter requests", "newsletter requests --all"],
+    "notes": ["newsletter notes", "newsletter notes tools"],
+    "edit": ["newsletter edit tools", "EDITOR=nano newsletter edit events"],
+    "remove": ["newsletter remove tools 2", "newsletter remove tips 1 --yes"],
+    "build": ["newsletter build", "newsletter build --date 2026-12-04 --offline"],
+    "fetch": ["newsletter fetch", "newsletter fetch --strict"],
+    "preview": ["newsletter preview", "newsletter preview 12 --text --print"],
+    "list": ["newsletter list", "newsletter list --json"],
+    "show": ["newsletter show 12", "newsletter show 2026-12-04:elementary --format text"],
+    "search": [
+        "newsletter search fractions --grades 3-5",
+        'newsletter search "exit ticket" --json',
+    ],
+    "tools": ["newsletter tools --subject Math", "newsletter tools --format csv > tools.csv"],
+    "calendar": ["newsletter calendar --out events.ics"],
+    "talks": ["newsletter talks", "newsletter talks --all"],
+    "talk-topic": ['newsletter talk-topic 2026-12-17 "Quizzes with Google Forms"'],
+    "site": ["newsletter site", "newsletter site --out /var/www/newsletter"],
+    "send": [
+        "newsletter send --to you@your-district.org",
+        "newsletter send --dry-run",
+    ],
+    "cron": ["newsletter cron --at 07:00", "newsletter cron --check"],
+    "job": ["newsletter job --dry-run"],
+    "check": ["newsletter check", "newsletter check --links"],
+    "templates": ["newsletter templates", "newsletter templates --copy email.html.j2"],
+}

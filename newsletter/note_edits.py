@@ -1,0 +1,110 @@
+"""The notes as the editor sees and changes them from the terminal: what is waiting
+for the next issue (numbered by each entry's place in its file), removing one entry
+without touching the rest of the file, and checking a file edited in $EDITOR."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from newsletter.errors import InputError, shown
+from newsletter.kinds import KINDS, NoteKind
+from newsletter.notes import notes_lock, read_kind, read_note
+from newsletter.workspace import Workspace
+from newsletter.yamlfile import Sequence, load_yaml, replace_entry
+
+# The kinds as `notes`, `edit` and `remove` name them: their notes file's name.
+KIND_NAMES = tuple(KINDS)
+
+
+def kind_named(name: str) -> NoteKind:
+    """A kind by its name (tools, events, ...), also in the singular (tool)."""
+    text = name.strip().lower()
+    for kind in KINDS.values():
+        if text in (kind.name, kind.name.rstrip("s"), kind.file.removesuffix(".yaml")):
+            return kind
+    raise InputError(
+        f"'{name}' is not a kind of note.", hint=f"Use one of: {', '.join(KIND_NAMES)}."
+    )
+
+
+def numbered(workspace: Workspace, kind: NoteKind, zone: dt.tzinfo) -> list[tuple[int, Any]]:
+    """Each readable note of a kind with its number: its place in the file, from 1."""
+    path = workspace.notes_dir / kind.file
+    entries = load_yaml(path) if path.is_file() else None
+    if not isinstance(entries, list):
+        return []
+    found = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            found.append((number, read_note(kind, entry, path, zone)))
+        except InputError:
+            continue  # `check` names it; the rest are still listed
+    return found
+
+
+def waiting(
+    workspace: Workspace,
+    kind: NoteKind,
+    zone: dt.tzinfo,
+    featured: dict[str, int],
+    now: dt.datetime,
+) -> list[tuple[int, Any]]:
+    """The notes of a kind that the next issue would take: not featured in an issue
+    someone got (or forced again since), an event not yet over, a request not answered."""
+    from newsletter.calendar import end_of, occurrences
+
+    def fresh(note: Any) -> bool:
+        if kind.name == "events":
+            return any(end_of(o) >= now for o in occurrences(note, zone))
+        again = getattr(note, "again_after", None) or 0
+        return all(featured.get(key, 0) <= again for key in note.keys)
+
+    return [(number, note) for number, note in numbered(workspace, kind, zone) if fresh(note)]
+
+
+def describe(note: Any) -> str:
+    """One line for a note: its name or title, and what tells it apart."""
+    name = getattr(note, "name", "") or getattr(note, "title", "") or getattr(note, "text", "")
+    name = " ".join(str(name).split())
+    parts = [name[:70] + ("..." if len(name) > 70 else "")]
+    if getattr(note, "id", ""):
+        parts.insert(0, note.id)
+    start = getattr(note, "start", None)
+    if start is not None:
+        parts.append(f"{start:%a %b %d %H:%M}" + (f", every {note.every}" if note.every else ""))
+    if getattr(note, "url", ""):
+        parts.append(note.url)
+    if getattr(note, "grades", None):
+        parts.append(", ".join(note.grades))
+    return "  ".join(parts)
+
+
+def remove_note(workspace: Workspace, kind: NoteKind, number: int, zone: dt.tzinfo) -> Any:
+    """Remove the note at `number` (its place in the file) and return it. Only its
+    lines go; every other line of the file stays as the editor wrote it."""
+    path = workspace.notes_dir / kind.file
+    with notes_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        count = len(entries) if isinstance(entries, list) else 0
+        if not 1 <= number <= count or not isinstance(entries, Sequence):
+            raise InputError(
+                f"{shown(path)} has no note {number}"
+                + (f" (it has {count})." if count else " (it has none)."),
+                hint=f"'newsletter notes {kind.name}' lists them with their numbers.",
+            )
+        note = read_note(kind, entries[number - 1], path, zone)
+        replace_entry(path, entries, number - 1, None, "it cannot be removed")
+    return note
+
+
+def edited_problems(workspace: Workspace, kind: NoteKind, path: Path, zone: dt.tzinfo) -> list[str]:
+    """What is wrong with an edited copy of a notes file, one line each (none: fine)."""
+    problems: list[InputError] = []
+    try:
+        load_yaml(path)
+    except InputError as err:
+        return [str(err)]
+    read_kind(workspace, kind, zone, problems, path=path)
+    return [str(problem) for problem in problems]

@@ -1,0 +1,143 @@
+"""The commands for the notes as files: `notes` (what is waiting, numbered), `edit`
+(a notes file in $EDITOR, checked on save) and `remove` (one entry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from newsletter.commands import BadInput, context, interactive, warn
+from newsletter.errors import shown
+
+KINDS_HELP = "tools, events, links, tips, citizenship or requests"
+
+
+@click.command("notes")
+@click.argument("kind", required=False)
+@click.pass_context
+def notes_list(ctx: click.Context, kind: str | None) -> None:
+    """List what is waiting for the next issue, numbered by its place in its file.
+
+    KIND is one of tools, events, links, tips, citizenship or requests (default:
+    all). The numbers are what 'newsletter remove' takes."""
+    from newsletter.catalog import open_catalog
+    from newsletter.kinds import KINDS
+    from newsletter.note_edits import describe, kind_named, waiting
+
+    here = context(ctx)
+    kinds = [kind_named(kind)] if kind else list(KINDS.values())
+    with open_catalog(here.workspace) as catalog:
+        featured = catalog.featured_keys()
+    for each in kinds:
+        found = waiting(here.workspace, each, here.settings.zone, featured, here.now)
+        if not found and not kind:
+            continue
+        click.echo(f"{each.name} ({shown(here.workspace.notes_dir / each.file)})")
+        for number, note in found:
+            click.echo(f"  {number:>3}  {describe(note)}")
+        if not found:
+            click.echo("  nothing waiting")
+
+
+@click.command()
+@click.argument("kind")
+@click.pass_context
+def edit(ctx: click.Context, kind: str) -> None:
+    """Open a notes file in your editor ($VISUAL or $EDITOR), and check it on save.
+
+    KIND is one of tools, events, links, tips, citizenship or requests. You edit a
+    copy: if it does not read, it opens again with the mistake on top (as
+    'crontab -e' does), and the file is only replaced once it reads."""
+    from newsletter.note_edits import kind_named
+
+    here = context(ctx)
+    note_kind = kind_named(kind)
+    path = here.workspace.notes_dir / note_kind.file
+    if not interactive():
+        raise BadInput(f"edit needs a terminal. Hint: edit {shown(path)} with any editor.")
+    _edit_until_it_reads(here, note_kind, path)
+
+
+def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
+    import os
+    import tempfile
+
+    from newsletter.files import read_text, write_atomically
+    from newsletter.note_edits import edited_problems
+    from newsletter.notes import notes_lock
+
+    original = read_text(path) if path.is_file() else ""
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
+    os.close(handle)
+    copy = path.parent / os.path.basename(name)
+    text, problems = original, list[str]()
+    while True:
+        copy.write_text(_with_problems(text, problems), encoding="utf-8")
+        click.edit(filename=str(copy))
+        text = _without_problems(copy.read_text(encoding="utf-8"))
+        copy.write_text(text, encoding="utf-8")
+        problems = [
+            line.replace(shown(copy), shown(path))
+            for line in edited_problems(here.workspace, kind, copy, here.settings.zone)
+        ]
+        if not problems:
+            break
+        warn(problems)
+        if not click.confirm("Edit it again?", default=True):
+            raise BadInput(
+                f"{shown(path)} was not changed; your edit is kept in {shown(copy)}. Hint: "
+                "fix it there and copy it over, or run 'newsletter edit' again."
+            )
+    with notes_lock(here.workspace.state_dir, path.name):
+        if (read_text(path) if path.is_file() else "") != original:
+            raise BadInput(
+                f"{shown(path)} changed while you edited it (an add-* command?); your edit is "
+                f"kept in {shown(copy)}. Hint: merge the two by hand."
+            )
+        if text != original:
+            write_atomically(path, text)
+    copy.unlink()
+    click.echo(f"{shown(path)}: " + ("saved." if text != original else "unchanged."))
+
+
+_MARK = "# newsletter edit: "
+
+
+def _with_problems(text: str, problems: list[str]) -> str:
+    """The file with what is wrong with it on top, as comments (taken off on save)."""
+    head = "".join(f"{_MARK}{line}\n" for line in problems)
+    if problems:
+        head += f"{_MARK}(fix the above and save; these lines are removed)\n"
+    return head + text
+
+
+def _without_problems(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(_MARK))
+
+
+@click.command()
+@click.argument("kind")
+@click.argument("number", type=int)
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+@click.pass_context
+def remove(ctx: click.Context, kind: str, number: int, yes: bool) -> None:
+    """Remove note NUMBER of KIND (its number in 'newsletter notes').
+
+    Only that entry's lines go; every other line of the file (comments included)
+    stays as you wrote it."""
+    from newsletter.note_edits import describe, kind_named, numbered, remove_note
+
+    here = context(ctx)
+    note_kind = kind_named(kind)
+    found = dict(numbered(here.workspace, note_kind, here.settings.zone))
+    if not yes and number in found:
+        if not interactive():
+            raise BadInput(
+                f"Removing {note_kind.what} {number} ({describe(found[number])}) needs "
+                "confirmation. Hint: add --yes."
+            )
+        click.confirm(f"Remove {note_kind.what} {number}: {describe(found[number])}?", abort=True)
+    note = remove_note(here.workspace, note_kind, number, here.settings.zone)
+    path = shown(here.workspace.notes_dir / note_kind.file)
+    click.echo(f"Removed {note_kind.what} {number} ({describe(note)}) from {path}.")

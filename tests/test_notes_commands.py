@@ -1,0 +1,157 @@
+"""The notes as files from the terminal: `notes`, `edit` (at a real terminal, with an
+editor that is a script) and `remove`; and the help every command gives."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import textwrap
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from newsletter.cli import cli
+from newsletter.examples import EXAMPLES
+from tests.conftest import Terminal, write
+
+TOOLS = """
+# My tool finds. Keep this comment.
+- name: Padlet
+  url: https://padlet.com
+  summary: A shared wall.
+
+# Between the two.
+- name: Seesaw
+  url: https://seesaw.me
+  summary: Portfolios.
+  grades: [K-2]
+- name: Kami
+  url: https://kamiapp.com
+  summary: PDFs.
+"""
+
+
+@pytest.fixture
+def tools(workspace):
+    return write(workspace / "notes" / "tools.yaml", TOOLS)
+
+
+def test_notes_lists_what_is_waiting_numbered(tools, run):
+    result = run("notes", "tools")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "tools (ws/notes/tools.yaml)"
+    assert [line.split()[:2] for line in lines[1:]] == [["1", "Padlet"], ["2", "Seesaw"],
+                                                        ["3", "Kami"]]  # fmt: skip
+    assert "K-2" in lines[2]
+    everything = run("notes")
+    assert everything.exit_code == 0 and "tools (ws/notes/tools.yaml)" in everything.stdout
+    wrong = run("notes", "widgets")
+    assert wrong.exit_code == 2 and "'widgets' is not a kind of note" in wrong.output
+
+
+def test_remove_takes_out_one_entry_and_keeps_every_other_line(tools, run):
+    result = run("remove", "tool", "2", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Removed tool 2 (Seesaw" in result.output
+    expected = TOOLS.replace(
+        "- name: Seesaw\n  url: https://seesaw.me\n  summary: Portfolios.\n  grades: [K-2]\n", ""
+    )
+    assert tools.read_text() == textwrap.dedent(expected).lstrip("\n")
+    asked = run("remove", "tools", "1")  # no terminal, no --yes: nothing removed
+    assert asked.exit_code == 2 and "needs confirmation. Hint: add --yes." in asked.output
+    missing = run("remove", "tools", "9", "--yes")
+    assert missing.exit_code == 2 and "has no note 9 (it has 2)" in missing.output
+    assert "Padlet" in tools.read_text()
+
+
+def test_remove_keeps_windows_line_endings(tools, run):
+    tools.write_bytes(tools.read_bytes().replace(b"\n", b"\r\n"))
+    assert run("remove", "tools", "1", "--yes").exit_code == 0
+    data = tools.read_bytes()
+    assert b"Padlet" not in data and b"Seesaw" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+EDITOR = """
+import pathlib, sys
+path = pathlib.Path(sys.argv[1])
+count = pathlib.Path(sys.argv[0]).with_suffix(".count")
+n = int(count.read_text()) if count.exists() else 0
+count.write_text(str(n + 1))
+text = path.read_text()
+if n == 0:  # a mistake: a quote never closed
+    path.write_text(text + "- name: 'Book Creator\\n")
+else:  # the mistake is named on top; fix it
+    assert text.startswith("# newsletter edit: "), text
+    path.write_text(text.replace("- name: 'Book Creator\\n", "- name: Book Creator\\n  url: https://bookcreator.com\\n"))
+"""
+
+
+def test_edit_opens_again_with_the_mistake_on_top_until_it_reads(tools, workspace, tmp_path):
+    editor = write(tmp_path / "editor.py", EDITOR)
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace),
+           "EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(editor))}"}  # fmt: skip
+    env.pop("VISUAL", None)
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"Edit it again?")
+    assert "Book Creator" not in tools.read_text()  # not replaced while it does not read
+    terminal.type("y")
+    terminal.read_until(b"saved.")
+    assert terminal.exit_code() == 0
+    text = tools.read_text()
+    assert text.startswith("\n# My tool finds. Keep this comment.") or text.startswith(
+        "# My tool finds"
+    )
+    assert "- name: Book Creator\n  url: https://bookcreator.com\n" in text
+    assert "newsletter edit:" not in text and not list(tools.parent.glob(".tools.*"))
+
+
+def test_edit_needs_a_terminal(tools, run):
+    result = run("edit", "tools")
+    assert result.exit_code == 2 and "edit needs a terminal" in result.output
+
+
+# --- help -----------------------------------------------------------------------------
+
+
+def test_dash_h_is_help_everywhere():
+    for args in ([], ["build"], ["add-tool"], ["notes"]):
+        short, long = (CliRunner().invoke(cli, [*args, flag]) for flag in ("-h", "--help"))
+        assert short.exit_code == 0 and short.output == long.output
+
+
+def test_the_command_list_shows_each_summary_whole():
+    output = " ".join(CliRunner().invoke(cli, ["--help"]).output.split())
+    for name, command in cli.commands.items():
+        summary = " ".join(command.get_short_help_str(limit=1000).split())
+        assert summary in output, (name, summary)
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_shows_examples_that_parse(name):
+    assert name in EXAMPLES, f"{name} has no examples in newsletter/examples.py"
+    output = CliRunner().invoke(cli, [name, "--help"]).output
+    assert "Examples:\n    newsletter " + name in output
+    for example in EXAMPLES[name]:
+        words = shlex.split(example)
+        words = [w for w in words if "=" not in w or w.startswith("-")]  # EDITOR=nano ...
+        words = words[: words.index(">")] if ">" in words else words
+        assert words[:2] == ["newsletter", name], example
+        command = cli.commands[name]
+        with click.Context(cli) as parent:  # the options and arguments exist and parse
+            command.make_context(name, words[2:], parent=parent, resilient_parsing=True)
+            assert command.parse_args(click.Context(command, parent=parent), words[2:]) == []
+
+
+def test_list_json_is_for_scripts(workspace, run):
+    run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    import json
+
+    result = run("list", "--json")
+    assert result.exit_code == 0
+    (issue,) = json.loads(result.stdout)
+    assert issue["number"] == 1 and issue["date"] == "2026-12-04" and issue["status"] == "draft"
+    assert issue["tools"] == 1 and issue["file"] == "ws/issues/2026-12-04.md"
