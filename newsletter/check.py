@@ -17,6 +17,7 @@ from newsletter.notes import Notes, load_notes
 from newsletter.recipients import read_staff_list
 from newsletter.render import render_archive_body, render_email, template_syntax_problems
 from newsletter.settings import Settings, require_settings
+from newsletter.starter import placeholders_left
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import collecting
 
@@ -48,8 +49,32 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         _check_staff(workspace, settings, findings)
         findings.problems += edition_problems(workspace, settings, notes, staff_checked=True)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
+        findings.warnings += placeholders_left(workspace.settings_file)
+        findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings
+
+
+def _empty_next_issue(
+    settings: Settings,
+    notes: Notes,
+    archive: list[ArchivedIssue],
+    today: dt.date,
+    featured: dict[str, int],
+) -> list[str]:
+    """A warning when the next issue, built now, would have nothing of the editor's."""
+    from newsletter.issue import is_empty, next_issue_date
+
+    date = next_issue_date(today, settings.issue_weekday)
+    if any(entry.date == date and entry.published for entry in archive):
+        return []
+    if not is_empty(assemble_issue(settings, notes, [], archive, date, featured)):
+        return []
+    return [
+        f"the next issue ({date}) would have no tools, events, tips or intro: add some "
+        "('newsletter add-tool', 'add-event', 'add-tip', or notes/intro.md); 'send' refuses "
+        "such an issue without --force."
+    ]
 
 
 def _request_mistakes(notes: Notes, archived_ids: set[str], today: dt.date) -> list[str]:

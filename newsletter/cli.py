@@ -22,6 +22,7 @@ from newsletter.commands import (
     check_links_of,
     checked,
     context,
+    done,
     report_archive,
     report_build,
     send_each,
@@ -293,7 +294,7 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
         raise BadInput(f"{count} problem{'s' if count != 1 else ''} found (listed above).")
     if broken:
         raise Failed(f"{broken} broken link{'s' if broken != 1 else ''} (listed above).")
-    click.echo("The workspace is in order.", err=True)
+    done("The workspace is in order.", err=True)
 
 
 @cli.command()
@@ -340,6 +341,7 @@ def templates(ctx: click.Context, name: str | None) -> None:
     help="Also send to those in doubt (a run stopped while sending them), after asking.",
 )
 @click.option("--retry-refused", is_flag=True, help="Try the addresses refused for good once more.")
+@click.option("--force", is_flag=True, help="Send an issue with no tools, events, tips or intro.")
 @click.option("--verbose", is_flag=True, help="Say what happens on the connection.")
 @click.pass_context
 def send(ctx: click.Context, issue: str | None, **options: Any) -> None:

@@ -6,6 +6,7 @@ commands made from the note kinds. cli.py, the table of contents, uses these."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -64,13 +65,29 @@ COMMAND_ORDER = [
 ]
 
 
-class Failed(click.ClickException):
+def paint(text: str, colour: str) -> str:
+    """Text in a colour at a terminal: errors red, warnings yellow, success green.
+    Click leaves the colour out when the output is not a terminal; NO_COLOR (any
+    value, no-color.org) leaves it out everywhere."""
+    if os.environ.get("NO_COLOR"):
+        return text
+    return click.style(text, fg=colour)
+
+
+class OneLine(click.ClickException):
+    """An error as one line: 'Error:' in red at a terminal, then what and how to fix it."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{paint('Error:', 'red')} {self.format_message()}", file=file, err=True)
+
+
+class Failed(OneLine):
     """A failure: exit 1, one line."""
 
     exit_code = 1
 
 
-class BadInput(click.ClickException):
+class BadInput(OneLine):
     """Bad input from the editor: exit 2, one line (no usage text to wade through)."""
 
     exit_code = 2
@@ -220,6 +237,29 @@ class FeedProgress:
             click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
 
 
+class SendProgress:
+    """'Issue #12: sent 14 of 40, about 1 min left' on one line, at a terminal only
+    (the time left with a rate limit); a cron log gets nothing but the result."""
+
+    def __init__(self, label: str, per_minute: int) -> None:
+        self.shown = sys.stderr.isatty()
+        self.label, self.per_minute, self.width = label, per_minute, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        line = f"Issue #{self.label}: sent {done} of {total}"
+        if self.per_minute and done < total:
+            minutes = (total - done) / self.per_minute
+            line += f", about {max(1, round(minutes))} min left"
+        self.width = max(self.width, len(line))
+        click.echo(f"\r{line:<{self.width}}", err=True, nl=False)
+
+    def clear(self) -> None:
+        if self.shown and self.width:
+            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+
+
 _CHECKS = {
     URL: "url",
     GRADES: "grades",
@@ -350,7 +390,7 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
             here.workspace, kind, note, catalog.featured_in, force=force, then=ask, used_ids=used
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
-    click.echo(f"Added {label} to {shown(path)}:{line}")
+    done(f"Added {label} to {shown(path)}:{line}")
 
 
 def _known_editions(settings: Any, note: Any) -> None:
@@ -511,6 +551,8 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
 
     to, groups, jobs = options["to"], options["groups"], []
     again = (options["resend_in_doubt"], options["retry_refused"])
+    if not (to or options["dry_run"] or options["force"]):
+        _refuse_empty(entries)
     for entry in for_groups(ctx.settings, entries, groups):
         try:
             jobs.append(prepare_send(ctx.workspace, ctx.settings, entry, os.environ, to,
@@ -533,14 +575,29 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
         confirm(f"Send {whole}?", f"Sending {whole} needs confirmation")
     failures = []
     for job in jobs:
+        progress = SendProgress(job.entry.label, ctx.settings.send.rate_per_minute)
         outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, stamped,
-                          options["verbose"])  # fmt: skip
+                          options["verbose"], progress)  # fmt: skip
+        progress.clear()
         try:
             report_outcome(outcome)
         except Failed as err:
             failures.append(err.message)
     if failures:
         raise Failed(" ".join(failures))
+
+
+def _refuse_empty(entries: list[Any]) -> None:
+    """An issue with no tools, events, tips or intro is a mistake to send to staff."""
+    from newsletter.issue import is_empty
+
+    for entry in entries:
+        if is_empty(entry.issue):
+            raise BadInput(
+                f"Issue #{entry.label} ({shown(entry.path)}) has no tools, events, tips or "
+                "intro; nothing was sent. Hint: add notes and build it again, or send it "
+                "anyway with --force."
+            )
 
 
 def stamped(line: str) -> None:
@@ -552,7 +609,7 @@ def stamped(line: str) -> None:
 
 def report_outcome(outcome: Any) -> None:
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(line if outcome.failure else paint(line, "green"))
     for line in outcome.warnings:
         click.echo(f"warning: {line}", err=True)
     if outcome.failure:
@@ -561,7 +618,12 @@ def report_outcome(outcome: Any) -> None:
 
 def warn(lines: list[str]) -> None:
     for line in lines:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(f"{paint('warning:', 'yellow')} {line}", err=True)
+
+
+def done(line: str, err: bool = False) -> None:
+    """A line that says something worked, in green at a terminal."""
+    click.echo(paint(line, "green"), err=err)
 
 
 def report_archive(archive: Any, as_json: bool = False) -> None:
@@ -615,9 +677,9 @@ def report_build(results: list[Any]) -> None:
     for each edition, when there are editions."""
     from newsletter.feeds import describe_failures
 
-    warn(describe_failures(results[0].feed_outcomes) if results else [])  # once
     for result in results:
         _report_one(result)
+    warn(describe_failures(results[0].feed_outcomes) if results else [])  # once, at the end
 
 
 def _report_one(result: Any) -> None:
@@ -645,7 +707,7 @@ def _report_one(result: Any) -> None:
     warn(result.warnings)
     issue = result.issue
     which = f" ({issue.edition})" if issue.edition else ""
-    click.echo(f"Built issue #{issue.number}{which} for {issue.date}: {issue.subject}", err=True)
+    done(f"Built issue #{issue.number}{which} for {issue.date}: {issue.subject}", err=True)
     tools, events = counted(len(issue.tools), "tool"), counted(len(issue.events), "event")
     posts = counted(len(issue.feed_items), "blog post")
     click.echo(f"  {tools}, {events}, {posts}", err=True)

@@ -97,6 +97,11 @@ def assemble_issue(
     return issue
 
 
+def is_empty(issue: Issue) -> bool:
+    """No tools, events, tips or intro: blog posts alone are no issue to send staff."""
+    return not (issue.tools or issue.events or issue.tips or issue.intro.strip())
+
+
 def preheader(issue: Issue) -> str:
     """The line inbox lists show after the subject: what is inside."""
     parts: list[str] = []

@@ -91,6 +91,7 @@ class Sender:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     sleep: Callable[[float], None] = time.sleep
     say: Callable[[str], None] = lambda line: None
+    progress: Callable[[int, int], None] = lambda done, total: None  # after each message
     _next_at: float = 0.0
 
     def deliver_all(
@@ -117,6 +118,8 @@ class Sender:
                 if state.done(key) and key not in retry:
                     continue
                 outcome, reason = self._deliver_one(prepared, recipient, log)
+                done = report.already_sent + len(report.sent) + (outcome == SENT)
+                self.progress(done, len(recipients))
                 if outcome == SENT:
                     report.sent.append(recipient.email)
                     streak = []
@@ -444,10 +447,12 @@ def deliver(
     environ: Mapping[str, str],
     say: Callable[[str], None],
     verbose: bool = False,
+    progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Closing:
     """Send the job through its transport (SMTP or the outbox) and say how it went."""
     transport = make_transport(workspace, job, environ, say if verbose else None)
-    report = run_send(workspace, job, Sender(transport, settings.send, say=say))
+    sender = Sender(transport, settings.send, say=say, progress=progress)
+    report = run_send(workspace, job, sender)
     folder = getattr(transport, "folder", None)
     return closing(job, report, shown(folder) if folder else "")
 

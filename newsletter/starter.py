@@ -13,6 +13,29 @@ STARTER_FILES = Path(__file__).parent / "starter_files"
 RENAMED = {"gitignore": ".gitignore"}
 
 
+# What the starter newsletter.yaml says until the editor puts in their own.
+PLACEHOLDERS = ("Your Name", "your-district.example.org", "Your School District")
+
+
+def placeholders_left(path: Path) -> list[str]:
+    """Each line of a settings file that still has the starter's placeholder text
+    (comments aside), as 'newsletter.yaml:8: ...' warnings."""
+    if not path.is_file():
+        return []
+    found = []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        for placeholder in PLACEHOLDERS:
+            if placeholder.lower() in line.lower():
+                found.append(
+                    f"{shown(path)}:{number}: '{placeholder}' is the starter's placeholder; "
+                    "put in your own before staff see it."
+                )
+    return found
+
+
 def starter_text(relative: str) -> str:
     """The starter copy of a workspace file, e.g. 'notes/tools.yaml'."""
     return (STARTER_FILES / relative).read_text(encoding="utf-8")
