@@ -286,8 +286,7 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
     findings = check_workspace(workspace, context(ctx).now)
     for line in findings.problems:
         click.echo(line)
-    for line in findings.warnings:
-        click.echo(f"warning: {line}", err=True)
+    warn(findings.warnings)
     broken = check_links_of(workspace, issue_ref) if links else 0
     if findings.problems:  # bad input outranks a broken link: exit 2, as the README says
         count = len(findings.problems)

@@ -610,8 +610,7 @@ def stamped(line: str) -> None:
 def report_outcome(outcome: Any) -> None:
     for line in outcome.lines:
         click.echo(line if outcome.failure else paint(line, "green"))
-    for line in outcome.warnings:
-        click.echo(f"warning: {line}", err=True)
+    warn(outcome.warnings)
     if outcome.failure:
         raise Failed(outcome.failure)
 
