@@ -21,6 +21,7 @@ from newsletter.kinds import (
     DAYS,
     EVERY,
     GRADES,
+    IMAGE,
     KINDS,
     MOMENT,
     URL,
@@ -262,6 +263,7 @@ class SendProgress:
 
 _CHECKS = {
     URL: "url",
+    IMAGE: "image_url",
     GRADES: "grades",
     COST: "cost",
     WORDS: "words",

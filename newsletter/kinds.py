@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 COSTS = ("free", "freemium", "paid")
 
 # How a field's value is read (from YAML or an option) and checked; see notes.read_value.
-TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS = (
+TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS, IMAGE = (
     "text",
     "words",
     "url",
@@ -30,6 +30,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS = (
     "every",
     "days",
     "topics",
+    "image",
 )
 
 
@@ -168,6 +169,13 @@ TOOLS = NoteKind(
             read=WORDS,
         ),
         EDITIONS,
+        NoteField(
+            "image",
+            "A picture of it: a hosted https address (needs --image-alt).",
+            read=IMAGE,
+        ),
+        NoteField("image_alt", "What the picture shows, for those who cannot see it."),
+        NoteField("image_width", "The picture's width in pixels (default 536).", read=NUMBER),
     ),
 )
 EVENTS = NoteKind(

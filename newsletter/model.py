@@ -46,6 +46,9 @@ class Tool:
     again_after: int | None = None  # featured again after that issue (add-tool --force)
     answers: list[str] = field(default_factory=list)  # the teachers' requests it answers: R3
     editions: list[str] = field(default_factory=list)  # only these editions (default: by grades)
+    image: str = ""  # a hosted https picture of it, shown above its name
+    image_alt: str = ""  # what the picture shows (required with an image)
+    image_width: int | None = None  # pixels; at most the column's 536
 
     @property
     def keys(self) -> list[str]:
@@ -166,6 +169,10 @@ class Masthead:
     editor_email: str = ""
     time_zone: str = "UTC"
     footer: str = ""
+    logo_url: str = ""  # a hosted https image above the title
+    logo_alt: str = ""
+    logo_width: int = 0
+    colors: dict[str, str] = field(default_factory=dict)  # newsletter.yaml's, checked
 
 
 @dataclass(frozen=True, order=True)

@@ -26,6 +26,7 @@ from newsletter.kinds import (
     DAYS,
     EVERY,
     GRADES,
+    IMAGE,
     KINDS,
     MOMENT,
     NUMBER,
@@ -102,6 +103,7 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
         return f.checked(field.name, validate.topics) or None
     parse = {
         URL: validate.url,
+        IMAGE: validate.image_url,
         GRADES: validate.grades,
         COST: validate.cost,
         DAY: validate.day,
@@ -128,6 +130,13 @@ def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
 
 def note_problem(note: Any) -> tuple[str, str] | None:
     """What is wrong with a note as a whole, as (field, problem), or None."""
+    if getattr(note, "image", "") and not note.image_alt.strip():
+        return (
+            "image_alt",
+            "a picture needs its alt text: what it shows, for those who cannot see it.",
+        )  # noqa: E501
+    if (getattr(note, "image_width", None) or 0) > 536:
+        return "image_width", f"{note.image_width} px is wider than the email's column (536)."
     if isinstance(note, Event) and note.end is not None and note.end <= note.start:
         return "end", "the event ends before it starts."
     if isinstance(note, Event):

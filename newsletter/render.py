@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import jinja2.sandbox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsletter.calendar import google_link, outlook_link
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue
+from newsletter.validate import grade_ranges
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 HTML_TEMPLATE = "email.html.j2"
@@ -222,6 +223,8 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         long_date=long_date,
         md=markdown_escaped,
         md_url=markdown_url,
+        linkify=linkify,
+        grade_ranges=grade_ranges,
     )
     env.globals.update(
         cost_labels=COST_LABELS,
@@ -231,6 +234,22 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         outlook_calendar=outlook_link,
     )
     return env
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def linkify(text: str) -> Markup:
+    """Plain text (a place: 'Room 114 or https://meet.example.org/abc') with each web
+    address in it as a link, everything else escaped."""
+    out: list[Markup] = []
+    last = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        url = match.group(0)
+        out += [escape(text[last : match.start()]), Markup('<a href="{0}">{0}</a>').format(url)]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
@@ -330,6 +349,10 @@ def _inliner() -> Any:
         remove_classes=False,
         strip_important=False,
         disable_leftover_css=False,
+        # premailer would copy background-color into a bgcolor attribute on every
+        # element, <a> and <p> too, where it is not valid HTML; the templates give the
+        # tables and cells theirs.
+        disable_basic_attributes=["bgcolor"],
     )
 
 
@@ -338,8 +361,13 @@ def inline_css(html: str) -> str:
 
 
 def render_email(issue: Issue, workspace_templates: Path | None) -> RenderedEmail:
+    from newsletter.colors import box_colors, palette
+
     env = template_environment(workspace_templates)
-    html = render_template(env, HTML_TEMPLATE, issue=issue)
+    colors = issue.masthead.colors
+    html = render_template(
+        env, HTML_TEMPLATE, issue=issue, palette=palette(colors), box_colours=box_colors(colors)
+    )
     text = render_template(env, TEXT_TEMPLATE, issue=issue)
     for name, rendered in ((HTML_TEMPLATE, html), (TEXT_TEMPLATE, text)):
         if not rendered.strip():

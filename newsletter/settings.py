@@ -93,6 +93,10 @@ class Settings:
     requests: RequestSettings = field(default_factory=RequestSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     editions: list[Edition] = field(default_factory=list)  # none: one issue for everyone
+    logo_url: str = ""  # logo: {url, alt, width}: a hosted https image above the title
+    logo_alt: str = ""
+    logo_width: int = 0
+    colors: dict[str, str] = field(default_factory=dict)  # over colors.DEFAULT_COLORS
 
     @property
     def zone(self) -> ZoneInfo:
@@ -107,6 +111,10 @@ class Settings:
             editor_email=self.editor_email,
             time_zone=self.time_zone,
             footer=self.footer,
+            logo_url=self.logo_url,
+            logo_alt=self.logo_alt,
+            logo_width=self.logo_width,
+            colors=dict(self.colors),
         )
 
 
@@ -129,6 +137,8 @@ TOP_FIELDS = (
     "requests",
     "site",
     "editions",
+    "logo",
+    "colors",
 )
 
 
@@ -207,10 +217,34 @@ def load_settings(path: Path) -> Settings:
         settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
     if data.get("site") is not None:
         settings.site = _site_settings(Fields(data["site"], path, "site", data.line_of("site")))
+    if data.get("logo") is not None:
+        _logo(Fields(data["logo"], path, "logo", data.line_of("logo")), settings)
+    if data.get("colors") is not None:
+        settings.colors = _colors(Fields(data["colors"], path, "colors", data.line_of("colors")))
     if "editions" in data:  # present but empty (every edition commented out) is a mistake
         line = data.line_of("editions")
         settings.editions = read_editions(data["editions"] or {}, path, line, settings.title)
     return settings
+
+
+def _logo(f: Fields, settings: Settings) -> None:
+    """logo: {url, alt, width}: hosted https only, with its alt text and a width that
+    fits the column (the email is 600 px wide, 536 inside its margins)."""
+    f.only(("url", "alt", "width"))
+    settings.logo_url = f.checked("url", validate.image_url, required=True) or ""
+    settings.logo_alt = f.text("alt", required=True)
+    settings.logo_width = f.number("width", 200, minimum=16, maximum=536)
+
+
+def _colors(f: Fields) -> dict[str, str]:
+    from newsletter.colors import DEFAULT_COLORS, contrast_problems
+
+    f.only(tuple(DEFAULT_COLORS))
+    colors = {name: f.checked(name, validate.color) for name in DEFAULT_COLORS if name in f.data}
+    chosen = {name: value for name, value in colors.items() if value}
+    for name, why in contrast_problems(chosen):
+        raise f.fail(name, f"{why}.", hint="Choose a darker or lighter colour for it.")
+    return chosen
 
 
 def _site_settings(f: Fields) -> SiteSettings:

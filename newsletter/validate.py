@@ -93,6 +93,54 @@ def grades_in(mask: int) -> list[str]:
     return [grade for index, grade in enumerate(GRADE_ORDER) if mask >> index & 1]
 
 
+def image_url(value: Any) -> str:
+    """A hosted picture: an https address (an email cannot carry a data: image, and
+    mail clients block or warn about http: ones)."""
+    text = one_line(value)
+    if text.startswith("data:"):
+        raise ValueError(
+            "a data: image is refused by many mail clients and makes the email heavy; "
+            "host the picture (the district's web server, say) and give its https address"
+        )
+    if text.startswith("http://"):
+        raise ValueError(
+            f"'{text[:80]}' is http:, which mail clients block or warn about; give its "
+            "https:// address"
+        )
+    if not text.startswith("https://"):
+        raise ValueError(f"'{text[:80]}' is not an https:// address of a picture")
+    return url(text)
+
+
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def color(value: Any) -> str:
+    """A colour as #RRGGBB (#abc is taken as #aabbcc)."""
+    text = one_line(value).strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
+        text = "#" + "".join(ch * 2 for ch in text[1:])
+    if not COLOR.fullmatch(text):
+        raise ValueError(f"'{text[:20]}' is not a colour; write it as #RRGGBB, like #16365c")
+    return text.lower()
+
+
+def grade_ranges(grades: Sequence[str]) -> str:
+    """Grades as people write them: consecutive grades as a range ('K, 1, 2, 5' and
+    'K-2, 5' both read 'K-2, 5'; '3-5, 6-8' reads '3-8')."""
+    try:
+        held = grades_in(grade_mask(grades))
+    except ValueError:  # written by hand, not a grade: shown as it is
+        return ", ".join(grades)
+    runs: list[list[str]] = []
+    for grade in held:
+        if runs and GRADE_ORDER.index(grade) == GRADE_ORDER.index(runs[-1][-1]) + 1:
+            runs[-1].append(grade)
+        else:
+            runs.append([grade])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
 def cost(value: Any) -> str:
     text = str(value).strip().lower()
     if text not in COSTS:

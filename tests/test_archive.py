@@ -134,16 +134,16 @@ def test_init_creates_a_workspace_and_never_overwrites(tmp_path, run):
 
 
 def test_an_archive_from_a_newer_version_with_an_unknown_field_still_reads(two_issues):
-    """A field added to Tool later (say, 'image') in an archive file: ignored, no crash."""
+    """A field added to Tool later (say, 'video') in an archive file: ignored, no crash."""
     from newsletter.model import Tool, from_plain
 
     tool = from_plain(
-        Tool, {"name": "Padlet", "url": "https://padlet.com", "image": {"url": "x", "alt": "y"}}
+        Tool, {"name": "Padlet", "url": "https://padlet.com", "video": {"url": "x", "alt": "y"}}
     )
     assert (tool.name, tool.url) == ("Padlet", "https://padlet.com")
     path = two_issues / "issues" / "2026-11-27.md"
     path.write_text(
-        path.read_text().replace("  - name: Kami\n", "  - name: Kami\n    image: kami.png\n")
+        path.read_text().replace("  - name: Kami\n", "  - name: Kami\n    video: kami.mp4\n")
     )
     (entry,) = [e for e in load_archive(Workspace(two_issues)) if e.path == path]
     assert entry.issue.tools[0].name == "Kami"
@@ -162,21 +162,21 @@ def test_a_field_added_to_the_dataclass_alone_is_read_written_and_archived(tmp_p
 
     @dataclasses.dataclass
     class FutureTool(model.Tool):
-        image: str = ""  # the one new line
+        mascot: str = ""  # the one new line
         featured_on: dt.date | None = None
 
     monkeypatch.setattr(model, "FutureTool", FutureTool, raising=False)
     kind = KINDS["tools"]._replace(note_class="FutureTool")
     path = tmp_path / "tools.yaml"
     entries = parse_yaml(
-        "- name: Padlet\n  url: https://padlet.com\n  image: padlet.png\n"
+        "- name: Padlet\n  url: https://padlet.com\n  mascot: padlet.png\n"
         "  featured_on: 2026-12-04\n",
         path,
     )
     tool = read_note(kind, entries[0], path, dt.UTC)
-    assert (tool.image, tool.featured_on) == ("padlet.png", dt.date(2026, 12, 4))
+    assert (tool.mascot, tool.featured_on) == ("padlet.png", dt.date(2026, 12, 4))
     written = yaml.safe_load(yaml.safe_dump([entry_of(kind, tool)]))[0]
-    assert written["image"] == "padlet.png"
+    assert written["mascot"] == "padlet.png"
     assert model.from_plain(FutureTool, model.to_plain(tool)) == tool
     for described in kind.fields:  # every description is of a real field
         assert described.name in {f.name for f in dataclasses.fields(kind.cls)}

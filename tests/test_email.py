@@ -60,9 +60,36 @@ def large_email() -> RenderedEmail:
     return render_email(full_issue(), None)
 
 
-@pytest.fixture(params=["example", "large"])
-def email(request, example_email, large_email) -> RenderedEmail:
-    return example_email if request.param == "example" else large_email
+def dressed_issue():
+    """The full issue with everything a reader may see: a logo, brand colours, a
+    picture per tool, grades one by one, a place that mixes a room and a link."""
+    import dataclasses
+
+    issue = full_issue()
+    issue.masthead = dataclasses.replace(
+        issue.masthead,
+        logo_url="https://www.maplevalley.example.org/logo.png",
+        logo_alt="Maple Valley Schools",
+        logo_width=180,
+        colors={"accent": "#5a1e6e", "link": "#0b5394"},
+    )
+    for n, tool in enumerate(issue.tools):
+        tool.image = f"https://tool{n}.example.org/screenshot.png"
+        tool.image_alt = f"A class wall made with tool {n}"
+        tool.image_width = 536
+    issue.tools[0].grades = ["K", "1", "2", "5"]
+    issue.events[0].place = "Room 114, or online at https://meet.example.org/abc-defg-hij"
+    return issue
+
+
+@pytest.fixture(scope="module")
+def dressed_email() -> RenderedEmail:
+    return render_email(dressed_issue(), None)
+
+
+@pytest.fixture(params=["example", "large", "dressed"])
+def email(request, example_email, large_email, dressed_email) -> RenderedEmail:
+    return {"example": example_email, "large": large_email, "dressed": dressed_email}[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -212,10 +239,11 @@ def test_no_text_colour_without_its_background_and_no_dark_on_dark(email):
 # --- size and text part -----------------------------------------------------------------
 
 
-def test_a_full_issue_stays_under_gmails_clipping_size(large_email):
+def test_a_full_issue_stays_under_gmails_clipping_size(large_email, dressed_email):
     issue = full_issue()
     assert (len(issue.tools), len(issue.feed_items), len(issue.events)) == (10, 40, 3)
     assert len(large_email.html.encode()) < GMAIL_CLIP_BYTES
+    assert len(dressed_email.html.encode()) < GMAIL_CLIP_BYTES  # with a logo and pictures
 
 
 def test_the_text_part_carries_everything_and_is_wrapped(email):
@@ -271,3 +299,142 @@ def test_spamassassin_local_tests_score_zero_or_less(email):
     )
     score, report = spam_score(message)
     assert score <= 0, report
+
+
+# --- the email in real clients (caniemail's support data, checked on the built HTML) ---
+
+
+def without_style(html: str) -> str:
+    """The email as Gmail's app shows it with a school IMAP account: no <style>."""
+    return re.sub(r"<style\b.*?</style>", "", html, flags=re.S | re.I)
+
+
+def test_without_its_style_element_it_still_fits_a_phone(browser, email):
+    page = open_page(browser, without_style(email.html), 375)
+    widest = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, ...[...document.querySelectorAll("
+        "'body *')].map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 375.5, widest
+    page.close()
+
+
+def styles(attrs: dict[str, str]) -> dict[str, str]:
+    return {
+        k.strip().lower(): v.strip()
+        for k, _, v in (d.partition(":") for d in attrs.get("style", "").split(";"))
+        if k.strip()
+    }
+
+
+def test_outlook_gets_boxes_in_table_cells_and_exact_line_heights(email):
+    for tag, attrs in tags(email.html):
+        style = styles(attrs)
+        if tag == "div":  # Word drops a div's padding, borders and margins
+            boxy = [k for k in style if k.startswith(("padding", "border", "margin"))]
+            assert not boxy, (tag, attrs.get("style"))
+        if "line-height" in style:
+            assert style.get("mso-line-height-rule") == "exactly", (tag, attrs.get("style"))
+    assert "<o:PixelsPerInch>96</o:PixelsPerInch>" in email.html
+    assert re.search(r'<!--\[if mso\]><table role="presentation" width="600"', email.html)
+    boxes = [attrs for tag, attrs in tags(email.html) if "idea" in attrs.get("class", "").split()]
+    assert all(tag == "td" for tag, attrs in tags(email.html)
+               if "idea" in attrs.get("class", "").split())  # fmt: skip
+    assert boxes and all("border-left" in styles(attrs) for attrs in boxes)
+
+
+def test_bgcolor_only_on_tables_and_cells(email):
+    for tag, attrs in tags(email.html):
+        if "bgcolor" in attrs:
+            assert tag in ("table", "tr", "td", "th"), (tag, attrs)
+
+
+def test_tools_are_divided_and_requests_answered_in_a_visible_block(large_email):
+    html = large_email.html
+    divided = [a for t, a in tags(html) if "item-divided" in a.get("class", "").split()]
+    assert len(divided) >= 9  # ten tools: a line under each but the last
+    assert all("border-bottom" in styles(a) for a in divided)
+    asked = [(t, a) for t, a in tags(html) if "asked" in a.get("class", "").split()]
+    assert asked and all(t == "td" and styles(a).get("background-color") for t, a in asked)
+
+
+def test_sign_up_is_a_button_that_works_in_outlook(large_email):
+    found = re.findall(
+        r'<td class="button" bgcolor="#[0-9a-f]{6}"[^>]*>\s*<a class="button-link" '
+        r'href="https://forms\.example\.org/talk-\d"',
+        large_email.html,
+    )
+    assert len(found) == 3
+
+
+def test_grades_read_as_ranges_and_a_place_shows_its_link(dressed_email):
+    html, text = dressed_email.html, dressed_email.text
+    assert re.search(r">K-2, 5</td>", html) and "Grades:   K-2, 5" in text
+    assert re.search(r">3-8</td>", html)  # 3-5 and 6-8
+    assert 'Room 114, or online at <a href="https://meet.example.org/abc-defg-hij"' in html
+
+
+def test_pictures_are_hosted_sized_and_described(dressed_email):
+    images = [attrs for tag, attrs in tags(dressed_email.html) if tag == "img"]
+    assert len(images) == 11  # the logo and a picture per tool
+    for attrs in images:
+        assert attrs["src"].startswith("https://") and attrs["alt"].strip()
+        assert int(attrs["width"]) <= 536 and "max-width" in styles(attrs)
+    assert "[Picture: A class wall made with tool 0]" in dressed_email.text
+
+
+def test_with_pictures_blocked_it_still_reads_and_fits(browser, dressed_email):
+    page = browser.new_page(viewport={"width": 375, "height": 900})
+    page.route("**/*.png", lambda route: route.abort())  # as Outlook does by default
+    page.set_content(dressed_email.html, wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert "Tech Talk 1" in page.inner_text("body")
+    page.close()
+
+
+def test_the_masthead_date_stays_on_one_line(browser, large_email):
+    page = open_page(browser, large_email.html, 800)
+    lines = page.evaluate(
+        "[...document.querySelectorAll('.masthead-line .nowrap')]"
+        ".map(e => e.getClientRects().length)"
+    )
+    assert lines and all(count == 1 for count in lines)
+    page.close()
+
+
+def test_brand_colours_are_used_and_checked(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    plain = settings.read_text()
+    settings.write_text(plain + '\ncolors:\n  accent: "#5a1e6e"\n')
+    run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    html = (workspace / ".newsletter" / "out" / "2026-12-04.html").read_text()
+    assert 'class="masthead" bgcolor="#5a1e6e"' in html
+    for colors, field, why in (
+        ('  link: "#9aa5b1"', "link", "#9aa5b1 on #ffffff has a contrast of 2.5:1"),
+        ('  accent: "#ffcc00"', "accent", "contrast of 1.5:1"),
+        ('  accent: "#000000"\n  accent_text: "#0080a0"', "accent_text", "in dark mode"),
+        ('  text: "blue"', "text", "is not a colour"),
+    ):
+        settings.write_text(plain + "\ncolors:\n" + colors + "\n")
+        result = run("check")
+        assert result.exit_code == 2, (colors, result.output)
+        assert f"colors field '{field}'" in result.output and why in result.output, result.output
+
+
+def test_pictures_must_be_hosted_https_and_described(workspace, run):
+    tool = ("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    for image, said in (
+        ("data:image/png;base64,AAAA", "host the picture"),
+        ("http://padlet.com/logo.png", "give its https:// address"),
+    ):
+        result = run(*tool, "--image", image, "--image-alt", "The logo")
+        assert result.exit_code == 2 and said in result.output, result.output
+    result = run(*tool, "--image", "https://padlet.com/logo.png")
+    assert result.exit_code == 2 and "needs its alt text" in result.output
+    result = run(*tool, "--image", "https://padlet.com/logo.png", "--image-alt", "A wall")
+    assert result.exit_code == 0, result.output
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\nlogo:\n  url: http://x.example.org/l.png\n")
+    result = run("check")
+    assert result.exit_code == 2 and "logo field 'url'" in result.output

@@ -38,8 +38,9 @@ def test_a_request_is_answered_shown_and_closed_when_sent(workspace, run):
     assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
     out = workspace / ".newsletter" / "out"
     html = (out / "2026-12-04.html").read_text()
-    assert f"You asked, we found: &ldquo;{FRACTIONS}&rdquo; &mdash; Ms. Alvarez, 4th grade" in (
-        html.replace("“", "&ldquo;").replace("”", "&rdquo;").replace("—", "&mdash;")
+    assert (
+        f"You asked, we found:</strong> &ldquo;{FRACTIONS}&rdquo; &mdash; Ms. Alvarez, 4th grade"
+        in (html.replace("“", "&ldquo;").replace("”", "&rdquo;").replace("—", "&mdash;"))
     )
     assert "something to make comics" in html
     text = " ".join((out / "2026-12-04.txt").read_text().split())
