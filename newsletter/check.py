@@ -48,11 +48,24 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         _check_staff(workspace, settings, findings)
         findings.problems += edition_problems(workspace, settings, notes, staff_checked=True)
+        findings.problems += _drafts_of_other_editions(settings, archive)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
         findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings
+
+
+def _drafts_of_other_editions(settings: Settings, archive: list[ArchivedIssue]) -> list[str]:
+    """A draft of an edition newsletter.yaml no longer has: `send` would stop on it."""
+    names = {edition.name for edition in settings.editions}
+    return [
+        f"{shown(entry.path)}: a draft of the edition '{entry.edition}', which "
+        "newsletter.yaml does not have. Hint: 'newsletter build' replaces it with the "
+        "issues newsletter.yaml makes, or add the edition back."
+        for entry in archive
+        if entry.an_edition and entry.edition not in names and not entry.published
+    ]
 
 
 def _empty_next_issue(

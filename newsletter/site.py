@@ -19,11 +19,13 @@ from pathlib import Path
 
 from newsletter.calendar import calendar_domain, calendar_file, upcoming_events
 from newsletter.catalog import open_catalog
+from newsletter.errors import shown
 from newsletter.files import write_bytes_atomically
+from newsletter.lock import waiting_lock
 from newsletter.settings import Settings
 from newsletter.similar import squash
 from newsletter.site_plan import SitePlan, digest, plan_site
-from newsletter.site_search import bundle_paths, bundles_for
+from newsletter.site_search import bundle_paths, bundles_for, unindexed
 from newsletter.site_search import index as index_bundles
 from newsletter.validate import GRADE_ORDER
 from newsletter.workspace import Workspace
@@ -39,27 +41,55 @@ class SiteResult:
     warnings: list[str] = field(default_factory=list)
 
 
+SITE_WAIT = 600  # seconds a second run for one folder waits for the first
+
+
 def build_site(workspace: Workspace, settings: Settings, out: Path, now: dt.datetime) -> SiteResult:
     """Write the site into `out`: only the pages whose inputs changed since the last
-    build are made again, and only the search bundles they are in are indexed."""
+    build are made again, and only the search bundles they are in are indexed. Two
+    runs for one folder take turns."""
+    lock = workspace.state_dir / f"site-{digest(str(out.resolve()))[:12]}.lock"
+    busy = f"another 'newsletter site' is writing {shown(out)}; nothing was done."
+    with waiting_lock(lock, busy, seconds=SITE_WAIT):
+        return _build_site(workspace, settings, out, now)
+
+
+def _build_site(
+    workspace: Workspace, settings: Settings, out: Path, now: dt.datetime
+) -> SiteResult:
     result = SiteResult()
     with open_catalog(workspace) as catalog:
         archive = catalog.archive()
         digests = catalog.digests()
     result.warnings += [archive.unreadable_line()] if archive.unreadable else []
-    published = sorted((e for e in archive.entries if e.published), key=lambda e: e.key)
-    plan = plan_site(settings, published, digests, out, _template_files(workspace))
+    # Sent issues, and no copy under another name (2026-12-04-backup.md) of one.
+    sent = [entry for entry in archive.entries if entry.published]
+    published = [entry for entry in sent if entry.an_edition or not entry.key.edition]
+    result.warnings += [
+        f"{shown(entry.path)} is named like an edition it was not built as (a copy?); it is "
+        "left off the site."
+        for entry in sent
+        if entry.key.edition and not entry.an_edition
+    ]
+    plan = plan_site(settings, sorted(published, key=lambda e: e.key), digests, out,
+                     _template_files(workspace))  # fmt: skip
     search, dirty = bundles_for(plan.searched(), plan.search)
+    dirty |= unindexed(out, search)
     inputs = plan.inputs()
     inputs["index.html"] = digest(inputs["index.html"], bundle_paths(search))
-    events = upcoming_events(workspace, settings, now, [])
-    inputs["events.ics"] = digest(settings.time_zone, calendar_domain(settings), events)
+    events = upcoming_events(workspace, settings, now, []) if plan.shows("events") else None
+    if events is not None:
+        inputs["events.ics"] = digest(settings.time_zone, calendar_domain(settings), events)
     todo = {name for name, made in inputs.items() if plan.made.get(name) != made}
     todo |= set(inputs) - _files_in(out)
+    # Recorded before anything is written: a run stopped halfway leaves a record that
+    # says these pages and bundles are still to be made, not that they are done.
+    if todo or dirty:
+        plan.begin(out, todo, dirty)
     pages = _pages(workspace, plan, todo, bundle_paths(search))
     if "feed.xml" in todo:
         pages["feed.xml"] = atom_feed(settings, plan, now)
-    if "events.ics" in todo:
+    if "events.ics" in todo and events is not None:
         ics = calendar_file(events, settings.time_zone, calendar_domain(settings), now)
         pages["events.ics"] = ics.decode("utf-8")
     for name, text in pages.items():
@@ -70,8 +100,8 @@ def build_site(workspace: Workspace, settings: Settings, out: Path, now: dt.date
     result.issues, result.tools = len(published), len(plan.tools)
     result.warnings += index_bundles(out, search, dirty)
     result.searchable = not search.get("dirty")
-    if todo or dirty or plan.contents:  # last: a build stopped before it is done again
-        plan.save(out, inputs, search)
+    if todo or dirty or plan.contents:
+        plan.save(out, inputs, search)  # last: only now is it all done
     return result
 
 
@@ -117,7 +147,7 @@ def _pages(
     if "index.html" in todo:
         pages["index.html"] = render_template(
             env, "site/index.html.j2", **common, root="", indexed=False, page_title="Issues",
-            issues=plan.entries[::-1],
+            issues=plan.entries[::-1], search_box=True,
         )  # fmt: skip
     for entry in plan.entries:
         name = f"issues/{entry.key.stem}.html"

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsletter import __version__
 from newsletter.archive import ArchivedIssue
-from newsletter.files import write_atomically
+from newsletter.files import write_bytes_atomically
 from newsletter.model import Issue, Tool, to_plain
 from newsletter.settings import Settings
 from newsletter.similar import squash
 from newsletter.urls import normalize_url
 
 MANIFEST = ".site-manifest.json"
+PENDING = ".site-pending.json"  # what a run that has not finished was making
 _VERSION = 1  # raise it when the manifest's layout changes: an older one is ignored
 
 
@@ -34,11 +36,25 @@ def digest(*parts: Any) -> str:
 
 
 def public(issue: Issue, settings: Settings) -> Issue:
-    """The issue as the public may see it: no section the site leaves out."""
+    """The issue as the public may see it: no section the site leaves out, nor what
+    was in it (the preheader, which the feed shows, is made again without it)."""
     import dataclasses
 
-    left_out = set(settings.site.exclude_sections)
-    return dataclasses.replace(issue, sections=[s for s in issue.sections if s not in left_out])
+    from newsletter.issue import preheader
+
+    shown = [s for s in issue.sections if s not in set(settings.site.exclude_sections)]
+    kept: dict[str, Any] = {
+        "intro": issue.intro if "intro" in shown else "",
+        "tools": issue.tools if "tools" in shown else [],
+        "events": issue.events if "events" in shown else [],
+        "tips": issue.tips if "tip" in shown else [],
+        "citizenship": issue.citizenship if "citizenship" in shown else [],
+        "links": issue.links if "links" in shown else [],
+        "feed_items": [item for item in issue.feed_items if item.section in shown],
+    }
+    seen = dataclasses.replace(issue, sections=shown, **kept)
+    seen.preheader = preheader(seen)
+    return seen
 
 
 def signature(settings: Settings, templates: list[Path]) -> str:
@@ -113,6 +129,10 @@ class SitePlan:
     search: dict[str, Any]  # the search index's bundles, as the last build left them
     contents: dict[str, Issue] = field(default_factory=dict)  # the issues read, public
 
+    def shows(self, section: str) -> bool:
+        """Whether the site shows a section at all (site.exclude_sections)."""
+        return section not in self.settings.site.exclude_sections
+
     def content(self, entry: ArchivedIssue) -> Issue:
         """An issue as the public may see it, read from its file once."""
         stem = entry.key.stem
@@ -139,7 +159,7 @@ class SitePlan:
             links = sorted(self.tool_pages(entry).items())
             pages[f"issues/{entry.key.stem}.html"] = digest("issue", facts["digest"], links)
         for tool in self.tools.values():
-            shown = [(e.key.stem, e.number, e.date) for e in tool.featured]
+            shown = [(e.key.stem, e.number) for e in tool.featured]  # the stem has the date
             pages[f"tools/{tool.page}.html"] = digest("tool", tool.facts["content"], shown)
         listed = [(e.key.stem, e.number, e.date, e.subject) for e in self.entries]
         pages["index.html"] = digest("index", listed)
@@ -163,6 +183,13 @@ class SitePlan:
             pages[f"tools/{tool.page}.html"] = tool.facts["content"]
         return {name: digest(self.signature, value) for name, value in pages.items()}
 
+    def begin(self, out: Path, todo: set[str], dirty: set[str]) -> None:
+        """Say, before anything is written, which pages and bundles this run makes:
+        if it is stopped halfway, the next run makes them again (a small file, not
+        the whole manifest again)."""
+        pending = {"pages": sorted(todo), "bundles": sorted(dirty)}
+        write_bytes_atomically(out / PENDING, json.dumps(pending).encode())
+
     def save(self, out: Path, inputs: dict[str, str], search: dict[str, Any]) -> None:
         manifest = {
             "version": _VERSION,
@@ -172,7 +199,10 @@ class SitePlan:
             "pages": inputs,
             "search": search,
         }
-        write_atomically(out / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+        text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+        # Not forced to disk: like the pages, it can be made again from the archive.
+        write_bytes_atomically(out / MANIFEST, text.encode("utf-8"))
+        (out / PENDING).unlink(missing_ok=True)  # all done
 
 
 def plan_site(
@@ -186,7 +216,12 @@ def plan_site(
     the manifest when its file is unchanged, else from the file."""
     sign = signature(settings, templates)
     old = _manifest(out, sign)
-    plan = SitePlan(settings, entries, {}, {}, sign, old.get("pages", {}), old.get("search", {}))
+    made, search = dict(old.get("pages", {})), dict(old.get("search", {}))
+    pending = _pending(out)  # a run stopped halfway: what it was making is made again
+    for page in pending.get("pages", []):
+        made.pop(page, None)
+    search["dirty"] = [*search.get("dirty", []), *pending.get("bundles", [])]
+    plan = SitePlan(settings, entries, {}, {}, sign, made, search)
     known = old.get("issues", {})
     for entry in entries:
         stem, file_digest = entry.key.stem, digests.get(entry.path, "")
@@ -207,6 +242,7 @@ def plan_site(
 
 
 _TOOL_FACTS = {"key", "url", "name", "line", "content"}
+_PAGE = re.compile(r"[a-z0-9]*-[0-9a-f]{6}")
 
 
 def _usable(facts: Any) -> bool:
@@ -223,6 +259,19 @@ def _page_name(name: str, key: str) -> str:
     return f"{squash(name)[:40]}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"
 
 
+def _pending(out: Path) -> dict[str, list[str]]:
+    try:
+        pending = json.loads((out / PENDING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(pending, dict):
+        return {"pages": [], "bundles": []}
+    return {
+        part: [str(item) for item in pending.get(part) or [] if isinstance(item, str)]
+        for part in ("pages", "bundles")
+    }
+
+
 def _manifest(out: Path, sign: str) -> dict[str, Any]:
     """The last build's manifest, or nothing when it is missing, damaged, or made
     with other templates, settings or version (then every page is made again)."""
@@ -235,4 +284,7 @@ def _manifest(out: Path, sign: str) -> dict[str, Any]:
     parts = ("issues", "tools", "pages", "search")
     if not all(isinstance(manifest.get(part), dict) for part in parts):
         return {}  # damaged: made again, as if it were missing
+    pages = manifest["tools"].values()
+    if not all(isinstance(page, str) and _PAGE.fullmatch(page) for page in pages):
+        return {}  # a page name that is no page name (and never a path)
     return manifest

@@ -31,7 +31,11 @@ def bundles_for(pages: dict[str, str], last: dict[str, Any]) -> tuple[dict[str, 
     overflow, its pages and the new ones move to the newest bundle with room (or a
     new one), so a week's pages cost the indexing of a few dozen, and a bundle of
     the past is indexed again only when one of its pages changes."""
-    old_bundles = _part(last, "bundles", dict)
+    old_bundles = {
+        str(name): members
+        for name, members in _part(last, "bundles", dict).items()
+        if isinstance(members, list) and all(isinstance(page, str) for page in members)
+    }  # a damaged record: those bundles are made again
     old_shown = _part(last, "shown", dict)
     bundles: dict[str, list[str]] = {}
     dirty: set[str] = {str(name) for name in _part(last, "dirty", list)}
@@ -81,6 +85,15 @@ def bundle_paths(state: dict[str, Any]) -> list[str]:
     return [f"{FOLDER}/{name}/" for name in names]
 
 
+def unindexed(out: Path, state: dict[str, Any]) -> set[str]:
+    """The bundles whose folder is missing or incomplete (deleted, or a run stopped)."""
+    return {
+        name
+        for name in state.get("bundles", {})
+        if not (out / FOLDER / name / "pagefind-entry.json").is_file()
+    }
+
+
 def index(out: Path, state: dict[str, Any], dirty: set[str]) -> list[str]:
     """Index the dirty bundles (two at a time) and remove the folders of bundles that
     are gone. Returns warnings; a bundle that failed stays dirty for the next build."""
@@ -109,24 +122,41 @@ def index(out: Path, state: dict[str, Any], dirty: set[str]) -> list[str]:
 
 
 def _index_bundle(program: Path, out: Path, name: str, state: dict[str, Any]) -> str:
-    """Index one bundle's pages into pagefind/NAME/; '' when it worked. Pagefind
-    reads a folder that holds the bundle's pages alone (linked, not copied): told
-    to pick 250 of 5,000 pages by a pattern, it spends its time matching names."""
+    """Index one bundle's pages into pagefind/NAME/; '' when it worked.
+
+    Pagefind reads a folder that holds the bundle's pages alone, linked rather than
+    copied (told to pick 250 of 5,000 pages by a pattern, it spends its time matching
+    names), beside the site so that nothing of it is ever published. It writes into
+    a new folder that then takes the old one's place: the search keeps working on a
+    live site meanwhile, and a run stopped halfway leaves the old bundle whole."""
     target = out / FOLDER / name
-    shutil.rmtree(target, ignore_errors=True)
-    stage = out / f".{FOLDER}-{name}"  # in the site's folder: a link needs one file system
-    shutil.rmtree(stage, ignore_errors=True)
+    stage = out.parent / f".{out.name}-{FOLDER}-{name}"
+    fresh = out / FOLDER / f".{name}-new"
+    for leftover in (stage, fresh):
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
+        fresh.mkdir(parents=True)  # a folder Pagefind cannot write to makes it hang: fail first
         for page in state["bundles"][name]:
             (stage / page).parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(out / page, stage / page)
             except OSError:  # a file system without links
                 shutil.copyfile(out / page, stage / page)
-        command = [str(program), "--site", str(stage), "--output-path", str(target.resolve())]
-        done = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=600)
+        command = [str(program), "--site", str(stage), "--output-path", str(fresh.resolve())]
+        done = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            return done.stderr.strip()[-300:] or f"Pagefind exited with {done.returncode}"
+        old = out / FOLDER / f".{name}-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
     except OSError as err:
-        return str(err)
+        return f"{err.filename or ''}: {err.strerror or err}".lstrip(": ")
+    except subprocess.TimeoutExpired:
+        return "Pagefind took more than 5 minutes and was stopped"
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return done.stderr.strip()[-300:] if done.returncode != 0 else ""
+        shutil.rmtree(fresh, ignore_errors=True)
+    return ""

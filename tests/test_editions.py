@@ -246,6 +246,9 @@ def test_adding_editions_replaces_the_days_draft_and_removing_them_goes_back(wor
     assert "removed the draft ws/issues/2026-12-04.md" in result.output
     assert sorted(issues_of(workspace)) == ["2026-12-04-elementary", "2026-12-04-secondary"]
     settings.write_text(plain)
+    checked = run("check")
+    assert checked.exit_code == 2
+    assert "2026-12-04-elementary.md: a draft of the edition 'elementary'" in checked.output
     assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
     assert sorted(issues_of(workspace)) == ["2026-12-04"]
     assert run("send", "--dry-run").exit_code == 0

@@ -271,3 +271,100 @@ def test_a_damaged_record_or_a_missing_page_is_made_again(site, run):
     assert tool_page.read_text() == text
     assert "Wrote 1 file (" in result.stderr
     assert run("site").stderr.startswith("Wrote 0 files")
+
+
+# --- a site that was damaged, stopped or shared --------------------------------------
+
+
+def test_a_deleted_search_index_is_made_again(site, run):
+    pytest.importorskip("pagefind", reason="Pagefind is not installed (pip install pagefind)")
+    import shutil
+
+    shutil.rmtree(site / "pagefind")
+    assert run("site").exit_code == 0
+    assert (site / "pagefind" / "0" / "pagefind-entry.json").is_file()
+
+
+def test_a_run_stopped_halfway_leaves_nothing_stale(site, run, workspace, monkeypatch):
+    import newsletter.site as site_module
+
+    issue = workspace / "issues" / "2026-11-27.md"
+    original = issue.read_text()
+    issue.write_text(original.replace("Lab Sim for labs.", "Lab Sim TYPOwrongword."))
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # Ctrl-C while Pagefind indexes
+
+    monkeypatch.setattr(site_module, "index_bundles", stopped)
+    assert run("site").exit_code != 0  # Click's "Aborted!"
+    assert "TYPOwrongword" in (site / "issues" / "2026-11-27.html").read_text()
+    monkeypatch.undo()
+    issue.write_text(original)  # the edit undone
+    assert run("site").exit_code == 0
+    for page in (site / "issues" / "2026-11-27.html", *site.glob("tools/labsim-*.html")):
+        assert "TYPOwrongword" not in page.read_text(), page
+    assert not list(site.parent.glob(".site-pagefind-*"))
+
+
+def test_two_runs_for_one_folder_take_turns(site, run, workspace, monkeypatch):
+    import fcntl
+
+    import newsletter.site as site_module
+    from newsletter.site_plan import digest
+
+    monkeypatch.setattr(site_module, "SITE_WAIT", 0.2)
+    lock = workspace / ".newsletter" / f"site-{digest(str(site.resolve()))[:12]}.lock"
+    with lock.open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another run is writing
+        result = run("site")
+    assert result.exit_code == 1
+    assert "another 'newsletter site' is writing ws/site; nothing was done." in result.output
+
+
+def test_only_the_index_links_the_search_box(site):
+    for page in site.rglob("*.html"):
+        if "pagefind" not in page.parts:
+            linked = "pagefind-ui.css" in page.read_text()
+            assert linked == (page.name == "index.html"), page
+
+
+def test_a_copy_of_an_issue_is_not_published(site, run, workspace):
+    (workspace / "issues" / "2026-11-27-backup.md").write_text(
+        (workspace / "issues" / "2026-11-27.md").read_text()
+    )
+    result = run("site")
+    assert "2026-11-27-backup.md is named like an edition it was not built as" in result.output
+    assert not (site / "issues" / "2026-11-27-backup.html").exists()
+
+
+def test_a_left_out_section_is_nowhere_on_the_site(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\nsite:\n  exclude_sections: [tools]\n")
+    run("add-tool", "Secret Tool", "--url", "https://secret.example.org", "--summary", "Hidden.")
+    run("add-tip", "Mute the class with one click.", "--title", "Mute")
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    sent(workspace, "2026-11-27")
+    assert run("site").exit_code == 0
+    for path in (workspace / "site").rglob("*"):
+        if path.is_file() and "pagefind" not in path.parts:
+            assert "Secret Tool" not in path.read_text(errors="replace"), path
+    assert "a tip of the week" in (workspace / "site" / "feed.xml").read_text()
+
+
+def test_a_record_naming_pages_outside_the_site_is_not_trusted(site, run, tmp_path):
+    import json
+
+    manifest = site / ".site-manifest.json"
+    record = json.loads(manifest.read_text())
+    record["tools"] = {key: "../../escaped" for key in record["tools"]}
+    record["search"]["bundles"] = {"0": [["not", "a", "page"]]}
+    manifest.write_text(json.dumps(record))
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    assert not list(tmp_path.rglob("escaped*"))
+    assert len(list(site.glob("tools/*.html"))) == 2
+
+
+def test_a_tools_featured_in_list_is_not_searched(site):
+    (page,) = site.glob("tools/fractionwall-*.html")
+    assert "<div data-pagefind-ignore>\n<h2>Featured in</h2>" in page.read_text()
