@@ -176,6 +176,11 @@ TOOLS = NoteKind(
         ),
         NoteField("image_alt", "What the picture shows, for those who cannot see it."),
         NoteField("image_width", "The picture's width in pixels (default 536).", read=NUMBER),
+        NoteField(
+            "image_height",
+            "Its height in pixels at that width, so Outlook keeps the space.",
+            read=NUMBER,
+        ),
     ),
 )
 EVENTS = NoteKind(

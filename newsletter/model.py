@@ -49,6 +49,7 @@ class Tool:
     image: str = ""  # a hosted https picture of it, shown above its name
     image_alt: str = ""  # what the picture shows (required with an image)
     image_width: int | None = None  # pixels; at most the column's 536
+    image_height: int | None = None  # pixels, at that width: Outlook keeps the space
 
     @property
     def keys(self) -> list[str]:
@@ -172,6 +173,7 @@ class Masthead:
     logo_url: str = ""  # a hosted https image above the title
     logo_alt: str = ""
     logo_width: int = 0
+    logo_height: int = 0  # 0: not given (the picture keeps its own proportions)
     colors: dict[str, str] = field(default_factory=dict)  # newsletter.yaml's, checked
 
 

@@ -96,6 +96,7 @@ class Settings:
     logo_url: str = ""  # logo: {url, alt, width}: a hosted https image above the title
     logo_alt: str = ""
     logo_width: int = 0
+    logo_height: int = 0
     colors: dict[str, str] = field(default_factory=dict)  # over colors.DEFAULT_COLORS
 
     @property
@@ -114,6 +115,7 @@ class Settings:
             logo_url=self.logo_url,
             logo_alt=self.logo_alt,
             logo_width=self.logo_width,
+            logo_height=self.logo_height,
             colors=dict(self.colors),
         )
 
@@ -230,10 +232,11 @@ def load_settings(path: Path) -> Settings:
 def _logo(f: Fields, settings: Settings) -> None:
     """logo: {url, alt, width}: hosted https only, with its alt text and a width that
     fits the column (the email is 600 px wide, 536 inside its margins)."""
-    f.only(("url", "alt", "width"))
+    f.only(("url", "alt", "width", "height"))
     settings.logo_url = f.checked("url", validate.image_url, required=True) or ""
     settings.logo_alt = f.text("alt", required=True)
     settings.logo_width = f.number("width", 200, minimum=16, maximum=536)
+    settings.logo_height = f.number("height", 0, minimum=0, maximum=2000)
 
 
 def _colors(f: Fields) -> dict[str, str]:

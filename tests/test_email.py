@@ -77,6 +77,7 @@ def dressed_issue():
         tool.image = f"https://tool{n}.example.org/screenshot.png"
         tool.image_alt = f"A class wall made with tool {n}"
         tool.image_width = 536
+        tool.image_height = 302
     issue.tools[0].grades = ["K", "1", "2", "5"]
     issue.events[0].place = "Room 114, or online at https://meet.example.org/abc-defg-hij"
     return issue
@@ -380,6 +381,8 @@ def test_pictures_are_hosted_sized_and_described(dressed_email):
     for attrs in images:
         assert attrs["src"].startswith("https://") and attrs["alt"].strip()
         assert int(attrs["width"]) <= 536 and "max-width" in styles(attrs)
+        assert styles(attrs)["height"] == "auto"  # the height attribute is for Outlook
+    assert sum("height" in attrs for attrs in images) == 10
     assert "[Picture: A class wall made with tool 0]" in dressed_email.text
 
 
