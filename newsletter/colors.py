@@ -74,7 +74,8 @@ def contrast_problems(colors: dict[str, str]) -> list[tuple[str, str]]:
                 on = f"'{background}' ({back})" if background in full else back
                 problems.append((
                     field,
-                    f"{fore} on {on} has a contrast of {ratio:.1f}:1{how}; text needs at "
+                    f"{fore} on {on} has a contrast of {int(ratio * 100) / 100:.2f}:1{how}; text "
+                    f"needs at "
                     f"least {MINIMUM}:1 to be read",
                 ))  # fmt: skip
                 break

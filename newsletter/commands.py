@@ -24,6 +24,7 @@ from newsletter.kinds import (
     IMAGE,
     KINDS,
     MOMENT,
+    NUMBER,
     URL,
     WORDS,
     NoteField,
@@ -259,6 +260,7 @@ class SendProgress:
     def clear(self) -> None:
         if self.shown and self.width:
             click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+            self.width = 0
 
 
 _CHECKS = {
@@ -349,6 +351,7 @@ def _parameter(field: NoteField) -> click.Parameter:
         [field.option, field.name],
         multiple=field.many,
         metavar=_METAVARS.get(field.read),
+        type=click.IntRange(min=1) if field.read == NUMBER else None,  # a number, or one line
         callback=checked(check, field.option) if check else None,
         help=field.help,
     )
@@ -578,7 +581,12 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
     failures = []
     for job in jobs:
         progress = SendProgress(job.entry.label, ctx.settings.send.rate_per_minute)
-        outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, stamped,
+
+        def say(line: str, progress: SendProgress = progress) -> None:
+            progress.clear()  # a log line never runs into the progress line
+            stamped(line)
+
+        outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, say,
                           options["verbose"], progress)  # fmt: skip
         progress.clear()
         try:

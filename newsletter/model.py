@@ -103,7 +103,9 @@ class Event:
 
     @property
     def place_is_link(self) -> bool:
-        return self.place.startswith(("http://", "https://"))
+        """A place that is a web address and nothing else (not 'https://... or Room 114')."""
+        place = self.place.strip()
+        return place.startswith(("http://", "https://")) and not any(c.isspace() for c in place)
 
 
 @dataclass

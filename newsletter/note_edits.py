@@ -35,12 +35,12 @@ def numbered(workspace: Workspace, kind: NoteKind, zone: dt.tzinfo) -> list[tupl
     entries = load_yaml(path) if path.is_file() else None
     if not isinstance(entries, list):
         return []
-    found = []
+    found: list[tuple[int, Any]] = []
     for number, entry in enumerate(entries, 1):
         try:
             found.append((number, read_note(kind, entry, path, zone)))
         except InputError:
-            continue  # `check` names it; the rest are still listed
+            found.append((number, None))  # listed as one that cannot be read
     return found
 
 
@@ -56,6 +56,8 @@ def waiting(
     from newsletter.calendar import end_of, occurrences
 
     def fresh(note: Any) -> bool:
+        if note is None:  # cannot be read: shown, so that it can be fixed or removed
+            return True
         if kind.name == "events":
             return any(end_of(o) >= now for o in occurrences(note, zone))
         again = getattr(note, "again_after", None) or 0
@@ -66,6 +68,8 @@ def waiting(
 
 def describe(note: Any) -> str:
     """One line for a note: its name or title, and what tells it apart."""
+    if note is None:
+        return "(a note that cannot be read)"
     name = getattr(note, "name", "") or getattr(note, "title", "") or getattr(note, "text", "")
     name = " ".join(str(name).split())
     parts = [name[:70] + ("..." if len(name) > 70 else "")]
@@ -94,7 +98,10 @@ def remove_note(workspace: Workspace, kind: NoteKind, number: int, zone: dt.tzin
                 + (f" (it has {count})." if count else " (it has none)."),
                 hint=f"'newsletter notes {kind.name}' lists them with their numbers.",
             )
-        note = read_note(kind, entries[number - 1], path, zone)
+        try:
+            note = read_note(kind, entries[number - 1], path, zone)
+        except InputError:
+            note = None  # a note with a mistake can be removed too
         replace_entry(path, entries, number - 1, None, "it cannot be removed")
     return note
 

@@ -98,7 +98,9 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
     if field.read == WORDS:
         return f.text_list(field.name) or None
     if field.read == NUMBER:
-        return f.number(field.name, 0) or None
+        return (
+            f.number(field.name, 0, maximum=536 if field.name == "image_width" else 10**6) or None
+        )
     if field.read == TOPICS:
         return f.checked(field.name, validate.topics) or None
     parse = {

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from newsletter.commands import BadInput, context, interactive, warn
-from newsletter.errors import shown
+from newsletter.errors import InputError, shown
 
 KINDS_HELP = "tools, events, links, tips, citizenship or requests"
 
@@ -29,15 +29,29 @@ def notes_list(ctx: click.Context, kind: str | None) -> None:
     kinds = [kind_named(kind)] if kind else list(KINDS.values())
     with open_catalog(here.workspace) as catalog:
         featured = catalog.featured_keys()
+    problems, listed = [], 0
     for each in kinds:
-        found = waiting(here.workspace, each, here.settings.zone, featured, here.now)
+        try:
+            found = waiting(here.workspace, each, here.settings.zone, featured, here.now)
+        except InputError as err:  # a file that does not read: the other kinds still show
+            problems.append(str(err))
+            continue
         if not found and not kind:
             continue
+        listed += 1
         click.echo(f"{each.name} ({shown(here.workspace.notes_dir / each.file)})")
         for number, note in found:
-            click.echo(f"  {number:>3}  {describe(note)}")
+            click.echo(f"  {number:>3}  {describe(note) if note else _UNREADABLE}")
         if not found:
             click.echo("  nothing waiting")
+    if not listed and not problems:
+        click.echo("Nothing is waiting for the next issue.", err=True)
+    if problems:
+        warn(problems[1:])
+        raise BadInput(problems[0])
+
+
+_UNREADABLE = "(cannot be read: 'newsletter check' names the mistake)"
 
 
 @click.command()
@@ -64,31 +78,26 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
     import tempfile
 
     from newsletter.files import read_text, write_atomically
-    from newsletter.note_edits import edited_problems
     from newsletter.notes import notes_lock
 
     original = read_text(path) if path.is_file() else ""
     handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
     os.close(handle)
     copy = path.parent / os.path.basename(name)
-    text, problems = original, list[str]()
+    crlf = "\r\n" in original
+    text, problems = original.replace("\r\n", "\n"), list[str]()
     while True:
-        copy.write_text(_with_problems(text, problems), encoding="utf-8")
-        click.edit(filename=str(copy))
-        text = _without_problems(copy.read_text(encoding="utf-8"))
-        copy.write_text(text, encoding="utf-8")
-        problems = [
-            line.replace(shown(copy), shown(path))
-            for line in edited_problems(here.workspace, kind, copy, here.settings.zone)
-        ]
+        try:
+            text = _one_edit(copy, text, problems, shown(path))
+        except click.ClickException as err:  # the editor could not start, or failed
+            _give_up(copy, path, original, f"the editor failed ({err.format_message()})")
+        problems = _problems_of(here, kind, copy, path, text)
         if not problems:
             break
         warn(problems)
         if not click.confirm("Edit it again?", default=True):
-            raise BadInput(
-                f"{shown(path)} was not changed; your edit is kept in {shown(copy)}. Hint: "
-                "fix it there and copy it over, or run 'newsletter edit' again."
-            )
+            _give_up(copy, path, original, "it does not read yet")
+    text = text.replace("\n", "\r\n") if crlf else text  # the file's own line endings
     with notes_lock(here.workspace.state_dir, path.name):
         if (read_text(path) if path.is_file() else "") != original:
             raise BadInput(
@@ -99,6 +108,47 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
             write_atomically(path, text)
     copy.unlink()
     click.echo(f"{shown(path)}: " + ("saved." if text != original else "unchanged."))
+
+
+def _one_edit(copy: Any, text: str, problems: list[str], name: str) -> str:
+    """One round in the editor: the copy with the problems on top (their line numbers
+    the ones the editor shows), and what was saved, without them."""
+    import re
+
+    head = _with_problems("", problems)
+    offset = head.count("\n")
+    head = re.sub(re.escape(name) + r":(\d+)", lambda m: f"line {int(m[1]) + offset}", head)
+    copy.write_text(head + text, encoding="utf-8")
+    click.edit(filename=str(copy))
+    if not copy.is_file():
+        raise click.ClickException("it removed the copy")
+    saved = copy.read_bytes().decode("utf-8", errors="replace")  # not UTF-8: said next
+    text = _without_problems(saved).replace("\r\n", "\n")
+    copy.write_text(text, encoding="utf-8")
+    return text
+
+
+def _problems_of(here: Any, kind: Any, copy: Any, path: Any, text: str) -> list[str]:
+    from newsletter.note_edits import edited_problems
+
+    if "\ufffd" in text:  # bytes that were not UTF-8, replaced on reading
+        return [f"{shown(path)}: it is not UTF-8 text; save it as UTF-8 in your editor."]
+    return [
+        line.replace(shown(copy), shown(path))
+        for line in edited_problems(here.workspace, kind, copy, here.settings.zone)
+    ]
+
+
+def _give_up(copy: Any, path: Any, original: str, why: str) -> None:
+    """Stop, keeping what was typed (unless nothing was): the file is not changed."""
+    kept = copy.is_file() and copy.read_text(encoding="utf-8", errors="replace") != original
+    if copy.is_file() and not kept:
+        copy.unlink()
+    where = f"; your edit is kept in {shown(copy)}" if kept else ""
+    raise BadInput(
+        f"{shown(path)} was not changed: {why}{where}. Hint: fix it and copy it over, "
+        "or run 'newsletter edit' again."
+    )
 
 
 _MARK = "# newsletter edit: "

@@ -236,7 +236,9 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
     return env
 
 
-_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+# A web address in plain text: up to a space, a quote or '<', and never ending in
+# punctuation; a comma before another address ends it ('a,https://b' is two).
+_URL_IN_TEXT = re.compile(r"https?://(?:[^\s<>\"',]|,(?!https?://))+[^\s<>\"'.,;:!?)]")
 
 
 def linkify(text: str) -> Markup:
@@ -246,8 +248,10 @@ def linkify(text: str) -> Markup:
     last = 0
     for match in _URL_IN_TEXT.finditer(text):
         url = match.group(0)
+        if url.count("(") > url.count(")") and text[match.end() : match.end() + 1] == ")":
+            url += ")"  # wiki/Foo_(bar): the closing bracket is the address's own
         out += [escape(text[last : match.start()]), Markup('<a href="{0}">{0}</a>').format(url)]
-        last = match.end()
+        last = match.start() + len(url)
     out.append(escape(text[last:]))
     return Markup("").join(out)
 

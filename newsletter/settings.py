@@ -243,6 +243,13 @@ def _colors(f: Fields) -> dict[str, str]:
     from newsletter.colors import DEFAULT_COLORS, contrast_problems
 
     f.only(tuple(DEFAULT_COLORS))
+    for name in DEFAULT_COLORS:
+        if name in f.data and f.data[name] is None:  # accent: #7a1f1f reads as a comment
+            raise f.fail(
+                name,
+                "has no value: in YAML, # starts a comment.",
+                hint=f'Put the colour in quotes: {name}: "#16365c"',
+            )
     colors = {name: f.checked(name, validate.color) for name in DEFAULT_COLORS if name in f.data}
     chosen = {name: value for name, value in colors.items() if value}
     for name, why in contrast_problems(chosen):

@@ -28,7 +28,7 @@ def placeholders_left(path: Path) -> list[str]:
         if line.lstrip().startswith("#"):
             continue
         for placeholder in PLACEHOLDERS:
-            if placeholder.lower() in line.lower():
+            if placeholder in line:  # as the starter writes it: 'your name' is a sentence
                 found.append(
                     f"{shown(path)}:{number}: '{placeholder}' is the starter's placeholder; "
                     "put in your own before staff see it."

@@ -97,6 +97,9 @@ def image_url(value: Any) -> str:
     """A hosted picture: an https address (an email cannot carry a data: image, and
     mail clients block or warn about http: ones)."""
     text = one_line(value)
+    scheme, colon, rest = text.partition(":")
+    if colon and scheme.lower() in ("https", "http", "data"):
+        text = scheme.lower() + ":" + rest  # HTTPS://... is https://...
     if text.startswith("data:"):
         raise ValueError(
             "a data: image is refused by many mail clients and makes the email heavy; "

@@ -348,30 +348,77 @@ def replace_entry(
     path: Path, entries: Sequence, index: int, entry: dict[str, Any] | None, what: str
 ) -> None:
     """Write one entry of a notes file again where it stands (None: remove it), from
-    its first line up to the next entry (or the file's end), keeping the blank and
-    comment lines after it and the file's line endings; the rest of the file stays
-    exactly as the editor left it. Only a block entry ('- title: ...' and 'field:
-    value' lines) is changed; one in YAML's one-line style is the editor's to change.
-    `what` says what cannot be done otherwise ('its topic cannot be added')."""
+    its '-' line up to the next entry's, keeping the blank and comment lines between
+    them and the file's line endings; the rest of the file stays exactly as the
+    editor left it. The result is read back before it is written: if any other entry
+    would read differently (a layout this cannot cut safely), nothing is written.
+    `what` says what cannot be done then ('its topic cannot be added')."""
     import re
 
     from newsletter.files import write_atomically
 
     raw = path.read_bytes().decode("utf-8")
     lines = raw.splitlines(keepends=True)
-    first = entries.line_of_item(index) - 1
-    last = entries.line_of_item(index + 1) - 1 if index + 1 < len(entries) else len(lines)
-    one_line = index + 1 < len(entries) and entries.line_of_item(index + 1) - 1 == first
-    if one_line or not re.match(r"-\s+[\w\"']", lines[first]):
-        raise InputError(
-            f"{shown(path)}:{first + 1}: this entry is written in YAML's one-line style "
-            f"({{...}}), so {what} safely.",
-            hint="Write it as '- field: value' with one 'field: value' line each, then again.",
-        )
-    while last > first + 1 and (
-        not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")
-    ):
-        last -= 1  # the blank lines and comments after the entry stay
+    first = _dash_line(lines, entries.line_of_item(index) - 1)
+    last = (
+        _dash_line(lines, entries.line_of_item(index + 1) - 1)
+        if index + 1 < len(entries)
+        else len(lines)
+    )
+    while last > first + 1 and re.fullmatch(r"(#.*|\.\.\.)?\s*", lines[last - 1]):
+        last -= 1  # blank lines, comments and '...' at the margin after the entry stay
     newline = "\r\n" if "\r\n" in raw else "\n"
     new = dump_entries([entry]).replace("\n", newline) if entry is not None else ""
-    write_atomically(path, "".join(lines[:first]) + new + "".join(lines[last:]))
+    text = "".join(lines[:first]) + new + "".join(lines[last:])
+    expected = [e for i, e in enumerate(entries) if i != index]
+    if entry is not None:
+        expected.insert(index, entry)
+    block = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
+    if not block or first >= last or not _reads_as(text, path, expected, index if entry else None):
+        raise InputError(
+            f"{shown(path)}:{first + 1}: this entry is written in a way that cannot be cut "
+            f"out of the file safely (YAML's one-line style, say), so {what}.",
+            hint="Change it with 'newsletter edit', or in any editor.",
+        )
+    write_atomically(path, text)
+
+
+def _dash_line(lines: list[str], line: int) -> int:
+    """The line of an entry's '-': its first field's line, or a line above it that
+    holds the '-' alone ('-' or '- # a comment')."""
+    import re
+
+    text = lines[line].lstrip("\ufeff") if line < len(lines) else ""
+    if text.lstrip().startswith("-"):
+        return line
+    for above in range(line - 1, -1, -1):
+        if re.fullmatch(r"\s*-\s*(#.*)?", lines[above].rstrip("\r\n")):
+            return above
+        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
+            break
+    return line
+
+
+def _reads_as(text: str, path: Path, expected: list[Any], changed: int | None) -> bool:
+    """Whether `text` reads as the entries `expected` (but for the one at `changed`,
+    which was written anew and is not compared)."""
+    try:
+        found = parse_yaml(text, path)
+    except InputError:
+        return False
+    if not isinstance(found, list) and not (found is None and not expected):
+        return False
+    found = found or []
+    if len(found) != len(expected):
+        return False
+    pairs = enumerate(zip(found, expected, strict=True))
+    return all(i == changed or _plain(a) == _plain(b) for i, (a, b) in pairs)
+
+
+def _plain(value: Any) -> Any:
+    """A value as text, to compare what was read with what was meant."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value)

@@ -414,8 +414,8 @@ def test_brand_colours_are_used_and_checked(workspace, run):
     html = (workspace / ".newsletter" / "out" / "2026-12-04.html").read_text()
     assert 'class="masthead" bgcolor="#5a1e6e"' in html
     for colors, field, why in (
-        ('  link: "#9aa5b1"', "link", "#9aa5b1 on #ffffff has a contrast of 2.5:1"),
-        ('  accent: "#ffcc00"', "accent", "contrast of 1.5:1"),
+        ('  link: "#9aa5b1"', "link", "#9aa5b1 on #ffffff has a contrast of 2.50:1"),
+        ('  accent: "#ffcc00"', "accent", "contrast of 1.51:1"),
         ('  accent: "#000000"\n  accent_text: "#0080a0"', "accent_text", "in dark mode"),
         ('  text: "blue"', "text", "is not a colour"),
     ):
@@ -441,3 +441,35 @@ def test_pictures_must_be_hosted_https_and_described(workspace, run):
     settings.write_text(settings.read_text() + "\nlogo:\n  url: http://x.example.org/l.png\n")
     result = run("check")
     assert result.exit_code == 2 and "logo field 'url'" in result.output
+
+
+def test_links_in_a_place_and_long_addresses_fit(browser):
+    import dataclasses
+
+    issue = dressed_issue()
+    issue.masthead = dataclasses.replace(
+        issue.masthead, logo_width=536
+    )  # blocked, it keeps its box
+    issue.events[0].place = "https://meet.google.com/abc-defg-hij or Room 114"
+    issue.events[1].place = "Room 114, https://meet.example.org/abc,https://zoom.us/j/1"
+    issue.tips[0].text = (
+        "See https://support.google.com/docs/answer/179738?hl=en&co=GENIE.Platform%3DDesktop "
+        "for the details."
+    )
+    email = render_email(issue, None)
+    assert "Room 114" in email.html and 'href="https://meet.google.com/abc-defg-hij"' in email.html
+    assert 'href="https://zoom.us/j/1"' in email.html
+    for html in (email.html, without_style(email.html)):
+        page = browser.new_page(viewport={"width": 375, "height": 900})
+        page.route("**/*.png", lambda route: route.abort())
+        page.set_content(html, wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.close()
+
+
+def test_a_colour_without_quotes_is_named(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\ncolors:\n  accent: #7a1f1f\n")
+    result = run("check")
+    assert result.exit_code == 2
+    assert "colors field 'accent': has no value: in YAML, # starts a comment." in result.output

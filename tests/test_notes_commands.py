@@ -155,3 +155,83 @@ def test_list_json_is_for_scripts(workspace, run):
     (issue,) = json.loads(result.stdout)
     assert issue["number"] == 1 and issue["date"] == "2026-12-04" and issue["status"] == "draft"
     assert issue["tools"] == 1 and issue["file"] == "ws/issues/2026-12-04.md"
+
+
+# --- what a reviewer tried ------------------------------------------------------------
+
+
+def test_remove_cuts_only_its_own_lines_whatever_the_layout(workspace, run):
+    links = write(workspace / "notes" / "links.yaml", """
+        - title: A
+          url: https://a.example.org
+        - # from Ms. Alvarez
+          title: B
+          url: https://b.example.org
+        - title: C
+          url: https://c.example.org
+        """)  # fmt: skip
+    assert run("remove", "links", "1", "--yes").exit_code == 0
+    assert links.read_text().startswith("- # from Ms. Alvarez\n  title: B\n")
+    assert run("remove", "links", "1", "--yes").exit_code == 0
+    assert links.read_text() == "- title: C\n  url: https://c.example.org\n"
+    tips = write(workspace / "notes" / "tips.yaml", """
+        - title: First tip
+          text: |
+            Press Ctrl+Z to undo.
+        - title: Second tip
+          text: |
+            Share your favourite shortcut!
+            #edtech #shortcuts
+        - title: Third
+          text: Plain
+        ...
+        """)  # fmt: skip
+    assert run("remove", "tips", "2", "--yes").exit_code == 0
+    assert tips.read_text() == (
+        "- title: First tip\n  text: |\n    Press Ctrl+Z to undo.\n"
+        "- title: Third\n  text: Plain\n...\n"
+    )
+
+
+def test_a_note_that_cannot_be_read_is_listed_and_can_be_removed(workspace, run):
+    links = write(workspace / "notes" / "links.yaml", """
+        - title: Good
+          url: https://good.example.org
+        - title: Broken
+          url: not a web address
+        """)  # fmt: skip
+    listed = run("notes", "links")
+    assert "  2  (cannot be read: 'newsletter check' names the mistake)" in listed.stdout
+    assert run("remove", "links", "2", "--yes").exit_code == 0
+    assert "Broken" not in links.read_text() and "Good" in links.read_text()
+    write(workspace / "notes" / "tips.yaml", "- title: [unclosed\n")
+    everything = run("notes")
+    assert everything.exit_code == 2 and "links (ws/notes/links.yaml)" in everything.stdout
+
+
+def test_a_picture_width_is_a_number_within_the_column(workspace, run):
+    tool = ("add-tool", "Pic", "--url", "https://pic.example.org", "--summary", "x",
+            "--image", "HTTPS://pic.example.org/p.png", "--image-alt", "A pic")  # fmt: skip
+    assert run(*tool, "--image-width", "abc").exit_code == 2
+    too_wide = run(*tool, "--image-width", "900")
+    assert too_wide.exit_code == 2 and "wider than the email's column (536)" in too_wide.output
+    assert run(*tool, "--image-width", "300").exit_code == 0
+
+
+def test_edit_keeps_what_was_typed_when_the_editor_fails(tools, workspace, tmp_path):
+    editor = write(tmp_path / "failing.py", """
+        import pathlib, sys
+        path = pathlib.Path(sys.argv[1])
+        path.write_text(path.read_text() + "- name: Typed\\n  url: https://typed.example.org\\n")
+        sys.exit(3)
+        """)  # fmt: skip
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace),
+           "EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(editor))}"}  # fmt: skip
+    env.pop("VISUAL", None)
+    before = tools.read_text()
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"your edit is kept in")
+    assert terminal.exit_code() == 2
+    assert tools.read_text() == before
+    (kept,) = tools.parent.glob(".tools.*.yaml")
+    assert "name: Typed" in kept.read_text()
