@@ -531,7 +531,8 @@ def check_links_of(workspace: Workspace, issue_ref: str | None) -> int:
     for result in found.broken:
         click.echo(f"broken: {result.ref.url} in {result.ref.where}: {result.problem}")
     click.echo(
-        f"Checked {len(found.results)} links in issue #{found.number}: {len(found.broken)} broken.",
+        f"Checked {counted(len(found.results), 'link')} in issue #{found.number}: "
+        f"{len(found.broken)} broken.",
         err=True,
     )
     return len(found.broken)
@@ -659,7 +660,7 @@ def _archive_lines(entries: list[Any]) -> None:
     for entry, name in zip(entries, names, strict=True):
         click.echo(  # "sent to 3 of 11" is wider than "sent"
             f"#{entry.number:<4} {name:<{wide}}  {entry.state:<{width}}  "
-            f"{entry.tools:>2} tools {entry.posts:>3} items  {entry.subject}"
+            f"{counted(entry.tools, 'tool'):>8} {counted(entry.posts, 'post'):>9}  {entry.subject}"
         )
 
 

@@ -368,3 +368,15 @@ def test_a_record_naming_pages_outside_the_site_is_not_trusted(site, run, tmp_pa
 def test_a_tools_featured_in_list_is_not_searched(site):
     (page,) = site.glob("tools/fractionwall-*.html")
     assert "<div data-pagefind-ignore>\n<h2>Featured in</h2>" in page.read_text()
+
+
+def test_a_places_link_is_a_link_on_the_site_too(workspace, run):
+    run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    place = "Library, room 114 or https://meet.google.com/abc-defg-hij"
+    assert run("add-event", "Tech Talk", "--when", "2026-12-10 12:00", "--place", place,
+               "--force").exit_code == 0  # fmt: skip
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    sent(workspace, "2026-12-04")
+    assert run("site").exit_code == 0
+    page = (workspace / "site" / "issues" / "2026-12-04.html").read_text()
+    assert 'room 114 or <a href="https://meet.google.com/abc-defg-hij">' in page
