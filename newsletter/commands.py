@@ -101,6 +101,9 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `newsletter list | head`: the reader has all it wants
+            _quiet_broken_pipe()
+            return None
         except InputError as err:
             raise BadInput(str(err)) from None
         except NewsletterError as err:
@@ -155,6 +158,18 @@ class Group(click.Group):
             )
         )
         super().add_command(cmd, name)
+
+
+def _quiet_broken_pipe() -> None:
+    """Leave quietly, as other command-line tools do when the pipe they print to
+    closes: point stdout at nothing, so that Python's flush at exit says nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's): nothing to quiet
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _workspace_after_the_command(

@@ -323,8 +323,11 @@ def featured_tools(catalog: Catalog, filters: Filters, sort: str = "name") -> li
         params,
     ).fetchall()
     tools: dict[str, ToolLine] = {}
+    seen: set[tuple[str, int]] = set()  # the editions of one issue are one issue
     for key, name, url, grades, subjects, cost, number, date in rows:
-        times = tools[key].times + 1 if key in tools else 1
+        again = (key, number) in seen
+        seen.add((key, number))
+        times = (tools[key].times + (not again)) if key in tools else 1
         tools[key] = ToolLine(name, url, grades, subjects, cost, times, number, date)
     lines = list(tools.values())
     if sort == "date":

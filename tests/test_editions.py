@@ -478,3 +478,13 @@ def test_an_edition_can_have_its_own_intro(editions, run):
     result = run("check")
     assert result.exit_code == 2
     assert "notes/intro-middle.md: an intro for the edition 'middle'" in result.output
+
+
+def test_tools_counts_an_issue_once_whatever_its_editions(editions, run):
+    from newsletter.archive import record_reach
+
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    for entry in issues_of(editions).values():
+        record_reach(entry, 2, 2, dt.datetime(2026, 12, 4, 14, tzinfo=dt.UTC))
+    padlet = [line for line in run("tools").stdout.splitlines() if line.startswith("Padlet")]
+    assert len(padlet) == 1 and " 1x  #1 (2026-12-04)" in padlet[0]

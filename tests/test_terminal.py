@@ -82,3 +82,21 @@ def test_an_empty_issue_is_warned_about_and_not_sent_without_force(workspace, ru
     assert forced.exit_code == 0, forced.output
     run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
     assert "would have no tools" not in run("check").output
+
+
+def test_a_closed_pipe_ends_the_command_quietly(workspace):
+    """`newsletter templates | head -1`: the reader is gone before the first line."""
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before anything is written: every write fails
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "newsletter", "-w", str(workspace), "templates"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
