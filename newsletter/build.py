@@ -230,7 +230,7 @@ def _not_rebuilt(
         existing = next((a for a in archive if a.key == key), None)
         if existing is None:
             stops.append(None)
-        elif existing.published or log_for(workspace.state_dir, key).state().reached_anyone:
+        elif _someone_has(workspace, existing):
             stops.append(BuildResult(existing.issue, path, already_sent=existing))
         elif existing.hand_edited and not force and len(keys) > 1:  # one edition of several
             stops.append(BuildResult(existing.issue, path, kept=existing))
@@ -243,6 +243,11 @@ def _not_rebuilt(
         else:
             stops.append(None)
     return stops
+
+
+def _someone_has(workspace: Workspace, entry: ArchivedIssue) -> bool:
+    """Sent (to some or all), or being sent: its send log names someone who has it."""
+    return entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone
 
 
 def _other_drafts(
@@ -261,7 +266,7 @@ def _other_drafts(
         and (entry.an_edition or not entry.key.edition)
     ]
     for entry in others:
-        if entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone:
+        if _someone_has(workspace, entry):
             raise InputError(
                 f"{already_sent_line(entry)} as {shown(entry.path)}, which newsletter.yaml's "
                 "editions do not make; its editions cannot be built for the same day.",

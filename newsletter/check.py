@@ -14,7 +14,7 @@ from newsletter.feeds import FEED_SECTIONS, load_feed_sources
 from newsletter.issue import assemble_issue
 from newsletter.model import FeedItem
 from newsletter.notes import Notes, load_notes
-from newsletter.recipients import read_staff_list
+from newsletter.recipients import Recipient, read_staff_list
 from newsletter.render import render_archive_body, render_email, template_syntax_problems
 from newsletter.settings import Settings, require_settings
 from newsletter.starter import placeholders_left
@@ -46,8 +46,8 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     findings = Findings([str(p) for p in problems])
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
-        _check_staff(workspace, settings, findings)
-        findings.problems += edition_problems(workspace, settings, notes, staff_checked=True)
+        staff = _check_staff(workspace, settings, findings)
+        findings.problems += edition_problems(settings, notes, staff)
         findings.problems += _drafts_of_other_editions(settings, archive)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
@@ -168,18 +168,22 @@ def _check_templates(
     return lines
 
 
-def _check_staff(workspace: Workspace, settings: Settings, findings: Findings) -> None:
+def _check_staff(
+    workspace: Workspace, settings: Settings, findings: Findings
+) -> list[Recipient] | None:
+    """The staff list's problems; its people, when it can be read."""
     if settings.send.list_address:
-        return
+        return None
     path = workspace.root / settings.send.staff_list
     try:
         staff = read_staff_list(path)
     except InputError as err:
         findings.problems.append(str(err))
-        return
+        return None
     findings.problems += staff.problems
     if not staff.recipients:
         findings.problems.append(f"{shown(path)}: nobody to send to.")
     findings.warnings += staff.outside_ascii()
     left_out = without_edition(settings.editions, staff.recipients)
     findings.warnings += [left_out] if left_out else []
+    return staff.recipients

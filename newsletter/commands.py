@@ -235,47 +235,51 @@ def required(value: Any, option: str, label: str, parse: Callable[[Any], Any], e
     return click.prompt(f"{label} (e.g. {example})", value_proc=proc)
 
 
-class FeedProgress:
-    """'Fetching feeds: 3 done (Edutopia)' on one line, at a terminal only: a cron log
-    gets nothing but the result."""
+class StatusLine:
+    """One line of progress, written over itself, at a terminal only: a cron log gets
+    nothing but the result."""
 
     def __init__(self) -> None:
         self.shown = sys.stderr.isatty()
-        self.count = 0
+        self.width = 0
 
-    def __call__(self, outcome: Any) -> None:
-        self.count += 1
+    def show(self, line: str) -> None:
         if self.shown:
-            line = f"Fetching feeds: {self.count} done ({outcome.source.name})"
-            click.echo(f"\r{line[:78]:<78}", err=True, nl=False)
-
-    def clear(self) -> None:
-        if self.shown and self.count:
-            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
-
-
-class SendProgress:
-    """'Issue #12: sent 14 of 40, about 1 min left' on one line, at a terminal only
-    (the time left with a rate limit); a cron log gets nothing but the result."""
-
-    def __init__(self, label: str, per_minute: int) -> None:
-        self.shown = sys.stderr.isatty()
-        self.label, self.per_minute, self.width = label, per_minute, 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.shown:
-            return
-        line = f"Issue #{self.label}: sent {done} of {total}"
-        if self.per_minute and done < total:
-            minutes = (total - done) / self.per_minute
-            line += f", about {max(1, round(minutes))} min left"
-        self.width = max(self.width, len(line))
-        click.echo(f"\r{line:<{self.width}}", err=True, nl=False)
+            line = line[:78]
+            self.width = max(self.width, len(line))
+            click.echo(f"\r{line:<{self.width}}", err=True, nl=False)
 
     def clear(self) -> None:
         if self.shown and self.width:
             click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
             self.width = 0
+
+
+class FeedProgress(StatusLine):
+    """'Fetching feeds: 3 done (Edutopia)'."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def __call__(self, outcome: Any) -> None:
+        self.count += 1
+        self.show(f"Fetching feeds: {self.count} done ({outcome.source.name})")
+
+
+class SendProgress(StatusLine):
+    """'Issue #12: sent 14 of 40, about 1 min left' (the time left with a rate limit)."""
+
+    def __init__(self, label: str, per_minute: int) -> None:
+        super().__init__()
+        self.label, self.per_minute = label, per_minute
+
+    def __call__(self, done: int, total: int) -> None:
+        line = f"Issue #{self.label}: sent {done} of {total}"
+        if self.per_minute and done < total:
+            minutes = (total - done) / self.per_minute
+            line += f", about {max(1, round(minutes))} min left"
+        self.show(line)
 
 
 _CHECKS = {

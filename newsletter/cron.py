@@ -239,7 +239,9 @@ def describe_plan(
 ) -> list[str]:
     """A dry run's account: when the job acts, and what it would do then. A password
     the job could not get (cron has no shell settings) fails here, as it would then."""
+    from newsletter.editions import group_names
     from newsletter.mail import smtp_password, smtp_settings
+    from newsletter.recipients import in_groups
     from newsletter.send import staff_of
 
     smtp = smtp_settings(settings.smtp, environ)
@@ -247,8 +249,7 @@ def describe_plan(
     staff = staff_of(workspace, settings).recipients
     recipients = len(staff)
     if settings.editions:  # each edition to its group: count the people who get one
-        groups = {edition.group.lower() for edition in settings.editions}
-        recipients = sum(1 for person in staff if groups & {g.lower() for g in person.groups})
+        recipients = len(in_groups(staff, group_names(settings.editions)))
     via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
     if plan.done:  # this week's issue is out: say what a later week brings

@@ -148,13 +148,12 @@ def notes_for(notes: N, edition: Edition | None) -> N:
 
 
 def edition_problems(
-    workspace: Workspace, settings: Settings, notes: Notes, staff_checked: bool = False
+    settings: Settings, notes: Notes, staff: Sequence[Recipient] | None
 ) -> list[str]:
     """What stops the editions from being built and sent, one line each: a group
     that nobody in staff.csv is in, and a note naming an edition there is none of.
-    `staff_checked`: a staff list that cannot be read is named elsewhere (by check)."""
+    `staff`: the staff list's people; None when it cannot be read (said elsewhere)."""
     from newsletter.kinds import KINDS
-    from newsletter.recipients import read_staff_list
 
     editions = settings.editions
     problems: list[str] = []
@@ -181,20 +180,8 @@ def edition_problems(
             "send.list_address sends every issue to one address. Hint: remove "
             "send.list_address, or the editions."
         ]
-    path = workspace.root / settings.send.staff_list
-    try:
-        staff = read_staff_list(path)
-    except InputError as err:
-        if staff_checked:
-            return problems
-        if not path.exists():
-            return problems + [
-                f"{shown(path)}: no staff list, and the editions go to its groups. Hint: "
-                "export one with the columns email,name,groups."
-            ]
-        return problems + [str(err)]
-    groups = {group.lower() for person in staff.recipients for group in person.groups}
-    for edition in editions:
+    groups = {group.lower() for person in staff or [] for group in person.groups}
+    for edition in editions if staff is not None else []:
         if edition.group.lower() not in groups:
             known = ", ".join(sorted(groups)) or "none (add a 'groups' column)"
             problems.append(
@@ -207,8 +194,10 @@ def edition_problems(
 
 def without_edition(editions: Sequence[Edition], staff: Sequence[Recipient]) -> str:
     """A line naming the people in no edition's group, who get no issue; '' when none."""
-    groups = {edition.group.lower() for edition in editions}
-    left = [p.email for p in staff if not groups & {g.lower() for g in p.groups}]
+    from newsletter.recipients import in_groups
+
+    reached = {p.email.lower() for p in in_groups(list(staff), group_names(editions))}
+    left = [p.email for p in staff if p.email.lower() not in reached]
     if not editions or not left:
         return ""
     shown_ = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
@@ -219,9 +208,25 @@ def without_edition(editions: Sequence[Edition], staff: Sequence[Recipient]) -> 
     )
 
 
+def group_names(editions: Sequence[Edition]) -> tuple[str, ...]:
+    return tuple(edition.group for edition in editions)
+
+
 def check_editions(workspace: Workspace, settings: Settings, notes: Notes) -> None:
-    """Stop a build on the first of edition_problems."""
-    problems = edition_problems(workspace, settings, notes)
+    """Stop a build on the first of edition_problems (and on a staff list that is
+    missing or cannot be read: the editions go to its groups)."""
+    from newsletter.recipients import read_staff_list
+
+    staff = None
+    if settings.editions and not settings.send.list_address:
+        path = workspace.root / settings.send.staff_list
+        if not path.exists():
+            raise InputError(
+                f"{shown(path)}: no staff list, and the editions go to its groups.",
+                hint="export one with the columns email,name,groups.",
+            )
+        staff = read_staff_list(path).recipients
+    problems = edition_problems(settings, notes, staff)
     if problems:
         line, _, hint = problems[0].partition(" Hint: ")
         raise InputError(line, hint=hint or None)
