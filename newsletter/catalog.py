@@ -18,13 +18,13 @@ import hashlib
 import os
 import sqlite3
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from newsletter import clock
 from newsletter.archive import (
     PARTLY_SENT,
     SENT,
@@ -434,7 +434,7 @@ class Catalog:
         # A file changed within the last seconds may change again within the same
         # tick of the file system's clock, size and all: its time is not kept, so
         # the next command looks at its bytes again (as git does).
-        settled = time.time_ns() - file.mtime_ns > _SETTLED_NS
+        settled = clock.nanoseconds_since(file.mtime_ns) > _SETTLED_NS
         mtime = file.mtime_ns if settled else 0
         row = db.execute("SELECT id, digest FROM sources WHERE path = ?", (name,)).fetchone()
         if row and row[1] == examined.digest:  # touched, not changed

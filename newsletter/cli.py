@@ -392,8 +392,10 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
 
     from newsletter.cron import check_in_cron_environment, crontab_line, time_of_day
 
-    workspace = context(ctx).workspace
-    line = crontab_line(workspace, context(ctx).settings, time_of_day(at), sys.argv[0], os.environ)
+    here = context(ctx)
+    line = crontab_line(
+        here.workspace, here.settings, time_of_day(at), sys.argv[0], os.environ, today=here.today
+    )
     for note in line.notes:
         click.echo(f"note: {note}", err=True)
     if not check_it:
@@ -429,8 +431,9 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
 
     from newsletter.cron import describe_plan, plan_job, time_of_day
 
-    workspace, settings = context(ctx).workspace, context(ctx).settings
-    now = now or context(ctx).now
+    if now is not None:  # the build and send it starts run at the same moment
+        context(ctx).now = now
+    workspace, settings, now = context(ctx).workspace, context(ctx).settings, context(ctx).now
     plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
     if dry_run:
         click.echo("\n".join(describe_plan(plan, workspace, settings, os.environ)))

@@ -607,7 +607,7 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
             stamped(line)
 
         outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, say,
-                          options["verbose"], progress)  # fmt: skip
+                          options["verbose"], progress, ctx.clock)  # fmt: skip
         progress.clear()
         try:
             report_outcome(outcome)
@@ -632,9 +632,9 @@ def _refuse_empty(entries: list[Any]) -> None:
 
 def stamped(line: str) -> None:
     """A progress line for the cron log, with the time."""
-    import datetime as dt
+    from newsletter import clock
 
-    click.echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", err=True)
+    click.echo(f"{clock.now().astimezone():%Y-%m-%d %H:%M:%S} {line}", err=True)
 
 
 def report_outcome(outcome: Any) -> None:

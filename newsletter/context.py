@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from dataclasses import dataclass, field
 
+from newsletter import clock
 from newsletter.settings import Settings, require_settings
 from newsletter.workspace import Workspace, find_workspace
 
@@ -16,7 +18,13 @@ from newsletter.workspace import Workspace, find_workspace
 @dataclass
 class Context:
     workspace_path: str | None = None  # --workspace or NEWSLETTER_WORKSPACE
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now: dt.datetime = field(default_factory=clock.now)  # the moment the command runs at
+    started: float = field(default_factory=time.monotonic)
+
+    def clock(self) -> dt.datetime:
+        """The moment now, for a command that runs a while (a send): `now`, moved on
+        by the time the command has been running."""
+        return self.now + dt.timedelta(seconds=time.monotonic() - self.started)
 
     @functools.cached_property
     def workspace(self) -> Workspace:

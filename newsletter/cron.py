@@ -22,6 +22,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from newsletter import clock
 from newsletter.errors import InputError, NewsletterError, counted
 from newsletter.settings import Settings
 from newsletter.workspace import Workspace
@@ -110,8 +111,8 @@ def crontab_line(
 ) -> CronLine:
     """The line that runs the job hourly, at the minute that is `at`'s minute in the
     workspace's zone (zones a half or quarter hour apart differ in minutes)."""
-    machine_zone = machine_zone or dt.datetime.now().astimezone().tzinfo
-    today = today or dt.datetime.now(settings.zone).date()
+    machine_zone = machine_zone or clock.machine_zone()
+    today = today or clock.now().astimezone(settings.zone).date()
     minute = dt.datetime.combine(today, at, settings.zone).astimezone(machine_zone).minute
     carried = {name: environ[name].strip() for name in CARRIED if environ.get(name, "").strip()}
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in carried.items())
@@ -155,7 +156,9 @@ def check_in_cron_environment(line: CronLine, timeout: float = 300) -> tuple[int
     try:
         done = subprocess.run(
             ["/bin/sh", "-c", f"{line.command} --dry-run"],
-            env={"PATH": CRON_PATH},
+            # Only the moment is passed on from this shell: a dry run at a pinned time
+            # must plan for that time (the line itself never carries it).
+            env={"PATH": CRON_PATH, **_pinned_clock(os.environ)},
             cwd="/",
             capture_output=True,
             text=True,
@@ -168,6 +171,11 @@ def check_in_cron_environment(line: CronLine, timeout: float = 300) -> tuple[int
             hint="Run the command yourself to see where it waits: " + line.command,
         ) from None
     return done.returncode, (done.stdout + done.stderr).strip()
+
+
+def _pinned_clock(environ: Mapping[str, str]) -> dict[str, str]:
+    value = environ.get(clock.ENV_VAR, "")
+    return {clock.ENV_VAR: value} if value.strip() else {}
 
 
 def weekday_name(settings: Settings) -> str:

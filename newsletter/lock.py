@@ -10,7 +10,6 @@ system releases it when the holder exits, also when it is killed.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import os
 import time
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsletter import clock
 from newsletter.errors import NewsletterError, shown
 
 LOCK_NAME = "lock"
@@ -46,9 +46,7 @@ def workspace_lock(state_dir: Path, command: str) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(
-            f"{command}, pid {os.getpid()}, since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-        )
+        handle.write(f"{command}, pid {os.getpid()}, since {clock.now():%Y-%m-%d %H:%M} UTC")
         handle.flush()
         yield
     finally:

@@ -12,6 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
+from newsletter import clock
 from newsletter.calendar import calendar_file, issue_calendar
 from newsletter.errors import InputError
 from newsletter.model import Issue, IssueKey
@@ -59,7 +60,7 @@ def prepare_email(
     if issue.events:  # one file for all of them: one click adds them to a calendar
         zone = issue.masthead.time_zone
         events = issue_calendar(issue.events, issue.series, zone)
-        calendar = calendar_file(events, zone, _domain(address), dt.datetime.now(dt.UTC))
+        calendar = calendar_file(events, zone, _domain(address), clock.now())
         body.add_attachment(calendar, maintype="text", subtype="calendar", filename="events.ics")
         for part in body.iter_attachments():
             part.set_param("charset", "utf-8")

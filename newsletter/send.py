@@ -17,6 +17,7 @@ from newsletter.archive import (
     read_archived,
     record_reach,
 )
+from newsletter.clock import now as clock_now
 from newsletter.editions import edition_of
 from newsletter.errors import InputError, NewsletterError, counted, shown
 from newsletter.lock import workspace_lock
@@ -88,7 +89,7 @@ class Sender:
 
     transport: Transport
     options: SendSettings
-    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    clock: Callable[[], dt.datetime] = clock_now
     sleep: Callable[[float], None] = time.sleep
     say: Callable[[str], None] = lambda line: None
     progress: Callable[[int, int], None] = lambda done, total: None  # after each message
@@ -448,10 +449,11 @@ def deliver(
     say: Callable[[str], None],
     verbose: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    clock: Callable[[], dt.datetime] = clock_now,
 ) -> Closing:
     """Send the job through its transport (SMTP or the outbox) and say how it went."""
     transport = make_transport(workspace, job, environ, say if verbose else None)
-    sender = Sender(transport, settings.send, say=say, progress=progress)
+    sender = Sender(transport, settings.send, say=say, progress=progress, clock=clock)
     report = run_send(workspace, job, sender)
     folder = getattr(transport, "folder", None)
     return closing(job, report, shown(folder) if folder else "")

@@ -10,13 +10,13 @@ the server may have it. It is named and not sent again unless the editor asks.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter import clock
 from newsletter.model import IssueKey
 
 ATTEMPT = "attempt"
@@ -85,7 +85,7 @@ class SendLog:
         return state_of(events)
 
     def write(self, event: str, to: str, reason: str = "") -> None:
-        record = {"event": event, "to": to, "at": dt.datetime.now(dt.UTC).isoformat()}
+        record = {"event": event, "to": to, "at": clock.now().isoformat()}
         if reason:
             record["reason"] = reason
         try:

@@ -3,6 +3,7 @@ so no test touches the repository's own issues/ or the user's home."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pty
 import select
@@ -24,12 +25,19 @@ from tests.smtpserver import SmtpServer
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The one moment every test runs at, whatever day the suite runs: Tuesday
+# 2026-12-01, 09:00 in America/Chicago (the starter workspace's zone). Dates in
+# the tests are chosen around it ("a day that has passed" is before it); a test
+# that needs another moment sets NEWSLETTER_NOW itself.
+NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
+
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("NEWSLETTER_NOW", NOW.isoformat())
     monkeypatch.delenv("NEWSLETTER_WORKSPACE", raising=False)
     for name in list(__import__("os").environ):
         if name.startswith("NEWSLETTER_SMTP"):

@@ -10,7 +10,7 @@ import pytest
 from newsletter.cron import crontab_line, job_due
 from newsletter.settings import Settings
 from newsletter.workspace import Workspace
-from tests.conftest import STAFF, use, write
+from tests.conftest import NOW, STAFF, use, write
 
 NEW_YORK = Settings(title="Tech Tidbits", time_zone="America/New_York")
 SEVEN = dt.time(7, 0)
@@ -132,21 +132,14 @@ def test_cron_warns_when_no_smtp_host_is_set(built, run):
     assert "note: No SMTP host is set" in result.output
 
 
-def zone_at_noon() -> str:
-    """A fixed-offset zone where it is now about noon, far from a change of date."""
-    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 .. 12
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc/GMT-5 is UTC+5
-
-
 def test_the_line_works_in_crons_bare_environment(built, run, smtp, monkeypatch):
-    zone = zone_at_noon()
-    today = dt.datetime.now(ZoneInfo(zone)).strftime("%A").lower()
+    # The pinned moment is Tuesday 09:00 in Chicago: the job is due at 00:00.
     write(
         built / "newsletter.yaml",
-        f"""
+        """
         title: Tech Tidbits
-        time_zone: {zone}
-        issue_day: {today}
+        time_zone: America/Chicago
+        issue_day: tuesday
         from: "Tech Tidbits <techtidbits@maplevalley.example.org>"
         """,
     )
@@ -157,7 +150,8 @@ def test_the_line_works_in_crons_bare_environment(built, run, smtp, monkeypatch)
     command = line.split(" ", 5)[5]
     done = subprocess.run(
         ["/bin/sh", "-c", command],
-        env={"PATH": "/usr/bin:/bin"},
+        # cron's bare environment, and the tests' one clock (the line never carries it)
+        env={"PATH": "/usr/bin:/bin", "NEWSLETTER_NOW": NOW.isoformat()},
         cwd="/",
         capture_output=True,
         text=True,

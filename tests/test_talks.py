@@ -11,6 +11,7 @@ import pytest
 from dateutil.rrule import rrulestr
 
 from newsletter import validate
+from tests.conftest import NOW
 
 CHICAGO = ZoneInfo("America/Chicago")
 TALK = (
@@ -127,7 +128,7 @@ def test_bad_talks_are_one_line_and_nothing_is_written(workspace, run, args, say
 
 
 def test_the_same_talk_twice_is_refused_unless_forced(workspace, run):
-    first = dt.date.today() + dt.timedelta(days=30)
+    first = NOW.date() + dt.timedelta(days=30)
     talk = ("Tech Talk", "--every", "week", "--from", first.isoformat(), "--until",
             (first + dt.timedelta(days=60)).isoformat(), "--at", "12:00")  # fmt: skip
     assert run("add-event", *talk).exit_code == 0
@@ -235,7 +236,7 @@ def test_an_address_with_an_empty_host_name_part_is_refused(address):
 def test_no_warning_for_an_event_a_sent_issue_showed(workspace, run):
     from tests.test_requests import sent
 
-    today = dt.date.today()
+    today = NOW.date()
     friday = today + dt.timedelta(days=7 + (4 - today.weekday()) % 7)  # ahead, so nothing is over
     talk = f"{friday + dt.timedelta(days=6)} 12:00"  # the Thursday before the next issue
     assert run("add-event", "Tech Talk", "--when", talk).exit_code == 0
