@@ -121,8 +121,72 @@ def calendar_file(events: Sequence[Event], zone_name: str, domain: str, now: dt.
     if events:  # the zone's rules for the years the events span, not since 1970
         first = min(e.start for e in events).date().replace(month=1, day=1)
         last = max(_last_end(e, zone_name) for e in events).date().replace(month=12, day=31)
-        calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
+        calendar.subcomponents.insert(0, vtimezone(zone_name, first, last))
     return bytes(calendar.to_ical())
+
+
+def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> Any:
+    """The zone's VTIMEZONE from `first` to `last`, made from zoneinfo's own changes
+    of offset. Each change is a part whose DTSTART is the wall time just before it, in
+    TZOFFSETFROM (RFC 5545 3.6.5: New York springs forward at 02:00, not 03:00); the
+    part with the larger offset is DAYLIGHT, so a zone whose summer time is its
+    standard time in the tz database (Europe/Dublin) reads as clients expect.
+    icalendar's own Timezone.from_tzinfo (7.3) writes the time after a forward change,
+    which puts the change an hour late for a client that reads the file."""
+    import icalendar
+
+    zone = ZoneInfo(zone_name)
+    start = dt.datetime.combine(first, dt.time(), zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    changes = _offset_changes(zone, start, end)
+    timezone = icalendar.Timezone()
+    timezone.add("tzid", zone_name)
+    parts = [(start, _offset(zone, start), _offset(zone, start))]
+    parts += [(at, _offset(zone, at - _SECOND), _offset(zone, at)) for at in changes]
+    for number, (onset, before, after) in enumerate(parts):
+        if before != after:
+            daylight = after > before
+        else:  # the offset at the start: daylight when the next change goes back
+            following = parts[number + 1] if number + 1 < len(parts) else None
+            daylight = following is not None and following[2] < following[1]
+        part = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
+        part.add("dtstart", (onset + before).replace(tzinfo=None))
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        part.add("tzname", onset.astimezone(zone).tzname())
+        timezone.add_component(part)
+    return timezone
+
+
+_SECOND = dt.timedelta(seconds=1)
+
+
+def _offset(zone: ZoneInfo, moment: dt.datetime) -> dt.timedelta:
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # a ZoneInfo always has one
+    return offset
+
+
+def _offset_changes(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """Each moment (UTC, to the second) in start..end at which the zone's offset
+    changes: a day at a time, then halved down to the second where it differs."""
+    changes = []
+    day = dt.timedelta(days=1)
+    moment = start
+    while moment < end:
+        later = min(moment + day, end)
+        if _offset(zone, moment) != _offset(zone, later):
+            low, high = moment, later  # the offset at low differs from the one at high
+            while high - low > _SECOND:
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if _offset(zone, middle) == _offset(zone, low):
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high)
+        moment = later
+    return changes
 
 
 def _vevent(event: Event, zone_name: str, uid: str, now: dt.datetime) -> Any:

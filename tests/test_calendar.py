@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 
 from newsletter.calendar import calendar_file, event_uid, google_link, outlook_link
 from newsletter.model import Event
@@ -108,3 +109,76 @@ def test_calendar_writes_the_upcoming_events(workspace, run):
     assert [str(e["SUMMARY"]) for e in parsed(out.read_bytes())] == ["Next talk"]
     printed = run("calendar")
     assert [str(e["SUMMARY"]) for e in parsed(printed.stdout.encode())] == ["Next talk"]
+
+
+# --- the VTIMEZONE: read as RFC 5545 says, it must agree with zoneinfo -------------------
+
+
+Part = tuple[str, dt.datetime, dt.timedelta, dt.timedelta]
+
+
+def zone_parts(zone_name: str, first_year: int, last_year: int) -> list[Part]:
+    """The VTIMEZONE of a calendar whose events span the years, as (kind, onset in UTC,
+    offset from, offset to): the onset is DTSTART read in TZOFFSETFROM."""
+    zone = ZoneInfo(zone_name)
+    events = [
+        Event("First", dt.datetime(first_year, 6, 1, 12, tzinfo=zone)),
+        Event("Last", dt.datetime(last_year, 6, 1, 12, tzinfo=zone)),
+    ]
+    data = calendar_file(events, zone_name, "example.org", NOW)
+    (timezone,) = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
+    assert str(timezone["TZID"]) == zone_name
+    parts = []
+    for part in timezone.subcomponents:
+        before, after = part.decoded("TZOFFSETFROM"), part.decoded("TZOFFSETTO")
+        local = part.decoded("DTSTART")
+        assert local.tzinfo is None  # a wall time, as RFC 5545 wants
+        parts.append((part.name, (local - before).replace(tzinfo=dt.UTC), before, after))
+    return parts
+
+
+ZONES = ["America/New_York", "Europe/Dublin", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_each_change_of_offset_is_where_zoneinfo_has_it(zone_name):
+    zone = ZoneInfo(zone_name)
+    parts = zone_parts(zone_name, 2026, 2030)
+    second = dt.timedelta(seconds=1)
+    for kind, onset, before, after in parts[1:]:
+        assert onset.astimezone(zone).utcoffset() == after, (kind, onset)
+        assert (onset - second).astimezone(zone).utcoffset() == before, (kind, onset)
+        assert kind == ("DAYLIGHT" if after > before else "STANDARD")
+    # Every six hours of the five years, the part in force gives zoneinfo's offset.
+    moment, end = parts[0][1], dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+    while moment < end:
+        in_force = [p for p in parts if p[1] <= moment][-1]
+        assert in_force[3] == moment.astimezone(zone).utcoffset(), moment
+        moment += dt.timedelta(hours=6)
+
+
+def test_new_york_springs_forward_at_two_in_the_morning():
+    (spring,) = [p for p in zone_parts("America/New_York", 2027, 2027) if p[0] == "DAYLIGHT"]
+    assert spring[1:] == (
+        dt.datetime(2027, 3, 14, 7, tzinfo=dt.UTC),  # 02:00 EST, which is 07:00 UTC
+        dt.timedelta(hours=-5),
+        dt.timedelta(hours=-4),
+    )
+
+
+def test_dublins_summer_is_daylight_and_lord_howe_moves_by_half_an_hour():
+    dublin = zone_parts("Europe/Dublin", 2027, 2027)
+    assert [(kind, after) for kind, _, _, after in dublin] == [
+        ("STANDARD", dt.timedelta(0)),
+        ("DAYLIGHT", dt.timedelta(hours=1)),
+        ("STANDARD", dt.timedelta(0)),
+    ]
+    lord_howe = zone_parts("Australia/Lord_Howe", 2027, 2027)
+    assert {after - before for _, _, before, after in lord_howe[1:]} == {
+        dt.timedelta(minutes=30),
+        dt.timedelta(minutes=-30),
+    }
+
+
+def test_a_zone_without_daylight_saving_is_one_standard_part():
+    assert [p[0] for p in zone_parts("Asia/Kolkata", 2026, 2030)] == ["STANDARD"]
