@@ -2,6 +2,7 @@
 command never leaves one half-written."""
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -34,12 +35,22 @@ def write_atomically(path: Path, text: str) -> None:
 
 def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> None:
     """The same as write_atomically, for bytes. `durable` waits until the data is on
-    disk: worth it for what the editor wrote, not for a cache that can be fetched again."""
+    disk: worth it for what the editor wrote, not for a cache that can be fetched again.
+
+    Only a regular file is replaced: a device, a pipe or a socket (`--out /dev/null`,
+    a FIFO, a link to /dev/stdout) is written into, and a link to a file keeps being
+    a link, its file replaced."""
+    named = path  # errors name the path the editor gave
     try:
+        target = _file_to_replace(path)
+        if target is None:
+            _write_into(path, data)
+            return
+        path = target
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:  # a read-only folder: name the file, not a temporary one
-        raise OSError(err.errno, err.strerror, str(path)) from None
+        raise OSError(err.errno, err.strerror, str(named)) from None
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -52,10 +63,35 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
     except OSError as err:
         Path(tmp_name).unlink(missing_ok=True)
         # Name the file the editor knows, not our temporary one.
-        raise OSError(err.errno, err.strerror, str(path)) from None
+        raise OSError(err.errno, err.strerror, str(named)) from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _file_to_replace(path: Path) -> Path | None:
+    """The regular file that `path` is or links to (to be replaced), or None when it
+    is something else that is there (a device, a pipe: written into)."""
+    try:
+        found = os.stat(path)  # through links
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))  # nothing there yet (or a link to nothing)
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device or a pipe as it is. A pipe that nobody reads is an error
+    (ENXIO), not a wait that never ends."""
+    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def write_together(files: list[tuple[Path, str]]) -> None:

@@ -4,6 +4,9 @@ Outlook links, the attachment staff get, and `newsletter calendar`."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
+import threading
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -109,6 +112,43 @@ def test_calendar_writes_the_upcoming_events(workspace, run):
     assert [str(e["SUMMARY"]) for e in parsed(out.read_bytes())] == ["Next talk"]
     printed = run("calendar")
     assert [str(e["SUMMARY"]) for e in parsed(printed.stdout.encode())] == ["Next talk"]
+
+
+def test_calendar_out_writes_into_a_device_or_a_pipe_and_keeps_a_link(workspace, run):
+    assert run("add-event", "Next talk", "--when", "2026-12-10 12:00").exit_code == 0
+    # A link to /dev/null: the link, and the device, stay what they are.
+    to_null = workspace / "null.ics"
+    to_null.symlink_to("/dev/null")
+    assert run("calendar", "--out", str(to_null)).exit_code == 0
+    assert to_null.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # A FIFO gets the calendar, and is still a FIFO.
+    fifo = workspace / "talks.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("calendar", "--out", str(fifo))
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert [str(e["SUMMARY"]) for e in parsed(received[0])] == ["Next talk"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    # A link to a file: the file is replaced, the link kept.
+    published = workspace / "web" / "talks.ics"
+    published.parent.mkdir()
+    published.write_text("old")
+    link = workspace / "talks.ics"
+    link.symlink_to(published)
+    assert run("calendar", "--out", str(link)).exit_code == 0
+    assert link.is_symlink() and b"Next talk" in published.read_bytes()
+
+
+def test_calendar_out_to_a_pipe_nobody_reads_fails_at_once(workspace, run):
+    fifo = workspace / "talks.fifo"
+    os.mkfifo(fifo)
+    result = run("calendar", "--out", str(fifo))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ws/talks.fifo: No such device or address")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 # --- the VTIMEZONE: read as RFC 5545 says, it must agree with zoneinfo -------------------
