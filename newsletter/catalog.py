@@ -705,10 +705,25 @@ def examine_all(workspace: Workspace, files: list[_File]) -> Iterator[Examined]:
     import multiprocessing
 
     # fork: the workers start at once, with everything already imported; they only
-    # read files and never touch the catalog's connection.
+    # read files and never touch the catalog's connection, nor hold its locks (lock.py
+    # lets go of them in a forked child).
     context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(min(cores, 4), mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        min(cores, 4), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(functools.partial(examine, workspace), files, chunksize=8)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker of a command that is killed (kill -9) goes too, instead of waiting
+    for work forever (Linux's PR_SET_PDEATHSIG; elsewhere it ends with its queue)."""
+    import ctypes
+    import signal
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the command died before the line above
+        os._exit(1)
 
 
 _ISSUE_COLUMNS = (

@@ -22,6 +22,33 @@ from newsletter.errors import NewsletterError, shown
 
 LOCK_NAME = "lock"
 
+# The descriptors of the locks this process holds. A process forked while one is
+# held (the catalog's workers) would share the lock, and keep it after this one is
+# killed: the child lets go of its copies as it starts.
+_held: set[int] = set()
+
+
+def _let_go_in_child() -> None:
+    if not _held:
+        return
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    for fd in _held:
+        os.dup2(nothing, fd)  # the number stays valid; the lock is no longer shared
+    os.close(nothing)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_let_go_in_child)
+
+
+@contextmanager
+def _holding(fd: int) -> Iterator[None]:
+    _held.add(fd)
+    try:
+        yield
+    finally:
+        _held.discard(fd)
+
 
 class Busy(NewsletterError):
     """Another build or send holds the workspace lock."""
@@ -48,7 +75,8 @@ def workspace_lock(state_dir: Path, command: str) -> Iterator[None]:
         handle.truncate()
         handle.write(f"{command}, pid {os.getpid()}, since {clock.now():%Y-%m-%d %H:%M} UTC")
         handle.flush()
-        yield
+        with _holding(handle.fileno()):
+            yield
     finally:
         handle.close()  # closing releases the lock
 
@@ -68,4 +96,5 @@ def waiting_lock(path: Path, busy: str, seconds: float = 30) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise NewsletterError(busy, hint="Try again in a moment.") from None
                 time.sleep(0.02)
-        yield  # closing the file releases the lock
+        with _holding(handle.fileno()):
+            yield  # closing the file releases the lock

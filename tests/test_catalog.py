@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fcntl
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -326,14 +328,24 @@ def test_add_tool_asks_about_a_name_like_a_featured_one(workspace, run):
     assert "Added 'Canva Education'" in result.stdout
 
 
+def copies_of_the_last_issue(workspace: Path, last: int) -> None:
+    """Issues #3 to #last, each a copy of #2 a week later: a catalog that takes a while
+    to make (past 40 files, worker processes read them)."""
+    source = (workspace / "issues" / "2026-11-27.md").read_text()
+    for n in range(3, last + 1):
+        date = dt.date(2026, 11, 27) + dt.timedelta(days=7 * (n - 2))
+        write(workspace / "issues" / f"{date}.md", source.replace("number: 2\n", f"number: {n}\n"))
+
+
+def forget_the_catalog(workspace: Path) -> None:
+    for path in sorted((workspace / ".newsletter").glob("catalog*")):
+        path.unlink()
+
+
 def test_two_commands_updating_the_catalog_at_once_both_succeed(two_sent):
     ws = Workspace(two_sent)
-    for n in range(3, 60):  # enough issues that the catalog takes a while to make
-        date = dt.date(2026, 11, 27) + dt.timedelta(days=7 * (n - 2))
-        source = (two_sent / "issues" / "2026-11-27.md").read_text()
-        write(two_sent / "issues" / f"{date}.md", source.replace("number: 2\n", f"number: {n}\n"))
-    for path in sorted((two_sent / ".newsletter").glob("catalog*")):
-        path.unlink()
+    copies_of_the_last_issue(two_sent, 59)
+    forget_the_catalog(two_sent)
     env = {**os.environ, "NEWSLETTER_WORKSPACE": str(two_sent)}
     command = [sys.executable, "-m", "newsletter", "search", "quiz", "--json", "--limit", "1"]
     # Both start while the catalog is held, so both find it to be made, and wait.
@@ -353,6 +365,73 @@ def test_two_commands_updating_the_catalog_at_once_both_succeed(two_sent):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM issues").fetchone() == (59,)
     db.close()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's reaping is left
+
+
+def lock_is_free(path: Path) -> bool:
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the catalog's workers need 2 cores")
+def test_a_command_killed_while_making_the_catalog_leaves_no_lock_behind(two_sent):
+    copies_of_the_last_issue(two_sent, 160)
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(two_sent)}
+    state = two_sent / ".newsletter"
+    killed = 0
+    for _ in range(3):
+        forget_the_catalog(two_sent)
+        build = subprocess.Popen(
+            [sys.executable, "-m", "newsletter", "build", "--offline", "--date", "2026-12-04"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        stop = time.monotonic() + 60
+        workers: list[int] = []
+        while not workers and build.poll() is None and time.monotonic() < stop:
+            workers = children_of(build.pid)  # forked while it holds the catalog's lock
+            time.sleep(0.01)
+        build.kill()
+        build.wait(timeout=60)
+        if not workers:
+            continue  # it finished first: nothing was cut short this round
+        killed += 1
+        # Nothing the killed command left behind holds a lock, not even for a moment.
+        assert lock_is_free(state / "catalog.lock") and lock_is_free(state / "lock")
+        stop = time.monotonic() + 60
+        while any(running(pid) for pid in workers):
+            assert time.monotonic() < stop, "the workers outlived the killed command"
+            time.sleep(0.05)
+        listed = subprocess.run(
+            [sys.executable, "-m", "newsletter", "list"],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        assert "updating the catalog" not in listed.stderr
+        assert listed.stdout.count("\n") >= 160
+    assert killed >= 1, "no round was killed while making the catalog"
 
 
 def test_search_follows_the_notes_as_they_change(workspace, run):
