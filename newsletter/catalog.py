@@ -312,18 +312,29 @@ class Catalog:
             "made it again from the archive."
         )
 
-    def guarded(self, action: Any, *args: Any) -> Any:
+    def guarded(self, action: Any, *args: Any, snapshot: bool = True) -> Any:
         """Run `action`; if the catalog turns out damaged, make it again and retry once.
-        Any other trouble with the file (a read-only folder, a full disk) is one line."""
+        Any other trouble with the file (a read-only folder, a full disk) is one line.
+
+        The action reads one snapshot of the catalog: each statement on its own would
+        see another command's update land between two of them (a row found by one
+        query gone by the next)."""
+
+        def attempt() -> Any:
+            if not snapshot:
+                return action(*args)
+            with self._transaction("BEGIN"):
+                return action(*args)
+
         try:
             try:
-                return action(*args)
+                return attempt()
             except sqlite3.DatabaseError as err:
                 if not damaged(err):
                     raise
                 self.remake(err)
                 self._update(self._zone)  # made again from the archive, then asked again
-                return action(*args)
+                return attempt()
         except sqlite3.Error as err:
             raise NewsletterError(
                 f"the catalog {shown(self.path)} cannot be used ({_first_line(err)}).",
@@ -338,7 +349,7 @@ class Catalog:
         notes) since the last command. `thorough` also reads the whole file for damage
         SQLite has not noticed (for the commands that act on what it says)."""
         self._zone = zone
-        self.guarded(self._update, zone)
+        self.guarded(self._update, zone, snapshot=False)  # it has transactions of its own
         if thorough:
             self.guarded(self._verify)
 
@@ -748,6 +759,8 @@ def _first_line(err: Exception) -> str:
 def damaged(err: sqlite3.DatabaseError) -> bool:
     """Is this the catalog file being damaged (not a lock, a full disk, a bug)?"""
     if "decode" in str(err):  # text that is not UTF-8: bytes changed under SQLite
+        return True
+    if str(err).startswith("no such table:"):  # one of its tables dropped: made again
         return True
     code = getattr(err, "sqlite_errorcode", None)
     if code is not None:

@@ -205,6 +205,20 @@ def test_a_damaged_catalog_is_made_again(two_sent, run):
         assert "note:" not in run("search", "fractions").stderr  # said once
 
 
+@pytest.mark.parametrize("table", ["entries", "entry_text", "issues", "sources", "featured"])
+@pytest.mark.parametrize("command", [("search", "fractions"), ("list",), ("tools",)])
+def test_a_catalog_with_a_table_dropped_is_damage_made_good(two_sent, run, table, command):
+    path = catalog_path(Workspace(two_sent))
+    with sqlite3.connect(path) as db:
+        db.execute(f"DROP TABLE {table}")
+    db.close()
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("note: the catalog") == 1
+    assert f"could not be read (no such table: {table}); made it again" in result.stderr
+    assert "Fraction Wall" in run("search", "fractions").stdout
+
+
 def test_a_catalog_of_another_version_is_made_again_silently(two_sent, run):
     path = catalog_path(Workspace(two_sent))
     with sqlite3.connect(path) as db:
