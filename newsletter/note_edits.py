@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsletter.errors import InputError, shown
 from newsletter.kinds import KINDS, NoteKind
@@ -29,19 +29,30 @@ def kind_named(name: str) -> NoteKind:
     )
 
 
-def numbered(workspace: Workspace, kind: NoteKind, zone: dt.tzinfo) -> list[tuple[int, Any]]:
-    """Each readable note of a kind with its number: its place in the file, from 1."""
+class Numbered(NamedTuple):
+    number: int  # its place in the file, from 1
+    note: Any  # None: it cannot be read
+    entry: Any  # as the file has it: how it is found again after the file changed
+
+
+def numbered_entries(workspace: Workspace, kind: NoteKind, zone: dt.tzinfo) -> list[Numbered]:
+    """Each note of a kind with its number and its entry as written."""
     path = workspace.notes_dir / kind.file
     entries = load_yaml(path) if path.is_file() else None
     if not isinstance(entries, list):
         return []
-    found: list[tuple[int, Any]] = []
+    found: list[Numbered] = []
     for number, entry in enumerate(entries, 1):
         try:
-            found.append((number, read_note(kind, entry, path, zone)))
+            found.append(Numbered(number, read_note(kind, entry, path, zone), entry))
         except InputError:
-            found.append((number, None))  # listed as one that cannot be read
+            found.append(Numbered(number, None, entry))  # listed as one that cannot be read
     return found
+
+
+def numbered(workspace: Workspace, kind: NoteKind, zone: dt.tzinfo) -> list[tuple[int, Any]]:
+    """Each note of a kind with its number: its place in the file, from 1."""
+    return [(n.number, n.note) for n in numbered_entries(workspace, kind, zone)]
 
 
 def waiting(
@@ -85,13 +96,25 @@ def describe(note: Any) -> str:
     return "  ".join(parts)
 
 
-def remove_note(workspace: Workspace, kind: NoteKind, number: int, zone: dt.tzinfo) -> Any:
+def remove_note(
+    workspace: Workspace,
+    kind: NoteKind,
+    number: int,
+    zone: dt.tzinfo,
+    confirmed: Numbered | None = None,
+) -> Numbered:
     """Remove the note at `number` (its place in the file) and return it. Only its
-    lines go; every other line of the file stays as the editor wrote it."""
+    lines go; every other line of the file stays as the editor wrote it.
+
+    `confirmed` is the note the editor said yes to: if the file changed since (a note
+    added above it), that note is removed wherever it is now, and if it is not there
+    any more, nothing is."""
     path = workspace.notes_dir / kind.file
     with notes_lock(workspace.state_dir, path.name):
         entries = load_yaml(path) if path.is_file() else None
         count = len(entries) if isinstance(entries, list) else 0
+        if confirmed is not None and isinstance(entries, Sequence):
+            number = _place_now(entries, confirmed, path, kind)
         if not 1 <= number <= count or not isinstance(entries, Sequence):
             raise InputError(
                 f"{shown(path)} has no note {number}"
@@ -103,7 +126,22 @@ def remove_note(workspace: Workspace, kind: NoteKind, number: int, zone: dt.tzin
         except InputError:
             note = None  # a note with a mistake can be removed too
         replace_entry(path, entries, number - 1, None, "it cannot be removed")
-    return note
+    return Numbered(number, note, entries[number - 1])
+
+
+def _place_now(entries: Sequence, confirmed: Numbered, path: Path, kind: NoteKind) -> int:
+    """Where the confirmed note is in the file as it is now."""
+    places = [n for n, entry in enumerate(entries, 1) if entry == confirmed.entry]
+    if confirmed.number in places:
+        return confirmed.number
+    if len(places) == 1:
+        return places[0]
+    what = f"{kind.what} {confirmed.number} ({describe(confirmed.note)})"
+    where = "is no longer in it" if not places else "is in it more than once now"
+    raise InputError(
+        f"{shown(path)} changed while you were asked: {what} {where}; nothing was removed.",
+        hint=f"'newsletter notes {kind.name}' lists the notes as they are now.",
+    )
 
 
 def edited_problems(workspace: Workspace, kind: NoteKind, path: Path, zone: dt.tzinfo) -> list[str]:

@@ -176,18 +176,21 @@ def remove(ctx: click.Context, kind: str, number: int, yes: bool) -> None:
 
     Only that entry's lines go; every other line of the file (comments included)
     stays as you wrote it."""
-    from newsletter.note_edits import describe, kind_named, numbered, remove_note
+    from newsletter.note_edits import describe, kind_named, numbered_entries, remove_note
 
     here = context(ctx)
     note_kind = kind_named(kind)
-    found = dict(numbered(here.workspace, note_kind, here.settings.zone))
+    found = {n.number: n for n in numbered_entries(here.workspace, note_kind, here.settings.zone)}
+    confirmed = None
     if not yes and number in found:
+        what = f"{note_kind.what} {number}"
         if not interactive():
             raise BadInput(
-                f"Removing {note_kind.what} {number} ({describe(found[number])}) needs "
-                "confirmation. Hint: add --yes."
+                f"Removing {what} ({describe(found[number].note)}) needs confirmation. "
+                "Hint: add --yes."
             )
-        click.confirm(f"Remove {note_kind.what} {number}: {describe(found[number])}?", abort=True)
-    note = remove_note(here.workspace, note_kind, number, here.settings.zone)
+        click.confirm(f"Remove {what}: {describe(found[number].note)}?", abort=True)
+        confirmed = found[number]  # removed by what it is, should the file change meanwhile
+    gone = remove_note(here.workspace, note_kind, number, here.settings.zone, confirmed)
     path = shown(here.workspace.notes_dir / note_kind.file)
-    click.echo(f"Removed {note_kind.what} {number} ({describe(note)}) from {path}.")
+    click.echo(f"Removed {note_kind.what} {gone.number} ({describe(gone.note)}) from {path}.")

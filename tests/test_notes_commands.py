@@ -67,6 +67,36 @@ def test_remove_takes_out_one_entry_and_keeps_every_other_line(tools, run):
     assert "Padlet" in tools.read_text()
 
 
+BOOK_CREATOR = "- name: Book Creator\n  url: https://bookcreator.com\n  summary: Books.\n"
+
+
+def test_remove_takes_out_the_note_confirmed_though_one_was_added_above(tools, workspace):
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    terminal = Terminal(["-m", "newsletter", "remove", "tools", "2"], env)
+    terminal.read_until(b"Remove tool 2: Seesaw")
+    before = tools.read_text()
+    tools.write_text(BOOK_CREATOR + before)  # another command, meanwhile
+    terminal.type("y")
+    terminal.read_until(b"Removed tool 3 (Seesaw")
+    assert terminal.exit_code() == 0
+    assert tools.read_text() == BOOK_CREATOR + before.replace(
+        "- name: Seesaw\n  url: https://seesaw.me\n  summary: Portfolios.\n  grades: [K-2]\n", ""
+    )
+
+
+def test_remove_refuses_when_the_note_confirmed_is_gone_meanwhile(tools, workspace):
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    terminal = Terminal(["-m", "newsletter", "remove", "tools", "2"], env)
+    terminal.read_until(b"Remove tool 2: Seesaw")
+    changed = tools.read_text().replace("Seesaw", "Seesaw Classroom")
+    tools.write_text(changed)
+    terminal.type("y")
+    terminal.read_until(b"nothing was removed")
+    assert terminal.exit_code() == 2
+    assert b"ws/notes/tools.yaml changed while you were asked: tool 2 (Seesaw" in terminal.output
+    assert tools.read_text() == changed
+
+
 def test_remove_keeps_windows_line_endings(tools, run):
     tools.write_bytes(tools.read_bytes().replace(b"\n", b"\r\n"))
     assert run("remove", "tools", "1", "--yes").exit_code == 0
