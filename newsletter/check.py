@@ -52,6 +52,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
         findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
+    findings.warnings += _notes_twice(notes)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings
 
@@ -88,6 +89,26 @@ def _empty_next_issue(
         "('newsletter add-tool', 'add-event', 'add-tip', or notes/intro.md); 'send' refuses "
         "such an issue without --force."
     ]
+
+
+def _notes_twice(notes: Notes) -> list[str]:
+    """A note written twice, to the letter (a block pasted again): the issue would
+    show it twice."""
+    from newsletter.kinds import KINDS
+
+    found = []
+    for kind in KINDS.values():
+        entries = getattr(notes, kind.name)
+        for number, note in enumerate(entries):
+            if note in entries[:number] and note not in entries[number + 1 :]:
+                name = getattr(note, "name", "") or getattr(note, "title", "") or kind.what
+                found.append(
+                    f"notes/{kind.file}: '{' '.join(str(name).split())[:60]}' is there "
+                    f"{entries.count(note)} times, the same each time; the issue would show it "
+                    f"that often. Hint: 'newsletter notes {kind.name}' numbers them, and "
+                    f"'newsletter remove {kind.name} N' takes one out."
+                )
+    return found
 
 
 def _request_mistakes(notes: Notes, archived_ids: set[str], today: dt.date) -> list[str]:

@@ -153,3 +153,39 @@ def edited_problems(workspace: Workspace, kind: NoteKind, path: Path, zone: dt.t
         return [str(err)]
     read_kind(workspace, kind, zone, problems, path=path)
     return [str(problem) for problem in problems]
+
+
+def lost_or_doubled(kind: NoteKind, path: Path, before: str, after: str) -> list[str]:
+    """What an edit did that is more often an accident than meant: fewer notes than
+    before (an emptied copy), or one note there twice (a pasted block). One question
+    each, for the editor to confirm."""
+    old, new = _entries_in(before, path), _entries_in(after, path)
+    questions = []
+    if len(new) < len(old):
+        questions.append(
+            f"{shown(path)} would have {len(new)} of its {len(old)} {kind.name} "
+            f"({len(old) - len(new)} fewer)."
+        )
+    for entry in _twice(new):
+        if entry not in _twice(old):
+            name = entry.get("name") or entry.get("title") or entry.get("text") or "a note"
+            questions.append(f"'{' '.join(str(name).split())[:60]}' is in it twice.")
+    return questions
+
+
+def _entries_in(text: str, path: Path) -> list[Any]:
+    from newsletter.yamlfile import parse_yaml
+
+    try:
+        entries = parse_yaml(text, path) if text.strip() else []
+    except InputError:
+        return []
+    return list(entries) if isinstance(entries, list) else []
+
+
+def _twice(entries: list[Any]) -> list[Any]:
+    doubled: list[Any] = []
+    for number, entry in enumerate(entries):
+        if isinstance(entry, dict) and entry in entries[:number] and entry not in doubled:
+            doubled.append(entry)
+    return doubled

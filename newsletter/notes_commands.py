@@ -78,14 +78,15 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
     import tempfile
 
     from newsletter.files import read_text, write_atomically
+    from newsletter.note_edits import lost_or_doubled
     from newsletter.notes import notes_lock
 
-    original = read_text(path) if path.is_file() else ""
+    original = read_text(path) if path.is_file() else ""  # newlines as \n
     handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
     os.close(handle)
     copy = path.parent / os.path.basename(name)
-    crlf = "\r\n" in original
-    text, problems = original.replace("\r\n", "\n"), list[str]()
+    crlf = path.is_file() and b"\r\n" in path.read_bytes()
+    text, problems = original, list[str]()
     while True:
         try:
             text = _one_edit(copy, text, problems, shown(path))
@@ -97,15 +98,17 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
         warn(problems)
         if not click.confirm("Edit it again?", default=True):
             _give_up(copy, path, original, "it does not read yet")
-    text = text.replace("\n", "\r\n") if crlf else text  # the file's own line endings
+    for question in lost_or_doubled(kind, path, original, text):
+        if not click.confirm(f"{question} Save it?", default=False):
+            _give_up(copy, path, original, "you did not save it")
     with notes_lock(here.workspace.state_dir, path.name):
         if (read_text(path) if path.is_file() else "") != original:
             raise BadInput(
                 f"{shown(path)} changed while you edited it (an add-* command?); your edit is "
                 f"kept in {shown(copy)}. Hint: merge the two by hand."
             )
-        if text != original:
-            write_atomically(path, text)
+        if text != original:  # written with the file's own line endings
+            write_atomically(path, text.replace("\n", "\r\n") if crlf else text)
     copy.unlink()
     click.echo(f"{shown(path)}: " + ("saved." if text != original else "unchanged."))
 

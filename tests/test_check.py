@@ -151,3 +151,18 @@ def test_check_links_with_problems_in_the_workspace_exits_2_and_counts_them(
     assert "ws/feeds.yaml:2: feed is missing the field 'url'" in result.output
     assert "broken: " + feed_server.url("/missing") in result.output
     assert result.output.rstrip().endswith("Error: 1 problem found (listed above).")
+
+
+def test_a_note_written_twice_is_named(workspace, run):
+    padlet = "- name: Padlet\n  url: https://padlet.com\n  summary: A wall.\n"
+    kami = "- name: Kami\n  url: https://kamiapp.com\n  summary: PDFs.\n"
+    (workspace / "notes" / "tools.yaml").write_text(padlet + kami + padlet + padlet)
+    result = run("check")
+    assert result.exit_code == 0, result.output  # a warning: it may be meant
+    assert (
+        "warning: notes/tools.yaml: 'Padlet' is there 3 times, the same each time; the issue "
+        "would show it that often." in result.output
+    )
+    assert "'Kami'" not in result.output
+    (workspace / "notes" / "tools.yaml").write_text(padlet + kami)
+    assert "is there" not in run("check").output

@@ -138,6 +138,58 @@ def test_edit_opens_again_with_the_mistake_on_top_until_it_reads(tools, workspac
     assert "newsletter edit:" not in text and not list(tools.parent.glob(".tools.*"))
 
 
+def editing(workspace, tmp_path, script: str) -> dict[str, str]:
+    """The environment of `edit` with an editor that is a Python script."""
+    editor = write(tmp_path / "editor.py", script)
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace),
+           "EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(editor))}"}  # fmt: skip
+    env.pop("VISUAL", None)
+    return env
+
+
+def test_edit_asks_before_saving_a_copy_emptied_by_accident(tools, workspace, tmp_path):
+    env = editing(workspace, tmp_path, "import sys; open(sys.argv[1], 'w').close()")
+    before = tools.read_text()
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"ws/notes/tools.yaml would have 0 of its 3 tools (3 fewer). Save it?")
+    terminal.type("")  # the default is no
+    terminal.read_until(b"was not changed: you did not save it")
+    assert terminal.exit_code() == 2
+    assert tools.read_text() == before
+    meant = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    meant.read_until(b"(3 fewer). Save it?")
+    meant.type("y")
+    meant.read_until(b"saved.")
+    assert meant.exit_code() == 0 and tools.read_text() == ""
+
+
+def test_edit_names_a_note_doubled_by_a_paste(tools, workspace, tmp_path):
+    doubling = "import sys; p = sys.argv[1]; t = open(p).read(); open(p, 'w').write(t + t)"
+    env = editing(workspace, tmp_path, doubling)
+    before = tools.read_text()
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"'Padlet' is in it twice. Save it?")
+    terminal.type("n")
+    terminal.read_until(b"was not changed")
+    assert terminal.exit_code() == 2 and tools.read_text() == before
+    assert b"'Seesaw' is in it twice" not in terminal.output  # asked one at a time
+
+
+def test_edit_keeps_windows_line_endings(tools, workspace, tmp_path):
+    tools.write_bytes(tools.read_bytes().replace(b"\n", b"\r\n"))
+    adding = (
+        "import sys; p = sys.argv[1]; t = open(p, newline='').read(); "
+        "open(p, 'w', newline='').write(t + '- name: Book Creator\\n  url: https://bookcreator.com\\n"
+        "  summary: Books.\\n')"
+    )
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], editing(workspace, tmp_path, adding))
+    terminal.read_until(b"saved.")
+    assert terminal.exit_code() == 0
+    data = tools.read_bytes()
+    assert b"- name: Book Creator\r\n  url: https://bookcreator.com\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")  # every line ends as the file's did
+
+
 def test_edit_needs_a_terminal(tools, run):
     result = run("edit", "tools")
     assert result.exit_code == 2 and "edit needs a terminal" in result.output
