@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsletter.cleaned import cleaned_issue
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
 from newsletter.model import Issue, IssueKey, moment_with_offset
@@ -225,7 +226,7 @@ def read_archived(path: Path, data: bytes | None = None) -> ArchivedIssue:
         tools=len(issue.tools),
         posts=len(issue.feed_items),
         edition=issue.edition,
-        content=issue,
+        content=cleaned_issue(issue),  # as published: nothing that runs, even edited by hand
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from newsletter.archive import ArchivedIssue
 from newsletter.calendar import all_occurrences, occurrences
 from newsletter.clean import shorten
+from newsletter.cleaned import cleaned_issue
 from newsletter.model import FeedItem, Issue, intro_key
 from newsletter.notes import Notes
 from newsletter.settings import Settings, subject_for
@@ -94,7 +95,7 @@ def assemble_issue(
         if s.every and any((o.title, o.start) in shown for o in occurrences(s, settings.zone))
     ]  # fmt: skip
     issue.preheader = preheader(issue)
-    return issue
+    return cleaned_issue(issue)  # the masthead's footer, from newsletter.yaml, too
 
 
 def is_empty(issue: Issue) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from newsletter import validate
 from newsletter.archive import ArchivedIssue
+from newsletter.cleaned import clean_markdown, cleaned
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.files import read_text, write_atomically
 from newsletter.kinds import (
@@ -127,7 +128,7 @@ def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
     if problem:
         name, what = problem
         raise f.fail(name, what, hint="Check both times." if name == "end" else None)
-    return note
+    return cleaned(note)  # the file keeps what was typed; the issue, nothing that runs
 
 
 def note_problem(note: Any) -> tuple[str, str] | None:
@@ -308,7 +309,7 @@ def _read_intro(path: Path) -> str:
                 hint="Close it with '-->', or delete the '<!--'.",
             )
         text = text[:start] + text[end + 3 :]
-    return text.strip()
+    return clean_markdown(text.strip())
 
 
 def append_entry(

@@ -24,6 +24,7 @@ import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from newsletter.calendar import google_link, outlook_link
+from newsletter.cleaned import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue
 from newsletter.validate import grade_ranges
@@ -55,18 +56,6 @@ class RenderedEmail:
     subject: str
     html: str
     text: str
-
-
-# What the editor's markdown may become in the email: formatting, links, lists, code,
-# tables. Nothing that runs (script, event handlers, javascript: links), frames, forms,
-# or images (a pasted tracking pixel); vendors' text is often pasted in.
-ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "small",
-    "sub", "sup", "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
-    "a", "abbr", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def markdown_to_html(text: str) -> Markup:
@@ -115,7 +104,7 @@ def markdown_url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write
+
 FRIDAY = "2026-11-27"
 
 
@@ -373,6 +375,45 @@ def test_markup_pasted_into_a_note_never_runs(ready, run):
         assert bad not in html, bad
     assert "<strong>bold</strong>" in html
     assert 'href="https://ok.example.org"' in html
+    # The archive (its data and its markdown body) and the text part keep the
+    # cleaned form too: any markdown viewer would run the rest.
+    archive = archived(ready).read_text()
+    text = (ready / ".newsletter" / "out" / f"{FRIDAY}.txt").read_text()
+    for bad in ("<script", "<iframe", "onerror", "javascript:", "alert(1)", "<img"):
+        assert bad not in archive, bad
+        assert bad not in text, bad
+    assert "Great" in text and "click" in text and "<https://ok.example.org>" in text
+    assert "<script>alert(1)</script>" in (ready / "notes" / "tools.yaml").read_text()  # kept
+
+
+def test_a_hand_edited_archive_never_puts_script_on_the_public_site(ready, run):
+    from tests.test_requests import sent
+
+    write(ready / "notes" / "links.yaml", "- title: A link\n  url: https://link.example.org\n")
+    assert run("build", "--offline", "--date", FRIDAY, "--force").exit_code == 0
+    path = archived(ready)
+    edited = path.read_text()
+    for old, new in (
+        ("url: https://padlet.com", "url: javascript:alert(document.cookie)"),
+        ("url: https://link.example.org", "url: ' JaVaScRiPt:alert(2)'"),
+        ("- name: Padlet", "- name: <img src=x onerror=alert(3)>Padlet"),
+    ):
+        assert old in edited, old
+        edited = edited.replace(old, new)
+    path.write_text(edited)
+    sent(ready, FRIDAY)
+    result = run("site", "--out", str(ready / "site"))
+    assert result.exit_code == 0, result.output
+    pages = list((ready / "site").glob("issues/*.html")) + list(
+        (ready / "site").glob("tools/*.html")
+    )
+    assert len(pages) >= 2
+    for page in pages:
+        html = page.read_text().lower()
+        for bad in ("javascript:", "<img", "<script"):
+            assert bad not in html, (page.name, bad)
+    issue_page = next((ready / "site" / "issues").glob("*.html")).read_text()
+    assert "&lt;img src=x onerror=alert(3)&gt;Padlet" in issue_page  # a name is text
 
 
 def test_hostile_feeds_never_stop_the_build(ready, run, feed_server):
