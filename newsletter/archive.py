@@ -19,7 +19,7 @@ from typing import Any
 from newsletter.cleaned import cleaned_issue
 from newsletter.errors import InputError, shown
 from newsletter.files import read_text, write_atomically
-from newsletter.model import Issue, IssueKey, moment_with_offset
+from newsletter.model import Issue, IssueKey, issue_date, moment_with_offset
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, dump_yaml, parse_yaml
 
@@ -205,6 +205,13 @@ def read_archived(path: Path, data: bytes | None = None) -> ArchivedIssue:
             f"{fields.where('content')}: the issue's content is damaged ({err}).", hint=_DAMAGED
         ) from None
     _check_content(issue, fields)
+    told = fields.checked("date", issue_date)  # what the top says must be what is inside
+    if told is not None and told != issue.date:
+        raise fields.fail(
+            "date",
+            f"{told} is not the date of the issue's content ({issue.date}).",
+            hint=_DAMAGED,
+        )
     status = fields.text("status", default=DRAFT)
     if status not in STATUSES:
         raise fields.fail(

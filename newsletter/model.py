@@ -389,6 +389,11 @@ def _date(value: Any) -> dt.date:
         raise ValueError(f"{_kind(value)} is not a date like 2026-11-27") from None
 
 
+def issue_date(value: Any) -> dt.date:
+    """A day, as an archive's front matter gives it."""
+    return _date(value)
+
+
 def moment_with_offset(value: Any) -> dt.datetime:
     """A date and time with its UTC offset: without one, it cannot be compared."""
     when = value
