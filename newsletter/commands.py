@@ -202,7 +202,8 @@ def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any
     def callback(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
         if value is None or value == ():
             return value
-        if isinstance(value, str) and not value.strip():
+        given = value if isinstance(value, tuple) else (value,)  # a repeated option: each
+        if any(isinstance(v, str) and not v.strip() for v in given):
             raise BadInput(f"{option}: is empty. Hint: give a value, or leave {option} out.")
         if isinstance(parse, str):
             from newsletter import validate
@@ -370,7 +371,7 @@ def _parameter(field: NoteField) -> click.Parameter:
         [field.option, field.name],
         multiple=field.many,
         metavar=_METAVARS.get(field.read),
-        type=click.IntRange(min=1) if field.read == NUMBER else None,  # a number, or one line
+        type=click.IntRange(min=1, max=field.most) if field.read == NUMBER else None,
         callback=checked(check, field.option) if check else None,
         help=field.help,
     )

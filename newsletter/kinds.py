@@ -43,6 +43,8 @@ class NoteField(NamedTuple):
     option_name: str = ""  # when the option is not --<name> (events: --when for start)
     ask: tuple[str, str] | None = None  # (label, example): asked at a terminal when missing
     no_option: bool = False  # set by another command (a talk's topics), not by add-*
+    one_line: bool = False  # a name or a title: shown on a line of its own, in a heading
+    most: int = 10**6  # the largest NUMBER it takes, from an option and from a file alike
 
     @property
     def option(self) -> str:
@@ -115,7 +117,7 @@ EDITIONS = NoteField(
 )
 SHORT_NOTE_FIELDS = (
     NoteField("text", "The text, in markdown.", required=True, argument=True),
-    NoteField("title", "A short title."),
+    NoteField("title", "A short title.", one_line=True),
     NoteField("url", "A link for more.", read=URL),
     ADDED,
     EDITIONS,
@@ -132,7 +134,7 @@ TOOLS = NoteKind(
     featured_once=True,
     said="'{name}'",
     fields=(
-        NoteField("name", "The tool's name.", required=True, argument=True),
+        NoteField("name", "The tool's name.", required=True, argument=True, one_line=True),
         NoteField(
             "url",
             "The tool's web address.",
@@ -159,6 +161,7 @@ TOOLS = NoteKind(
             "requested_by",
             "Who asked, as a line under the tool; for a request recorded with "
             "'newsletter request', use --answers.",
+            one_line=True,
         ),
         NoteField("tags", "Tags for finding it later, e.g. 'fractions, quizzes'.", read=WORDS),
         ADDED,
@@ -174,12 +177,20 @@ TOOLS = NoteKind(
             "A picture of it: a hosted https address (needs --image-alt).",
             read=IMAGE,
         ),
-        NoteField("image_alt", "What the picture shows, for those who cannot see it."),
-        NoteField("image_width", "The picture's width in pixels (default 536).", read=NUMBER),
+        NoteField(
+            "image_alt", "What the picture shows, for those who cannot see it.", one_line=True
+        ),
+        NoteField(
+            "image_width",
+            "The picture's width in pixels, at most the column's 536 (the default).",
+            read=NUMBER,
+            most=536,
+        ),
         NoteField(
             "image_height",
-            "Its height in pixels at that width, so Outlook keeps the space.",
+            "Its height in pixels at that width (at most 5000), so Outlook keeps the space.",
             read=NUMBER,
+            most=5000,
         ),
     ),
 )
@@ -193,7 +204,9 @@ EVENTS = NoteKind(
     "It appears in every issue until it has started.",
     said="the event '{title}'",
     fields=(
-        NoteField("title", "What the event is called.", required=True, argument=True),
+        NoteField(
+            "title", "What the event is called.", required=True, argument=True, one_line=True
+        ),
         NoteField(
             "start",
             "Start, in the workspace time zone: 'YYYY-MM-DD HH:MM'.",
@@ -203,7 +216,7 @@ EVENTS = NoteKind(
             ask=("Starts", "2026-12-03 12:00"),
         ),
         NoteField("end", "End: 'YYYY-MM-DD HH:MM', or a time on the same day.", read=MOMENT),
-        NoteField("place", "Room, or a video link."),
+        NoteField("place", "Room, or a video link.", one_line=True),
         NoteField("signup", "Sign-up address.", read=URL),
         NoteField("description", "What it is about (markdown)."),
         NoteField(
@@ -229,7 +242,7 @@ LINKS = NoteKind(
     featured_once=True,
     said="the link '{title}'",
     fields=(
-        NoteField("title", "What the link is called.", required=True, argument=True),
+        NoteField("title", "What the link is called.", required=True, argument=True, one_line=True),
         NoteField(
             "url",
             "The link.",
@@ -287,6 +300,7 @@ REQUESTS = NoteKind(
             "asked_by",
             "Who asked, e.g. 'Ms. Alvarez, 4th grade' (shown in the email only when given).",
             option_name="--from",
+            one_line=True,
         ),
         NoteField(
             "grades",

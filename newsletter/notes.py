@@ -94,14 +94,14 @@ def _not_a_list(path: Path) -> InputError:
 def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
     """One field of an entry, read and checked the way its description says; None
     when it is not given (the dataclass's default then applies)."""
+    if field.read == TEXT and field.one_line:
+        return f.checked(field.name, validate.one_line, required=field.required) or None
     if field.read == TEXT:
         return f.text(field.name, required=field.required) or None
     if field.read == WORDS:
         return f.text_list(field.name) or None
     if field.read == NUMBER:
-        return (
-            f.number(field.name, 0, maximum=536 if field.name == "image_width" else 10**6) or None
-        )
+        return f.number(field.name, 0, maximum=field.most) or None
     if field.read == TOPICS:
         return f.checked(field.name, validate.topics) or None
     parse = {
@@ -207,6 +207,8 @@ def option_value(field: NoteField, value: Any, zone: dt.tzinfo | None) -> Any:
         return validate.moment(value, zone or dt.UTC)
     if field.read == URL and isinstance(value, str) and value:
         return validate.url(value)
+    if field.one_line and isinstance(value, str):
+        return validate.one_line(value)
     return value
 
 

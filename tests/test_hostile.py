@@ -160,6 +160,15 @@ CASES = [
     ),
     # --- blank names and bad bytes -----------------------------------------------------
     Case("blank tool name", nothing, ["add-tool", "   ", "--url", "https://a.org", "--summary", "s"], 2, "NAME is empty"),
+    # --- accepted, then every check and build fails: refused when typed instead -------------
+    Case("a picture's height no email can hold", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-height", "99999999"], 2, "'--image-height': 99999999 is not in the range 1<=x<=5000"),
+    Case("a picture wider than the column", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-width", "900"], 2, "'--image-width': 900 is not in the range 1<=x<=536"),
+    Case("who asked, on two lines", nothing, ["request", "Something for comics", "--from", "Ms. A\nBcc: x"], 2, "--from: contains control characters (U+000A), such as a line break"),
+    Case("a tool's name on two lines", nothing, ["add-tool", "Two\nlines", "--url", "https://k.example.org", "--summary", "s"], 2, "NAME: contains control characters (U+000A)"),
+    Case("an empty --answers", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--answers", ""], 2, "--answers: is empty. Hint: give a value, or leave --answers out."),
+    Case("an empty --grades among others", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--grades", "3-5", "--grades", " "], 2, "--grades: is empty"),
+    Case("a name on two lines in the notes file", tool(name='"Two\\nlines"'), ["check"], 2, "tool field 'name': contains control characters (U+000A), such as a line break"),
+    Case("a height in the notes file past the limit", tool("  summary: s\n  image: https://zeta.example.org/z.png\n  image_alt: Z\n  image_height: 99999\n"), ["check"], 2, "tool field 'image_height': expected a whole number from 0 to 5000"),
     Case("blank link title", nothing, ["add-link", "  ", "--url", "https://a.org"], 2, "TITLE is empty"),
     Case("blank event title", nothing, ["add-event", " ", "--when", "2026-12-03 12:00"], 2, "TITLE is empty"),
     Case(
