@@ -464,7 +464,7 @@ def _ids_in_use(here: Any, catalog: Any) -> set[str]:
     from newsletter.notes import read_kind
 
     tools = read_kind(here.workspace, TOOLS, here.settings.zone, [])  # a bad entry: skipped
-    return catalog.request_ids() | {str(i).strip().upper() for t in tools for i in t.answers}
+    return catalog.request_ids() | {answer for tool in tools for answer in tool.answers}
 
 
 def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:

@@ -21,6 +21,17 @@ from newsletter.validate import control_characters
 
 T = TypeVar("T")
 
+REQUEST_PREFIX = "R"  # a teacher's request is R1, R2, ... (kinds.REQUESTS numbers them)
+
+
+def normal_request_id(text: str) -> str:
+    """A request's id in its one form, however it was written by hand: 'r3', 'R03'
+    and '3' are R3. Text that is no such id stays as written, in capitals (check
+    names it where it matters)."""
+    text = str(text).strip()
+    match = re.fullmatch(rf"(?i:{REQUEST_PREFIX})?\s*([0-9]{{1,6}})", text)
+    return f"{REQUEST_PREFIX}{int(match[1])}" if match else text.upper()
+
 
 def _text_key(kind: str, text: str) -> str:
     digest = hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()[:16]
@@ -51,6 +62,9 @@ class Tool:
     image_width: int | None = None  # pixels; at most the column's 536
     image_height: int | None = None  # pixels, at that width: Outlook keeps the space
 
+    def __post_init__(self) -> None:
+        self.answers = [normal_request_id(answer) for answer in self.answers]
+
     @property
     def keys(self) -> list[str]:
         """What makes two finds the same tool: the normalized URL, or the name."""
@@ -70,6 +84,9 @@ class Request:
     # In an issue: the tools that answer it (made by the build, never read from the notes).
     answered_by: list[str] = field(default_factory=list, metadata={"archive_only": True})
 
+    def __post_init__(self) -> None:
+        self.id = normal_request_id(self.id) if self.id else ""
+
     @property
     def keys(self) -> list[str]:
         """A request is answered once: by the first issue someone got that answers it."""
@@ -77,7 +94,7 @@ class Request:
 
 
 def request_key(request_id: str) -> str:
-    return f"request:{request_id.strip().upper()}"
+    return f"request:{normal_request_id(request_id)}"
 
 
 @dataclass

@@ -39,7 +39,7 @@ from newsletter.kinds import (
     NoteKind,
 )
 from newsletter.lock import waiting_lock
-from newsletter.model import Event, Link, Request, ShortNote, Tool
+from newsletter.model import Event, Link, Request, ShortNote, Tool, normal_request_id
 from newsletter.starter import starter_text
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Fields, Sequence, collecting, dump_entries, load_yaml, parse_yaml
@@ -447,7 +447,7 @@ def add_note(
 
     def not_in_notes(entries: list[Any]) -> None:
         if kind.numbered and any(
-            isinstance(e, dict) and str(e.get("id")) == note.id for e in entries
+            isinstance(e, dict) and normal_request_id(str(e.get("id"))) == note.id for e in entries
         ):
             raise _IdTaken(note.id)
         if force or not kind.featured_once:
@@ -468,7 +468,9 @@ def add_note(
 
     for _ in range(50):
         if kind.numbered:  # R1, R2, ...: after the highest ever used, never one used before
-            in_file = {str(e.get("id")) for e in _entries(path) if isinstance(e, dict)}
+            in_file = {
+                normal_request_id(str(e.get("id"))) for e in _entries(path) if isinstance(e, dict)
+            }
             note.id = next_id(kind.numbered, [*in_file, *used_ids])
         try:
             line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)

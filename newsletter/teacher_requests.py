@@ -14,11 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsletter.kinds import REQUESTS
-from newsletter.model import Request, Tool, request_key
+from newsletter.model import REQUEST_PREFIX, Request, Tool, normal_request_id, request_key
 from newsletter.validate import grade_mask
 
-PREFIX = REQUESTS.numbered  # R1, R2, ...
+PREFIX = REQUEST_PREFIX  # R1, R2, ...
 
 
 def request_id(text: str) -> str:
@@ -99,10 +98,7 @@ def waiting_line(state: RequestState, today: dt.date) -> str:
 
 
 def _id_or_text(text: str) -> str:
-    try:
-        return request_id(text)  # '2' and 'R02', written by hand, are R2
-    except ValueError:
-        return text.strip().upper()
+    return normal_request_id(text)  # '2' and 'R02', written by hand, are R2
 
 
 def answered_ids(tool: Tool) -> set[str]:

@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import os
 
+import pytest
+
 from newsletter.archive import record_reach
 from newsletter.catalog import load_archive
 from newsletter.workspace import Workspace
@@ -173,3 +175,23 @@ def test_answering_a_request_answered_before_says_so(workspace, run):
                 "--summary", "s", "--answers", "R1")  # fmt: skip
     assert again.exit_code == 0
     assert "R1 was answered in #1 already" in again.stderr
+
+
+@pytest.mark.parametrize("first, second", [("r2", "R2"), ("R01", "R1"), ("2", "R02")])
+def test_a_request_id_has_one_form_however_it_is_written(workspace, run, first, second):
+    notes = workspace / "notes" / "requests.yaml"
+    notes.write_text(f"- text: one\n  id: {first}\n- text: two\n  id: {second}\n")
+    number = int(second.lstrip("Rr"))
+    checked = run("check").output
+    assert f"two requests have the id R{number}" in checked  # one id, named as a duplicate
+    notes.write_text(f"- text: a fraction game\n  id: {first}\n")
+    listed = run("requests").stdout
+    assert listed.startswith(f"R{int(first.lstrip('Rr'))} ")
+    added = run("add-tool", "Fraction Wall", "--url", "https://fw.example.org", "--summary",
+                "s", "--answers", second.lower())  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "is no request" not in run("check").output
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    sent(workspace, "2026-12-04")
+    assert "answered" in run("requests", "--all").stdout
+    assert run("request", "another").stdout.startswith(f"Added request R{number + 1}")
