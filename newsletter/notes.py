@@ -237,6 +237,10 @@ def note_from_values(
             f"{kind.field(name).option}: {what}",
             hint="Check both times." if name == "end" else None,
         )
+    for field in kind.fields:  # what the notes file would refuse, refused now
+        number = given.get(field.name) if field.read == NUMBER else None
+        if isinstance(number, int) and number > field.most:
+            raise InputError(f"{field.option}: {number} is more than {field.most}.")
     return note
 
 

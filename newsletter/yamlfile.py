@@ -374,6 +374,8 @@ def replace_entry(
     if entry is not None:
         expected.insert(index, entry)
     block = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
+    if block and entry is not None and re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")):
+        block = False  # '- {title: ...}': the editor's one-line style, not ours to rewrite
     if not block or first >= last or not _reads_as(text, path, expected, index if entry else None):
         raise InputError(
             f"{shown(path)}:{first + 1}: this entry is written in a way that cannot be cut "

@@ -161,8 +161,8 @@ CASES = [
     # --- blank names and bad bytes -----------------------------------------------------
     Case("blank tool name", nothing, ["add-tool", "   ", "--url", "https://a.org", "--summary", "s"], 2, "NAME is empty"),
     # --- accepted, then every check and build fails: refused when typed instead -------------
-    Case("a picture's height no email can hold", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-height", "99999999"], 2, "'--image-height': 99999999 is not in the range 1<=x<=5000"),
-    Case("a picture wider than the column", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-width", "900"], 2, "'--image-width': 900 is not in the range 1<=x<=536"),
+    Case("a picture's height no email can hold", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-height", "99999999"], 2, "--image-height: 99999999 is more than 5000."),
+    Case("a picture wider than the column", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--image", "https://k.example.org/k.png", "--image-alt", "K", "--image-width", "900"], 2, "--image-width: 900 px is wider than the email's column (536)."),
     Case("who asked, on two lines", nothing, ["request", "Something for comics", "--from", "Ms. A\nBcc: x"], 2, "--from: contains control characters (U+000A), such as a line break"),
     Case("a tool's name on two lines", nothing, ["add-tool", "Two\nlines", "--url", "https://k.example.org", "--summary", "s"], 2, "NAME: contains control characters (U+000A)"),
     Case("an empty --answers", nothing, ["add-tool", "K", "--url", "https://k.example.org", "--summary", "s", "--answers", ""], 2, "--answers: is empty. Hint: give a value, or leave --answers out."),

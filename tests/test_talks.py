@@ -178,6 +178,14 @@ def test_talk_topic_keeps_the_editors_file(workspace, run):
     refused = run("talk-topic", "2027-03-11", "Forms")
     assert refused.exit_code == 2 and "one-line style" in refused.output
     assert events.read_text() == flow
+    # One entry of a list in that style, among entries written as blocks: the same.
+    entry = "- {title: Tech Talk, start: 2027-02-25 12:00, every: 2 weeks, until: 2027-06-10}\n"
+    mixed = "- title: Coffee\n  start: 2027-05-05 08:00\n" + entry
+    events.write_text(mixed)
+    refused = run("talk-topic", "2027-03-11", "Forms")
+    assert refused.exit_code == 2, refused.output
+    assert "events.yaml:3: this entry is written in a way that cannot be cut" in refused.output
+    assert events.read_text() == mixed
 
 
 @pytest.mark.parametrize("topic", ["line1\nline2", "bell\x07", "x" * 201])
