@@ -259,10 +259,12 @@ class Catalog:
         opened = self.path.stat()
         self._file_id = (opened.st_dev, opened.st_ino)
         try:
-            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             db.execute("PRAGMA synchronous=NORMAL")  # it can be made again; no fsync each time
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 self._create(db)
+            elif db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                with self._updating():
+                    self._use_wal(db)
         except BaseException:
             db.close()
             raise
@@ -273,6 +275,7 @@ class Catalog:
         with self._updating():
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return  # another command made them meanwhile
+            self._use_wal(db)
             db.execute("BEGIN IMMEDIATE")
             for name in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {name}")
@@ -281,6 +284,14 @@ class Catalog:
                     db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
+
+    @staticmethod
+    def _use_wal(db: sqlite3.Connection) -> None:
+        """Readers never wait for a writer (WAL). Switched to only under the lock file:
+        the switch reads the file's header, then writes it, and SQLite fails that
+        upgrade at once (SQLITE_BUSY, whatever the busy timeout) when another command
+        is switching the same new file."""
+        db.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager
     def _updating(self) -> Iterator[None]:

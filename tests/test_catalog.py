@@ -381,6 +381,109 @@ def test_two_commands_updating_the_catalog_at_once_both_succeed(two_sent):
     db.close()
 
 
+SWEEP = [
+    ["search", "quiz", "--json"],
+    ["search", "fractions in 3rd grade"],
+    ["list"],
+    ["tools"],
+    ["requests"],
+    ["add-tool", "Sweep {round} A", "--url", "https://a{round}.example.org", "--summary", "s"],
+    ["add-tool", "Other {round} B", "--url", "https://b{round}.example.org", "--summary", "s"],
+    ["build", "--offline", "--date", "2028-01-07"],
+    ["check"],
+]
+
+
+def test_mixed_commands_at_once_on_a_catalog_being_made_all_succeed(two_sent):
+    """The Friday build beside the editor's searches and adds: every one of nine
+    commands, started together on a catalog that is being made, succeeds; four
+    rounds, each bounded in time."""
+    copies_of_the_last_issue(two_sent, 50)
+    ws = Workspace(two_sent)
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(two_sent)}
+    for round in range(4):
+        forget_the_catalog(two_sent)
+        # Held while they start, so that all of them open a new catalog at once.
+        with waiting_lock(ws.state_dir / "catalog.lock", "held by the test"):
+            running = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "newsletter", *(a.format(round=round) for a in args)],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )  # fmt: skip
+                for args in SWEEP
+            ]
+            time.sleep(0.5)  # not for correctness: a chance for them to reach the catalog
+        for args, process in zip(SWEEP, running, strict=True):
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, (round, args, err)
+            assert "Traceback" not in err and "cannot be used" not in err, (round, args, err)
+    with sqlite3.connect(catalog_path(ws)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_many_commands_opening_a_new_catalog_at_once_all_succeed(two_sent):
+    """Opening a new catalog switches it to WAL, which SQLite refuses at once to a
+    second process switching the same file: eight searches at once, ten rounds."""
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(two_sent)}
+    go = two_sent / "go"
+    # Each waits for the file `go`, then opens the catalog: they start within a moment.
+    starter = (  # everything imported first, so that the opening itself is what collides
+        "import os, time\n"
+        "import newsletter.catalog, newsletter.search, newsletter.settings\n"
+        "from newsletter.cli import cli\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.0005)\n"
+        "cli(['search', 'kahoot', '--json'], prog_name='newsletter')\n"
+    )
+    for _ in range(10):
+        forget_the_catalog(two_sent)
+        go.unlink(missing_ok=True)
+        running = [
+            subprocess.Popen([sys.executable, "-c", starter], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(8)
+        ]  # fmt: skip
+        time.sleep(2)  # not for correctness: most of them are waiting by then
+        go.touch()
+        for process in running:
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+            assert [hit["name"] for hit in json.loads(out)] == ["Kahoot!"]
+
+
+def _open_after(barrier, root: str, results) -> None:
+    """In a child: wait for the others, then open the catalog and read it."""
+    try:
+        barrier.wait(timeout=60)
+        with open_catalog(Workspace(Path(root))) as catalog:
+            results.put(len(catalog.archive().entries))
+    except Exception as err:  # reported to the test, which names it
+        results.put(f"{type(err).__name__}: {err}")
+
+
+def test_processes_opening_a_new_catalog_at_the_same_instant_all_succeed(two_sent):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for _ in range(20):
+        forget_the_catalog(two_sent)
+        barrier, results = context.Barrier(6), context.Queue()
+        children = [
+            context.Process(target=_open_after, args=(barrier, str(two_sent), results))
+            for _ in range(6)
+        ]
+        for child in children:
+            child.start()
+        got = [results.get(timeout=120) for _ in children]
+        for child in children:
+            child.join(timeout=60)
+        assert got == [2] * 6, got
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
