@@ -142,6 +142,9 @@ def _pages(
         "tagline": settings.tagline,
         "long_date": long_date,
         "bundles": bundles,
+        # A section left off the site has no page, nor a link to one on every page.
+        "links_tools": plan.shows("tools"),
+        "links_calendar": plan.shows("events"),
     }
     pages = {}
     if "index.html" in todo:
@@ -242,7 +245,11 @@ def _unstamped(text: str) -> str:
 
 
 def _remove_stale(out: Path, pages: set[str]) -> None:
-    """An issue or tool page this build does not make (a draft since, say) goes."""
+    """An issue or tool page this build does not make (a draft since, say) goes, and
+    so do the tools page and the calendar of a section now left off the site."""
+    for name in ("tools.html", "events.ics"):
+        if name not in pages:
+            (out / name).unlink(missing_ok=True)
     for folder in ("issues", "tools"):
         for path in (out / folder).glob("*.html"):
             if f"{folder}/{path.name}" not in pages:

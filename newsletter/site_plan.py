@@ -163,8 +163,9 @@ class SitePlan:
             pages[f"tools/{tool.page}.html"] = digest("tool", tool.facts["content"], shown)
         listed = [(e.key.stem, e.number, e.date, e.subject) for e in self.entries]
         pages["index.html"] = digest("index", listed)
-        pages["tools.html"] = digest("tools", sorted(t.page for t in self.tools.values()),
-                                     [t.facts["content"] for t in self.tools.values()])  # fmt: skip
+        if self.shows("tools"):  # left out, the site has no tools page to link
+            pages["tools.html"] = digest("tools", sorted(t.page for t in self.tools.values()),
+                                         [t.facts["content"] for t in self.tools.values()])  # fmt: skip
         newest = [
             (e.key.stem, e.sent_at, self.facts[e.key.stem]["preheader"], e.subject)
             for e in self.entries[::-1][:50]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -349,6 +350,30 @@ def test_a_left_out_section_is_nowhere_on_the_site(workspace, run):
         if path.is_file() and "pagefind" not in path.parts:
             assert "Secret Tool" not in path.read_text(errors="replace"), path
     assert "a tip of the week" in (workspace / "site" / "feed.xml").read_text()
+
+
+@pytest.mark.parametrize(
+    "left_out, gone",
+    [(["tools"], "tools.html"), (["events"], "events.ics"), (["tools", "events"], None)],
+)
+def test_no_page_links_to_what_a_left_out_section_would_have_made(workspace, run, left_out, gone):
+    run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.")
+    run("add-event", "Tech Talk", "--when", "2026-12-10 12:00")
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    sent(workspace, "2026-11-27")
+    assert run("site").exit_code == 0
+    out = workspace / "site"
+    assert (out / "tools.html").is_file() and (out / "events.ics").is_file()
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + f"\nsite:\n  exclude_sections: {left_out}\n")
+    assert run("site").exit_code == 0
+    pages = [p for p in out.rglob("*.html") if "pagefind" not in p.parts]
+    for page in pages:
+        for target in re.findall(r'href="([^"#]+)"', page.read_text()):
+            if not target.startswith(("http", "mailto:")):
+                assert (page.parent / target).exists(), (page.name, target)  # no broken link
+    for name in [gone] if gone else ["tools.html", "events.ics"]:
+        assert not (out / name).exists()
 
 
 def test_a_record_naming_pages_outside_the_site_is_not_trusted(site, run, tmp_path):
