@@ -164,8 +164,10 @@ class SitePlan:
         listed = [(e.key.stem, e.number, e.date, e.subject) for e in self.entries]
         pages["index.html"] = digest("index", listed)
         if self.shows("tools"):  # left out, the site has no tools page to link
-            pages["tools.html"] = digest("tools", sorted(t.page for t in self.tools.values()),
-                                         [t.facts["content"] for t in self.tools.values()])  # fmt: skip
+            tools = self.tools.values()
+            pages["tools.html"] = digest(
+                "tools", sorted(t.page for t in tools), [t.facts["content"] for t in tools]
+            )
         newest = [
             (e.key.stem, e.sent_at, self.facts[e.key.stem]["preheader"], e.subject)
             for e in self.entries[::-1][:50]
