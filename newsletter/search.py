@@ -317,22 +317,43 @@ def featured_tools(catalog: Catalog, filters: Filters, sort: str = "name") -> li
         filters.grades, filters.subject, filters.cost, "tool", filters.since
     ).where()
     rows = catalog.db.execute(
-        "SELECT e.key, e.name, e.url, e.grades, e.subjects, e.cost, i.number, i.date "
-        "FROM entries e JOIN issues i ON i.source = e.source "
+        "SELECT e.key, e.squashed, e.name, e.url, e.grades, e.subjects, e.cost, i.number, "
+        "i.date FROM entries e JOIN issues i ON i.source = e.source "
         f"WHERE i.status IN {PUBLISHED} AND {where} ORDER BY i.date, i.number",
         params,
     ).fetchall()
+    # One tool, as the catalog matches tools: the same address, or the same name.
+    same = _Same()
+    for key, squashed, *_ in rows:
+        same.join(key, f"tool-name:{squashed}")
     tools: dict[str, ToolLine] = {}
     seen: set[tuple[str, int]] = set()  # the editions of one issue are one issue
-    for key, name, url, grades, subjects, cost, number, date in rows:
-        again = (key, number) in seen
-        seen.add((key, number))
-        times = (tools[key].times + (not again)) if key in tools else 1
-        tools[key] = ToolLine(name, url, grades, subjects, cost, times, number, date)
+    for key, _, name, url, grades, subjects, cost, number, date in rows:
+        tool = same.one(key)
+        again = (tool, number) in seen
+        seen.add((tool, number))
+        times = (tools[tool].times + (not again)) if tool in tools else 1
+        tools[tool] = ToolLine(name, url, grades, subjects, cost, times, number, date)
     lines = list(tools.values())
     if sort == "date":
         return sorted(lines, key=lambda t: (t.last_date, t.name.casefold()), reverse=True)
     return sorted(lines, key=lambda t: (t.name.casefold(), t.last_date))
+
+
+class _Same:
+    """Keys that name one thing, joined as they are met (a union-find)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def one(self, key: str) -> str:
+        parent = self._parent.setdefault(key, key)
+        if parent != key:
+            parent = self._parent[key] = self.one(parent)
+        return parent
+
+    def join(self, a: str, b: str) -> None:
+        self._parent[self.one(b)] = self.one(a)
 
 
 def unsafe_cell(text: str) -> str:

@@ -163,6 +163,19 @@ def test_tools_lists_each_tool_once_with_times_and_last_issue(two_sent, run):
     assert len(run("tools", "--grades", "9-12").stdout.splitlines()) == 1
 
 
+def test_tools_lists_a_tool_featured_under_one_name_at_two_addresses_once(two_sent, run):
+    moved = ("Kahoot!", "--url", "https://kahoot.it", "--force", "--summary", "Its new home.")
+    sent_issue(run, two_sent, "2026-12-04", moved)
+    lines = run("tools").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["Fraction", "Kahoot!"], lines
+    assert "2x  #3 (2026-12-04)" in lines[1]
+    as_json = json.loads(run("tools", "--format", "json").stdout)
+    assert [(t["name"], t["url"]) for t in as_json] == [
+        ("Fraction Wall", "https://fractionwall.example.org"),
+        ("Kahoot!", "https://kahoot.it"),  # as last featured
+    ]
+
+
 def test_tools_csv_is_a_spreadsheet_that_runs_no_formula(two_sent, run):
     sent_issue(
         run,
