@@ -159,7 +159,6 @@ def fetch(ctx: click.Context, strict: bool) -> None:
     """Fetch every feed now, refresh the cache, and show how each one went.
 
     A feed that fails keeps its last good copy for the next build."""
-
     from newsletter.feeds import FAILED, STALE, refresh_feeds
 
     progress = FeedProgress()
@@ -181,12 +180,7 @@ def fetch(ctx: click.Context, strict: bool) -> None:
 
 @cli.command()
 @click.argument("issue", required=False)
-@click.option(
-    "--print",
-    "print_path",
-    is_flag=True,
-    help="Print the rendered file's path instead of opening a browser.",
-)
+@click.option("--print", "print_path", is_flag=True, help="Print the file's path; open no browser.")
 @click.option("--text", is_flag=True, help="The plain-text part instead of the HTML.")
 @click.pass_context
 def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool) -> None:
@@ -279,7 +273,6 @@ def check(ctx: click.Context, links: bool, issue_ref: str | None) -> None:
 
     Settings, feeds, notes, templates, the staff list and the archive. Exit
     status 2 when anything is wrong; with --links, 1 when only links are broken."""
-
     from newsletter.check import check_workspace
 
     workspace = context(ctx).workspace
@@ -429,7 +422,7 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
     instead of writing to the outbox."""
     import os
 
-    from newsletter.cron import describe_plan, plan_job, time_of_day
+    from newsletter.cron import describe_plan, plan_job, remember_held, remember_told, time_of_day
 
     if now is not None:  # the build and send it starts run at the same moment
         context(ctx).now = now
@@ -440,8 +433,13 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
         return
     if not plan.acts:
         return  # quiet: the log gets a line only when something happens
+    if plan.held:  # said once: the hourly runs after it stay quiet until that changes
+        raise Failed(remember_told(workspace, plan))
     local = now.astimezone(settings.zone)
     click.echo(f"{local:%Y-%m-%d %H:%M %Z}: the issue of {plan.due.issue_date} is due.")
     if plan.build:
         ctx.invoke(build, date=plan.due.issue_date)
-    ctx.invoke(send, issue=plan.due.issue_date.isoformat(), yes=True)
+    try:
+        ctx.invoke(send, issue=plan.due.issue_date.isoformat(), yes=True)
+    finally:  # a send that leaves only people in doubt said so: the next runs stay quiet
+        remember_held(workspace, settings, time_of_day(at), now, os.environ)

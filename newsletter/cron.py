@@ -12,6 +12,7 @@ password) and uses absolute paths, since cron's environment is bare.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -21,8 +22,10 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsletter import clock
+from newsletter.archive import ArchivedIssue
 from newsletter.errors import InputError, NewsletterError, counted
 from newsletter.settings import Settings
 from newsletter.workspace import Workspace
@@ -204,6 +207,8 @@ class JobPlan:
     build: bool  # no archive file for the issue date yet
     done: str  # why there is nothing left to do, if so
     number: int | None = None  # the issue's number, once built
+    held: str = ""  # only people in doubt or refused are left: what to tell IT, once
+    held_mark: str = ""  # what `held` is about; a change is said again
 
     @property
     def acts(self) -> bool:
@@ -238,8 +243,87 @@ def plan_job(
     number = entries[0].number if entries else None
     if len(entries) == len(keys) and all(entry.sent for entry in entries):
         return JobPlan(due, False, already_sent_line(entries[0]), number)
+    if len(entries) == len(keys):
+        held, mark = _held_for_a_person(workspace, settings, entries)
+        if held and _told(workspace) == mark:  # said once already: quiet until it changes
+            return JobPlan(due, False, "it waits for you about those in doubt", number)
+        if held:
+            return JobPlan(due, False, "", number, held, mark)
     # An issue built by hand (and looked at) is sent as it is, not built again.
     return JobPlan(due, len(entries) < len(keys), "", number)
+
+
+def _held_for_a_person(
+    workspace: Workspace, settings: Settings, entries: list[ArchivedIssue]
+) -> tuple[str, str]:
+    """When everyone the job could send to has the issue and only people in doubt
+    (the server may have delivered it) or refused for good are left, sending again
+    hourly would repeat the same failure all day: a person decides. What to say
+    about it, and a mark of who it is about ('' and '' when the job can still send)."""
+    from newsletter.editions import edition_of
+    from newsletter.recipients import in_groups
+    from newsletter.send import staff_of
+    from newsletter.sendlog import log_for
+
+    staff = staff_of(workspace, settings).recipients
+    lines, marks = [], []
+    for entry in entries:
+        if entry.sent:
+            continue
+        edition = edition_of(settings.editions, entry.key)
+        everyone = in_groups(staff, (edition.group,)) if edition else staff
+        state = log_for(workspace.state_dir, entry.key).state()
+        if any(not state.done(r.email) for r in everyone) or not (state.in_doubt or state.refused):
+            return "", ""  # someone the job can send to, or a run that stopped: it goes on
+        left, hints = [], []
+        if state.in_doubt:
+            left.append(
+                "in doubt: "
+                + ", ".join(f"{a} ({why})" for a, why in sorted(state.in_doubt.items()))
+            )
+            hints.append(f"'newsletter send {entry.label} --resend-in-doubt' sends them a copy")
+        if state.refused:
+            left.append("refused: " + ", ".join(sorted(state.refused)))
+            hints.append(f"fix the address, then 'newsletter send {entry.label} --retry-refused'")
+        lines.append(
+            f"Issue #{entry.label} reached everyone else; {'; '.join(left)}. The job sends no "
+            f"more of it, and says so once. Hint: {'; '.join(hints)}."
+        )
+        marks.append(f"{entry.key.stem}:{sorted(state.in_doubt)}:{sorted(state.refused)}")
+    return " ".join(lines), "|".join(marks)
+
+
+def _told_path(workspace: Workspace) -> Path:
+    return workspace.state_dir / "logs" / "job-told"
+
+
+def _told(workspace: Workspace) -> str:
+    try:
+        return _told_path(workspace).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def remember_told(workspace: Workspace, plan: JobPlan) -> str:
+    """The job says `plan.held` (returned): the hourly runs after it stay quiet about it."""
+    if plan.held_mark:
+        from newsletter.files import write_atomically
+
+        write_atomically(_told_path(workspace), plan.held_mark)
+    return plan.held
+
+
+def remember_held(
+    workspace: Workspace,
+    settings: Settings,
+    at: dt.time,
+    now: dt.datetime,
+    environ: Mapping[str, str],
+) -> None:
+    """After the job's send: if it left only people in doubt (or refused), its own
+    closing lines named them, so the runs after it say nothing more."""
+    with contextlib.suppress(NewsletterError, OSError):  # the send's outcome is what counts
+        remember_told(workspace, plan_job(workspace, settings, at, now, environ))
 
 
 def describe_plan(

@@ -210,3 +210,49 @@ def test_after_an_early_send_the_dry_run_names_the_next_week(friday_ws, run, smt
     monkeypatch.delenv("NEWSLETTER_SMTP_HOST")
     failing = run("job", "--dry-run", "--now", "2026-11-26T12:00:00+00:00")
     assert failing.exit_code == 1  # no SMTP host is a failure, sent issue or not
+
+
+def test_a_person_in_doubt_is_told_once_not_every_hour(friday_ws, run, smtp, monkeypatch):
+    from tests.smtpserver import Mailbox
+
+    server = smtp(Mailbox(store_then_hang_up={STAFF[2]}))
+    use(monkeypatch, server)
+    first = run("job", "--at", "07:00", "--now", "2026-11-27T12:00:00+00:00")
+    assert first.exit_code == 1
+    assert f"1 in doubt (ask them; 'newsletter send --resend-in-doubt' sends them a copy): " \
+        f"{STAFF[2]}." in first.output  # fmt: skip
+    for hour in range(13, 20):  # the hourly runs of the rest of the day: nothing to say
+        later = run("job", "--at", "07:00", "--now", f"2026-11-27T{hour}:00:00+00:00")
+        assert (later.exit_code, later.output) == (0, ""), hour
+    assert len(server.mailbox.to(STAFF[2])) == 1  # and never sent again by itself
+    # Something changes: a new colleague on the staff list. The job sends to them, once.
+    staff = friday_ws / "staff.csv"
+    staff.write_text(staff.read_text() + "new@maplevalley.example.org,New,K-2\n")
+    changed = run("job", "--at", "07:00", "--now", "2026-11-27T20:00:00+00:00")
+    assert len(server.mailbox.to("new@maplevalley.example.org")) == 1, changed.output
+    again = run("job", "--at", "07:00", "--now", "2026-11-27T21:00:00+00:00")
+    assert (again.exit_code, again.output) == (0, "")
+    assert run("send", "--resend-in-doubt", "--yes").exit_code == 0
+    done = run("job", "--at", "07:00", "--now", "2026-11-27T22:00:00+00:00")
+    assert (done.exit_code, done.output) == (0, "")
+
+
+def test_a_person_left_in_doubt_by_hand_is_named_once_by_the_job(friday_ws, run, smtp,
+                                                                  monkeypatch):  # fmt: skip
+    from tests.smtpserver import Mailbox
+
+    server = smtp(Mailbox(store_then_hang_up={STAFF[2]}))
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 1  # the editor's send, on Thursday
+    told = run("job", "--at", "07:00", "--now", "2026-11-27T12:00:00+00:00")
+    assert told.exit_code == 1
+    assert (
+        f"Issue #1 reached everyone else; in doubt: {STAFF[2]} (the connection was lost"
+        in told.output
+    )
+    assert "Hint: 'newsletter send 1 --resend-in-doubt' sends them a copy." in told.output
+    assert told.output.count("Error:") == 1
+    quiet = run("job", "--at", "07:00", "--now", "2026-11-27T13:00:00+00:00")
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    dry = run("job", "--dry-run", "--now", "2026-11-27T13:00:00+00:00")
+    assert "it waits for you about those in doubt" in dry.output
