@@ -70,7 +70,8 @@ class SendReport:
     refused: dict[str, str] = field(default_factory=dict)  # address -> the server's reply
     deferred: dict[str, str] = field(default_factory=dict)
     in_doubt: dict[str, str] = field(default_factory=dict)
-    stopped: str = ""  # why this run stopped before the end, if it did
+    stopped: str = ""  # why this run stopped before the end, if it did (no full stop)
+    stopped_hint: str = ""  # and how to fix it, when that is known
     connections: int = 0
     reached: int = 0  # how many of the whole staff list have it, after this run
     staff: int = 0  # of how many
@@ -93,6 +94,9 @@ class Sender:
     sleep: Callable[[float], None] = time.sleep
     say: Callable[[str], None] = lambda line: None
     progress: Callable[[int, int], None] = lambda done, total: None  # after each message
+    # A staff send waits out a server that is down (2, 4, 8, 16 s); a test copy, which
+    # a person waits for at the terminal, stops at the first refused connection.
+    patient: bool = True
     _next_at: float = 0.0
 
     def deliver_all(
@@ -136,8 +140,8 @@ class Sender:
                 if len(streak) == STREAK:
                     report.stopped = self._streak_stop(streak, log, prepared)
                     break
-        except SendError as err:  # a login refused on reconnecting, say
-            report.stopped = str(err)
+        except SendError as err:  # a login refused, a wrong smtp.security, say
+            report.stopped, report.stopped_hint = err.message.rstrip("."), err.hint or ""
         except BaseException:  # interrupted (Ctrl-C): do not wait for the server's goodbye
             self.transport.abort()
             raise
@@ -187,6 +191,8 @@ class Sender:
                 )
             except TemporaryFailure as err:
                 log.write(DEFERRED, recipient.email, str(err))
+                if err.connection and not self.patient:
+                    return STOP, f"{err}"
                 if attempt == self.options.retries:
                     if err.connection:  # the server is gone: the rest would fail the same
                         return STOP, f"{err}"
@@ -453,7 +459,9 @@ def deliver(
 ) -> Closing:
     """Send the job through its transport (SMTP or the outbox) and say how it went."""
     transport = make_transport(workspace, job, environ, say if verbose else None)
-    sender = Sender(transport, settings.send, say=say, progress=progress, clock=clock)
+    sender = Sender(
+        transport, settings.send, say=say, progress=progress, clock=clock, patient=not job.test
+    )
     report = run_send(workspace, job, sender)
     folder = getattr(transport, "folder", None)
     return closing(job, report, shown(folder) if folder else "")
@@ -522,10 +530,9 @@ def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closin
             result.lines.append(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
             return result
         reasons = {**report.refused, **report.deferred, **report.in_doubt}
-        result.failure = (
-            f"The test copy to {job.recipients[0].email} was not sent: "
-            f"{next(iter(reasons.values()), report.stopped)}"
-        )
+        why = report.stopped or next(iter(reasons.values()), "no attempt was made")
+        hint = f" Hint: {report.stopped_hint}" if report.stopped_hint else ""
+        result.failure = f"The test copy to {job.recipients[0].email} was not sent: {why}.{hint}"
         return result
     done = len(report.sent) + report.already_sent
     among = f"in group {', '.join(job.groups)}" if job.groups else "in all"
@@ -557,9 +564,10 @@ def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closin
             if report.in_doubt
             else ""
         )
+        hint = f" Hint: {report.stopped_hint}" if report.stopped_hint else ""
         result.failure = (
             f"sending stopped: {report.stopped}. When the cause is fixed, run "
-            f"'newsletter send' again: it sends to everyone not yet reached, once.{doubt}"
+            f"'newsletter send' again: it sends to everyone not yet reached, once.{doubt}{hint}"
         )
         return result
     problems = []

@@ -337,3 +337,47 @@ def test_a_single_unknown_group_names_the_known_ones(built, run):
     result = run("send", "--dry-run", "--group", "nope")
     assert result.exit_code == 2
     assert "nobody on the staff list is in the group 'nope'" in result.output
+
+
+@pytest.mark.parametrize("verbose", [(), ("--verbose",)])
+def test_a_test_copy_with_the_wrong_security_says_why_once(built, run, smtp, monkeypatch, verbose):
+    server = smtp()
+    use(monkeypatch, server, security="ssl")
+    result = run("send", "--to", "me@maplevalley.example.org", *verbose)
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "The test copy to me@maplevalley.example.org was not sent: " in line
+    assert f"does not speak TLS from the start on port {server.port}" in line
+    assert line.count("Hint:") == 1 and line.endswith("'none' port 25.")
+    assert "the run stopped before sending it" not in result.output
+
+
+def test_a_staff_send_with_the_wrong_security_says_why_once(built, run, smtp, monkeypatch):
+    server = smtp()
+    use(monkeypatch, server, security="ssl")
+    result = run("send", "--yes")
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.count("does not speak TLS") == 1 and last.count("Hint:") == 1
+    assert ".." not in last
+    assert "When the cause is fixed, run 'newsletter send' again" in last
+
+
+def nothing_listening() -> int:
+    """A loopback port nobody listens on: bound, then let go."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_test_copy_to_a_port_nobody_listens_on_fails_at_once(built, run, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSLETTER_SMTP_PORT", str(nothing_listening()))
+    monkeypatch.setenv("NEWSLETTER_SMTP_SECURITY", "none")
+    copy = run("send", "--to", "me@maplevalley.example.org")
+    assert copy.exit_code == 1
+    assert "connection refused" in copy.output and "trying again" not in copy.output
+    staff = run("send", "--yes")  # a staff send keeps its patience: it tries again
+    assert staff.exit_code == 1 and "trying again" in staff.output
