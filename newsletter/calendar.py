@@ -13,11 +13,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from newsletter.errors import InputError, shown
+from newsletter.markdown_text import markdown_to_text
 from newsletter.model import Event
 
 # An event with no end: an hour long, in the file and in the links alike.
@@ -290,35 +294,7 @@ def _given(query: dict[str, str]) -> dict[str, str]:
 
 
 def _plain(markdown: str) -> str:
-    from newsletter.render import markdown_to_text  # render uses this module's links
-
     return markdown_to_text(markdown).strip()
-
-
-def upcoming_calendar(
-    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
-) -> tuple[bytes, int]:
-    """Every event of the notes not yet over, as one calendar file for staff to
-    subscribe to, and how many there are. With a `problems` list, a bad entry is
-    left out and recorded there instead of stopping it."""
-    upcoming = upcoming_events(workspace, settings, now, problems)
-    return calendar_file(upcoming, settings.time_zone, calendar_domain(settings), now), len(
-        upcoming
-    )
-
-
-def upcoming_events(
-    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
-) -> list[Event]:
-    """The events of the notes not yet over (a series while any of its dates is)."""
-    from newsletter.kinds import EVENTS
-    from newsletter.notes import read_kind
-
-    events = read_kind(workspace, EVENTS, settings.zone, problems)
-    return sorted(
-        (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
-        key=lambda e: e.start,
-    )
 
 
 def calendar_domain(settings: Any) -> str:
@@ -326,3 +302,21 @@ def calendar_domain(settings: Any) -> str:
     from email.utils import parseaddr
 
     return parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
+
+
+def replaceable_calendar(path: Path) -> None:
+    """`calendar --out` replaces a calendar it wrote before, never another file (an
+    archived issue, the notes, newsletter.yaml typed by mistake): that is refused."""
+    if not os.path.isfile(path):  # nothing there yet, or a device or a pipe: written into
+        return
+    try:
+        with open(path, "rb") as existing:  # through a link, as the write goes
+            start = existing.read(18).removeprefix(b"\xef\xbb\xbf")[:15]
+    except OSError:
+        return  # what cannot be read is named by the write itself
+    if start == b"BEGIN:VCALENDAR"[: len(start)]:
+        return
+    raise InputError(
+        f"--out: {shown(path)} is a file that is not a calendar; nothing was written.",
+        hint="Give the name of a new file, or of an .ics file 'newsletter calendar' wrote.",
+    )

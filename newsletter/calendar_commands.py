@@ -23,8 +23,9 @@ def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     is published (on the district's web server, say)."""
     from pathlib import Path
 
-    from newsletter.calendar import upcoming_calendar
+    from newsletter.calendar import replaceable_calendar
     from newsletter.errors import counted, shown
+    from newsletter.events import upcoming_calendar
     from newsletter.files import write_bytes_atomically
 
     here = context(ctx)
@@ -32,6 +33,7 @@ def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
+    replaceable_calendar(Path(out))
     write_bytes_atomically(Path(out), data, durable=True)
     click.echo(f"Wrote {counted(count, 'upcoming event')} to {shown(Path(out))}", err=True)
 

@@ -28,14 +28,15 @@ def now() -> dt.datetime:
 def pinned_moment(text: str) -> dt.datetime:
     """NEWSLETTER_NOW's value: an ISO 8601 instant that says its offset (a bare
     local time would mean another moment on every machine)."""
-    hint = f"Set {ENV_VAR} to a moment with its offset, like {EXAMPLE}, or unset it."
+    from newsletter.validate import moment_utc
+
     try:
-        when = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{ENV_VAR}: '{text}' is not an ISO 8601 moment.", hint=hint) from None
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise InputError(f"{ENV_VAR}: '{text}' has no offset (Z or +HH:MM).", hint=hint)
-    return when.astimezone(dt.UTC)
+        return moment_utc(text)
+    except ValueError as err:
+        raise InputError(
+            f"{ENV_VAR}: {err}.",
+            hint=f"Set {ENV_VAR} to a moment with its offset, like {EXAMPLE}, or unset it.",
+        ) from None
 
 
 def machine_zone() -> dt.tzinfo:

@@ -1,5 +1,7 @@
-"""Changing a repeating event in notes/events.yaml: one date's topic. The entry is
-written again in place; the rest of the file stays exactly as the editor left it."""
+"""The events of the notes: those still ahead (for the subscribed calendar and the
+site), and changing a repeating event in notes/events.yaml: one date's topic. The
+entry is written again in place; the rest of the file stays exactly as the editor
+left it. calendar.py makes the files and links of events; it reads no notes."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from newsletter.calendar import occurrences
+from newsletter.calendar import calendar_domain, calendar_file, end_of, occurrences
 from newsletter.errors import InputError, shown
 from newsletter.kinds import EVENTS
-from newsletter.notes import notes_lock, read_note
+from newsletter.model import Event
+from newsletter.notes import notes_lock, read_kind, read_note
 from newsletter.workspace import Workspace
 from newsletter.yamlfile import Sequence, load_yaml, replace_entry
 
@@ -89,3 +92,26 @@ def _plain(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def upcoming_calendar(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> tuple[bytes, int]:
+    """Every event of the notes not yet over, as one calendar file for staff to
+    subscribe to, and how many there are. With a `problems` list, a bad entry is
+    left out and recorded there instead of stopping it."""
+    upcoming = upcoming_events(workspace, settings, now, problems)
+    return calendar_file(upcoming, settings.time_zone, calendar_domain(settings), now), len(
+        upcoming
+    )
+
+
+def upcoming_events(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> list[Event]:
+    """The events of the notes not yet over (a series while any of its dates is)."""
+    events = read_kind(workspace, EVENTS, settings.zone, problems)
+    return sorted(
+        (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
+        key=lambda e: e.start,
+    )

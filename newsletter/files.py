@@ -47,7 +47,8 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
             _write_into(path, data)
             return
         path = target
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.islink(named):  # a link to nothing: its folder is not ours to make
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:  # a read-only folder: name the file, not a temporary one
         raise OSError(err.errno, err.strerror, str(named)) from None

@@ -15,7 +15,7 @@ import functools
 import importlib
 from typing import Any, NamedTuple
 
-COSTS = ("free", "freemium", "paid")
+from newsletter.validate import COSTS  # a light module: the values notes may take
 
 # How a field's value is read (from YAML or an option) and checked; see notes.read_value.
 TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS, IMAGE = (

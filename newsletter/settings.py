@@ -2,19 +2,81 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import validate
-from newsletter.editions import Edition, read_editions
 from newsletter.errors import InputError, shown
-from newsletter.model import Masthead
+from newsletter.model import IssueKey, Masthead
 from newsletter.yamlfile import Fields, load_yaml
 
 SECTIONS = ("intro", "tools", "events", "tip", "citizenship", "links", "feeds")
 SUBJECT_FIELDS = ("title", "number", "date")
+
+
+# An edition (newsletter.yaml's `editions:`): its name becomes part of file names.
+# The rules about what goes into which edition are in editions.py.
+NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+EDITION_FIELDS = ("grades", "group", "title")
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str  # in file names and ISSUE references: issues/2026-12-04-elementary.md, 12:elementary
+    grades: tuple[str, ...]  # as written, checked: ('K-2', '3-5')
+    group: str  # the group of staff.csv that gets it
+    title: str  # the newsletter's title in this edition's masthead and subject
+    where: str = field(default="", compare=False)  # newsletter.yaml:LINE, for messages
+
+    @property
+    def mask(self) -> int:
+        return validate.grade_mask(self.grades)
+
+    def key(self, date: dt.date) -> IssueKey:
+        return IssueKey(date, self.name)
+
+
+def read_editions(data: Any, path: Path, line: int, newsletter_title: str) -> list[Edition]:
+    """newsletter.yaml's `editions:` map, each checked: a name fit for a file name,
+    known grades, a group, and no two editions sending to one group."""
+    top = Fields(data, path, "editions", line)
+    editions: list[Edition] = []
+    for name in top.data:
+        text = str(name)
+        if not NAME.fullmatch(text) or text.endswith("-") or len(text) > 40:
+            raise InputError(
+                f"{top.where(name)}: the edition name '{text[:60]}' can only have up to 40 "
+                "lower-case letters, digits and dashes (it becomes part of file names).",
+                hint="Write it like 'elementary' or 'middle-school'.",
+            )
+        what = f"edition '{text}'"
+        fields = Fields(top.data[name], path, what, top.line_of(name))
+        fields.only(EDITION_FIELDS)
+        grades = fields.checked("grades", validate.grades, required=True) or []
+        group = fields.text("group", required=True)
+        title = fields.checked("title", validate.one_line) or (
+            f"{newsletter_title}: {text.replace('-', ' ').title()}"
+        )
+        for other in editions:
+            if other.group.lower() == group.lower():
+                raise fields.fail(
+                    "group",
+                    f"the group '{group}' already gets the edition '{other.name}'; each "
+                    "edition goes to its own group.",
+                    hint="Give each edition a different group of staff.csv.",
+                )
+        editions.append(Edition(text, tuple(grades), group, title, fields.where("group")))
+    if not editions:
+        raise InputError(
+            f"{top.where()}: 'editions' names no edition.",
+            hint="Remove the field for one issue for everyone, or add an edition under it.",
+        )
+    return editions
 
 
 @dataclass

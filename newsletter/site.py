@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from newsletter.calendar import calendar_domain, calendar_file, upcoming_events
+from newsletter.calendar import calendar_domain, calendar_file
 from newsletter.catalog import open_catalog
 from newsletter.errors import shown
+from newsletter.events import upcoming_events
 from newsletter.files import write_bytes_atomically
 from newsletter.lock import waiting_lock
 from newsletter.settings import Settings

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsletter.kinds import COSTS  # what a tool may cost is described with the tools
-
+COSTS = ("free", "freemium", "paid")  # what a tool may cost, beside the other vocabularies
 GRADE_ORDER = ["K"] + [str(n) for n in range(1, 13)]
 GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -235,12 +234,19 @@ def words(value: Any) -> list[str]:
 
 
 def moment_utc(value: Any) -> dt.datetime:
-    """An ISO 8601 moment; one without an offset is taken as UTC."""
+    """An ISO 8601 moment with its offset (Z or +HH:MM), in UTC: one without would
+    mean another moment on every machine. The years a school calendar can use."""
+    text = str(value).strip()
+    shown = text.encode("unicode_escape").decode()  # a line break stays on the line
     try:
-        when = dt.datetime.fromisoformat(str(value).strip())
+        when = dt.datetime.fromisoformat(text.upper())  # 't' and 'z' are ISO 8601 too
     except ValueError:
-        raise ValueError(f"'{value}' is not a moment like 2026-12-04T12:00:00+00:00") from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        raise ValueError(f"'{shown}' is not a moment like 2026-12-04T12:00:00+00:00") from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"'{shown}' has no offset (Z or +HH:MM)")
+    if not 1971 <= when.year <= 9998:
+        raise ValueError(f"'{shown}' is not in the years 1971 to 9998")
+    return when.astimezone(dt.UTC)
 
 
 def _scalar(value: Any) -> str:

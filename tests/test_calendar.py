@@ -135,7 +135,7 @@ def test_calendar_out_writes_into_a_device_or_a_pipe_and_keeps_a_link(workspace,
     # A link to a file: the file is replaced, the link kept.
     published = workspace / "web" / "talks.ics"
     published.parent.mkdir()
-    published.write_text("old")
+    published.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")  # an earlier one
     link = workspace / "talks.ics"
     link.symlink_to(published)
     assert run("calendar", "--out", str(link)).exit_code == 0
@@ -222,3 +222,22 @@ def test_dublins_summer_is_daylight_and_lord_howe_moves_by_half_an_hour():
 
 def test_a_zone_without_daylight_saving_is_one_standard_part():
     assert [p[0] for p in zone_parts("Asia/Kolkata", 2026, 2030)] == ["STANDARD"]
+
+
+def test_calendar_out_never_replaces_a_file_that_is_not_a_calendar(workspace, run):
+    assert run("add-event", "Next talk", "--when", "2026-12-10 12:00").exit_code == 0
+    settings = workspace / "newsletter.yaml"
+    before = settings.read_bytes()
+    result = run("calendar", "--out", str(settings))
+    assert result.exit_code == 2
+    assert "--out: ws/newsletter.yaml is a file that is not a calendar; nothing was written." in (
+        result.output
+    )
+    assert settings.read_bytes() == before
+    out = workspace / "talks.ics"
+    assert run("calendar", "--out", str(out)).exit_code == 0
+    assert run("calendar", "--out", str(out)).exit_code == 0  # its own calendar: replaced
+    nowhere = workspace / "dangling.ics"
+    nowhere.symlink_to(workspace / "no-such-folder" / "talks.ics")
+    refused = run("calendar", "--out", str(nowhere))
+    assert refused.exit_code == 1 and not (workspace / "no-such-folder").exists()

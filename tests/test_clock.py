@@ -73,6 +73,7 @@ def test_the_tests_run_at_the_pinned_moment():
         ("2027-02-10T09:30:00-06:00", dt.datetime(2027, 2, 10, 15, 30, tzinfo=dt.UTC)),
         ("2027-02-10T15:30:00Z", dt.datetime(2027, 2, 10, 15, 30, tzinfo=dt.UTC)),
         (" 2027-02-10 15:30+00:00 ", dt.datetime(2027, 2, 10, 15, 30, tzinfo=dt.UTC)),
+        ("2027-02-10t15:30:00z", dt.datetime(2027, 2, 10, 15, 30, tzinfo=dt.UTC)),
     ],
 )
 def test_a_moment_with_its_offset_is_taken(monkeypatch, value, moment):
@@ -100,8 +101,11 @@ def test_a_command_is_built_for_the_moment_it_is_given(workspace, run, monkeypat
 @pytest.mark.parametrize(
     "value, says",
     [
-        ("friday", "NEWSLETTER_NOW: 'friday' is not an ISO 8601 moment."),
+        ("friday", "NEWSLETTER_NOW: 'friday' is not a moment like 2026-12-04T12:00:00+00:00."),
         ("2026-12-04 07:00", "NEWSLETTER_NOW: '2026-12-04 07:00' has no offset (Z or +HH:MM)."),
+        ("9999-12-31T23:59:59-12:00", "is not in the years 1971 to 9998."),
+        ("0001-01-01T00:00:00+01:00", "is not in the years 1971 to 9998."),
+        ("x\nError: fake", "NEWSLETTER_NOW: 'x\\nError: fake' is not a moment"),
     ],
 )
 def test_a_moment_that_cannot_be_read_is_one_line(workspace, run, monkeypatch, value, says):
@@ -142,3 +146,9 @@ def test_crons_dry_run_is_given_the_moment_but_the_line_never_carries_it(
     assert "it is Wednesday 2027-02-10 09:00 in America/New_York" in result.output
     line = run("cron").stdout
     assert "NEWSLETTER_NOW" not in line and "2027-02-10" not in line
+
+
+def test_the_jobs_now_needs_its_offset_too(built, run):
+    result = run("job", "--dry-run", "--now", "2026-12-04T08:00:00")
+    assert result.exit_code == 2
+    assert "--now: '2026-12-04T08:00:00' has no offset (Z or +HH:MM)." in result.output
