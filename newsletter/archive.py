@@ -247,6 +247,19 @@ def _check_content(issue: Issue, fields: Fields) -> None:
     try:
         validate.one_line(issue.subject)
         ZoneInfo(issue.masthead.time_zone)
+        # The values the templates look up: a cost they have no words for, grades that
+        # are none, would stop the email and the site (an archive edited by hand).
+        for tool in issue.tools:
+            if tool.cost and tool.cost not in validate.COSTS:
+                raise ValueError(
+                    f"the tool '{tool.name}' costs '{tool.cost}', which is not one of: "
+                    + ", ".join(validate.COSTS)
+                )
+        graded = [t.grades for t in issue.tools] + [link.grades for link in issue.links]
+        graded += [n.grades for n in issue.feed_items] + [n.grades for n in issue.requests]
+        for grades in graded:
+            if grades:
+                validate.grades(grades)
     except (ValueError, KeyError) as err:
         raise InputError(
             f"{fields.where('content')}: the issue's content is damaged ({err}).",

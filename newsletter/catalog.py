@@ -41,7 +41,7 @@ from newsletter.validate import grade_mask
 from newsletter.workspace import Workspace
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 3  # raise it when the tables change: an older catalog is made again
+SCHEMA_VERSION = 4  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
 
 _SCHEMA = """

@@ -68,7 +68,10 @@ class Tool:
     @property
     def keys(self) -> list[str]:
         """What makes two finds the same tool: the normalized URL, or the name."""
-        return [f"tool:{normalize_url(self.url)}", f"tool-name:{squash(self.name)}"]
+        by_name = f"tool-name:{squash(self.name)}"
+        # No address (one cleaned away from an archive edited by hand): the name alone,
+        # never one key that every such tool would share.
+        return [f"tool:{normalize_url(self.url)}", by_name] if self.url else [by_name]
 
 
 @dataclass
@@ -139,7 +142,7 @@ class Link:
 
     @property
     def keys(self) -> list[str]:
-        return [f"link:{normalize_url(self.url)}"]
+        return [f"link:{normalize_url(self.url)}"] if self.url else [_text_key("link", self.title)]
 
 
 @dataclass

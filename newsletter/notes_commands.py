@@ -87,20 +87,24 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
     copy = path.parent / os.path.basename(name)
     crlf = path.is_file() and b"\r\n" in path.read_bytes()
     text, problems = original, list[str]()
-    while True:
-        try:
-            text = _one_edit(copy, text, problems, shown(path))
-        except click.ClickException as err:  # the editor could not start, or failed
-            _give_up(copy, path, original, f"the editor failed ({err.format_message()})")
-        problems = _problems_of(here, kind, copy, path, text)
-        if not problems:
-            break
-        warn(problems)
-        if not click.confirm("Edit it again?", default=True):
-            _give_up(copy, path, original, "it does not read yet")
-    for question in lost_or_doubled(kind, path, original, text):
-        if not click.confirm(f"{question} Save it?", default=False):
-            _give_up(copy, path, original, "you did not save it")
+    try:
+        while True:
+            try:
+                text = _one_edit(copy, text, problems, shown(path))
+            except click.ClickException as err:  # the editor could not start, or failed
+                why = f"the editor failed ({err.format_message()})"
+                _give_up(copy, path, original, why, "set VISUAL or EDITOR to one that works.")
+            problems = _problems_of(here, kind, copy, path, text)
+            if not problems:
+                break
+            warn(problems)
+            if not click.confirm("Edit it again?", default=True):
+                _give_up(copy, path, original, "it does not read yet")
+        for question in lost_or_doubled(kind, path, original, text):
+            if not click.confirm(f"{question} Save it?", default=False):
+                _give_up(copy, path, original, "you did not save it")
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C, or the end of the input
+        _give_up(copy, path, original, "you stopped")
     with notes_lock(here.workspace.state_dir, path.name):
         if (read_text(path) if path.is_file() else "") != original:
             raise BadInput(
@@ -142,16 +146,18 @@ def _problems_of(here: Any, kind: Any, copy: Any, path: Any, text: str) -> list[
     ]
 
 
-def _give_up(copy: Any, path: Any, original: str, why: str) -> None:
+def _give_up(copy: Any, path: Any, original: str, why: str, hint: str = "") -> None:
     """Stop, keeping what was typed (unless nothing was): the file is not changed."""
     kept = copy.is_file() and copy.read_text(encoding="utf-8", errors="replace") != original
     if copy.is_file() and not kept:
         copy.unlink()
     where = f"; your edit is kept in {shown(copy)}" if kept else ""
-    raise BadInput(
-        f"{shown(path)} was not changed: {why}{where}. Hint: fix it and copy it over, "
-        "or run 'newsletter edit' again."
+    hint = hint or (
+        "fix it and copy it over, or run 'newsletter edit' again."
+        if kept
+        else "run 'newsletter edit' again."
     )
+    raise BadInput(f"{shown(path)} was not changed: {why}{where}. Hint: {hint}")
 
 
 _MARK = "# newsletter edit: "

@@ -80,3 +80,15 @@ def test_an_issue_read_from_a_hand_edited_archive_is_cleaned_throughout():
     assert (clean.links[0].url, clean.links[0].note) == ("", "n")
     assert clean.intro == "Hello"
     assert clean.tools[1:] == issue.tools[1:]  # the rest as it was
+
+
+def test_two_tools_whose_addresses_were_cleaned_away_stay_two():
+    issue = sample_issue()
+    issue.tools = [Tool("Tool A", "javascript:alert(1)"), Tool("Tool B", " JaVaScript:alert(2)")]
+    first, second = cleaned_issue(issue).tools
+    assert first.url == second.url == ""
+    assert set(first.keys).isdisjoint(second.keys)
+    links = cleaned_issue(
+        sample_issue(links=[Link("A", "javascript:x"), Link("B", "javascript:y")])
+    )
+    assert set(links.links[0].keys).isdisjoint(links.links[1].keys)

@@ -220,6 +220,8 @@ CASES = [
     Case("tools: abc", in_archive("  tools:\n", "  tools: abc\n  old_tools:\n"), ["list"], 2, "issue field 'tools': expected a list"),
     Case("masthead: hello", in_archive("  masthead:", "  masthead: hello\n  old_masthead:"), ["list"], 2, "issue field 'masthead': expected the fields of a masthead"),
     Case("impossible archive date", in_archive(f"  date: '{FRIDAY}'", "  date: '2026-02-30'"), ["list"], 2, "issue field 'date': '2026-02-30' is not a date"),
+    Case("a cost the email has no words for", in_archive("    cost: ''", "    cost: cheap"), ["check"], 2, "the issue's content is damaged (the tool 'Padlet' costs 'cheap', which is not one of: free, freemium, paid)"),
+    Case("grades that are none, in the archive", in_archive("    grades: []", "    grades: [14]"), ["check"], 2, "the issue's content is damaged ("),
     Case("date: not a date", in_archive(f"\ndate: '{FRIDAY}'", "\ndate: not a date"), ["list"], 2, "2026-11-27.md:4: front matter field 'date': 'not a date' is not a date like 2026-11-27"),
     Case("date: not a date, for show", in_archive(f"\ndate: '{FRIDAY}'", "\ndate: not a date"), ["show", "1"], 2, "front matter field 'date': 'not a date' is not a date"),
     Case("a date at the top that is not the content's", in_archive(f"\ndate: '{FRIDAY}'", "\ndate: 2026-12-04"), ["list"], 2, "front matter field 'date': 2026-12-04 is not the date of the issue's content (2026-11-27)"),

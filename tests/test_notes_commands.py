@@ -317,3 +317,24 @@ def test_edit_keeps_what_was_typed_when_the_editor_fails(tools, workspace, tmp_p
     assert tools.read_text() == before
     (kept,) = tools.parent.glob(".tools.*.yaml")
     assert "name: Typed" in kept.read_text()
+
+
+def test_edit_stopped_with_ctrl_c_keeps_the_copy_and_says_where(tools, workspace, tmp_path):
+    env = editing(workspace, tmp_path, "import sys; open(sys.argv[1], 'w').close()")
+    before = tools.read_text()
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"Save it?")
+    os.write(terminal.fd, b"\x03")  # Ctrl-C at the question
+    terminal.read_until(b"was not changed: you stopped; your edit is kept in")
+    assert terminal.exit_code() == 2
+    assert tools.read_text() == before
+    assert len(list(tools.parent.glob(".tools.*.yaml"))) == 1  # the copy, named above
+
+
+def test_edit_with_an_editor_that_cannot_start_says_how_to_fix_that(tools, workspace, tmp_path):
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace), "EDITOR": "/nonexistent/ed"}
+    env.pop("VISUAL", None)
+    terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
+    terminal.read_until(b"Hint: set VISUAL or EDITOR to one that works.")
+    assert terminal.exit_code() == 2
+    assert not list(tools.parent.glob(".tools.*.yaml"))  # nothing typed, nothing kept
