@@ -95,19 +95,19 @@ def _notes_twice(notes: Notes) -> list[str]:
     """A note written twice, to the letter (a block pasted again): the issue would
     show it twice."""
     from newsletter.kinds import KINDS
+    from newsletter.note_edits import twice
 
     found = []
     for kind in KINDS.values():
         entries = getattr(notes, kind.name)
-        for number, note in enumerate(entries):
-            if note in entries[:number] and note not in entries[number + 1 :]:
-                name = getattr(note, "name", "") or getattr(note, "title", "") or kind.what
-                found.append(
-                    f"notes/{kind.file}: '{' '.join(str(name).split())[:60]}' is there "
-                    f"{entries.count(note)} times, the same each time; the issue would show it "
-                    f"that often. Hint: 'newsletter notes {kind.name}' numbers them, and "
-                    f"'newsletter remove {kind.name} N' takes one out."
-                )
+        for note in twice(entries):
+            name = getattr(note, "name", "") or getattr(note, "title", "") or kind.what
+            found.append(
+                f"notes/{kind.file}: '{' '.join(str(name).split())[:60]}' is there "
+                f"{entries.count(note)} times, the same each time; the issue would show it "
+                f"that often. Hint: 'newsletter notes {kind.name}' numbers them, and "
+                f"'newsletter remove {kind.name} N' takes one out."
+            )
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from newsletter.model import Event, FeedItem, Issue, Link, Masthead, ShortNote, Tool
@@ -53,18 +54,23 @@ _CODE = re.compile(r"(^ {0,3}(```|~~~).*?(?:^ {0,3}\2[^\n]*$|\Z)|(`+)(?!`).+?(?<
                    re.MULTILINE | re.DOTALL)  # fmt: skip
 
 
+def _as_a_browser_reads(address: str) -> str:
+    """Entities decoded, white space and control characters dropped, in lower case:
+    what a browser takes the scheme of an address to be."""
+    return "".join(c for c in html.unescape(address) if c > " ").lower()
+
+
 def safe_link(address: str) -> bool:
     """An address a reader may follow: http(s) or mailto, or one with no scheme (a
-    relative link does no harm). Read as a browser reads it: entities decoded,
-    white space and control characters inside the scheme ignored."""
-    seen = "".join(c for c in html.unescape(address) if c > " " and c != "\x7f").lower()
+    relative link does no harm)."""
+    seen = _as_a_browser_reads(address).replace("\x7f", "")  # javascript\x7f: too
     scheme = re.match(r"([a-z][a-z0-9+.-]*):", seen)
     return scheme is None or scheme.group(1) in LINK_SCHEMES
 
 
 def safe_address(address: str) -> str:
     """A field's address as a link's target: http(s) or mailto, else none at all."""
-    seen = "".join(c for c in html.unescape(address) if c > " ").lower()
+    seen = _as_a_browser_reads(address)
     return address if seen.startswith(("http://", "https://", "mailto:")) else ""
 
 
@@ -125,15 +131,14 @@ T = TypeVar("T")
 def cleaned(note: T) -> T:
     """A note (tool, event, link, tip, request, post) with its markdown cleaned and
     its addresses safe to follow."""
+    fields: list[tuple[str, Callable[[str], str]]]
+    fields = [(name, clean_markdown) for name in _MARKDOWN.get(type(note), ())]
+    fields += [(name, safe_address) for name in _ADDRESSES.get(type(note), ())]
     changes: dict[str, Any] = {}
-    for name in _MARKDOWN.get(type(note), ()):
+    for name, clean in fields:
         value = getattr(note, name)
-        if value and clean_markdown(value) != value:
-            changes[name] = clean_markdown(value)
-    for name in _ADDRESSES.get(type(note), ()):
-        value = getattr(note, name)
-        if value and safe_address(value) != value:
-            changes[name] = safe_address(value)
+        if value and (kept := clean(value)) != value:
+            changes[name] = kept
     return dataclasses.replace(note, **changes) if changes else note  # type: ignore[type-var]
 
 

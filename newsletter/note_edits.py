@@ -166,8 +166,8 @@ def lost_or_doubled(kind: NoteKind, path: Path, before: str, after: str) -> list
             f"{shown(path)} would have {len(new)} of its {len(old)} {kind.name} "
             f"({len(old) - len(new)} fewer)."
         )
-    for entry in _twice(new):
-        if entry not in _twice(old):
+    for entry in twice(new):
+        if isinstance(entry, dict) and entry not in twice(old):
             name = entry.get("name") or entry.get("title") or entry.get("text") or "a note"
             questions.append(f"'{' '.join(str(name).split())[:60]}' is in it twice.")
     return questions
@@ -183,9 +183,10 @@ def _entries_in(text: str, path: Path) -> list[Any]:
     return list(entries) if isinstance(entries, list) else []
 
 
-def _twice(entries: list[Any]) -> list[Any]:
+def twice(entries: list[Any]) -> list[Any]:
+    """The entries (or notes) that are there more than once, to the letter, each once."""
     doubled: list[Any] = []
     for number, entry in enumerate(entries):
-        if isinstance(entry, dict) and entry in entries[:number] and entry not in doubled:
+        if entry in entries[:number] and entry not in doubled:
             doubled.append(entry)
     return doubled

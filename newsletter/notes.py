@@ -32,6 +32,7 @@ from newsletter.kinds import (
     MOMENT,
     NUMBER,
     TEXT,
+    TOOLS,
     TOPICS,
     URL,
     WORDS,
@@ -138,8 +139,9 @@ def note_problem(note: Any) -> tuple[str, str] | None:
             "image_alt",
             "a picture needs its alt text: what it shows, for those who cannot see it.",
         )  # noqa: E501
-    if (getattr(note, "image_width", None) or 0) > 536:
-        return "image_width", f"{note.image_width} px is wider than the email's column (536)."
+    column = TOOLS.field("image_width").most
+    if (getattr(note, "image_width", None) or 0) > column:
+        return "image_width", f"{note.image_width} px is wider than the email's column ({column})."
     if isinstance(note, Event) and note.end is not None and note.end <= note.start:
         return "end", "the event ends before it starts."
     if isinstance(note, Event):

@@ -191,11 +191,10 @@ class Sender:
                 )
             except TemporaryFailure as err:
                 log.write(DEFERRED, recipient.email, str(err))
-                if err.connection and not self.patient:
+                last = attempt == self.options.retries
+                if err.connection and (last or not self.patient):  # the rest would fail alike
                     return STOP, f"{err}"
-                if attempt == self.options.retries:
-                    if err.connection:  # the server is gone: the rest would fail the same
-                        return STOP, f"{err}"
+                if last:
                     self.say(f"deferred: {recipient.email}: {err}")
                     return DEFERRED, str(err)
                 delay = self.options.retry_delay * 2 ** (attempt - 1)

@@ -22,25 +22,23 @@ PREFIX = REQUEST_PREFIX  # R1, R2, ...
 
 def request_id(text: str) -> str:
     """'R3' from 'R3', 'r3' or '3'; ValueError for anything else."""
-    match = re.fullmatch(rf"(?i:{PREFIX})?\s*([0-9]{{1,6}})", str(text).strip())
-    if not match:
+    found = normal_request_id(text)
+    if not re.fullmatch(rf"{PREFIX}(0|[1-9][0-9]{{0,5}})", found):  # not in its one form
         raise ValueError(f"'{text}' is not a request id like R3 (see 'newsletter requests')")
-    return f"{PREFIX}{int(match[1])}"
+    return found
 
 
 def answered_here(requests: Sequence[Request], tools: Sequence[Tool]) -> list[Request]:
     """The requests this issue's tools answer, each with the names of those tools,
     in the order the tools come."""
-    by_id = {request.id.upper(): request for request in requests}
+    by_id = {request.id: request for request in requests}  # ids in their one form
     answered: dict[str, Request] = {}
     for tool in tools:
         for wanted in tool.answers:
-            request = by_id.get(_id_or_text(wanted))
+            request = by_id.get(wanted)
             if request is None:
                 continue
-            found = answered.setdefault(
-                request.id.upper(), dataclasses.replace(request, answered_by=[])
-            )
+            found = answered.setdefault(request.id, dataclasses.replace(request, answered_by=[]))
             found.answered_by.append(tool.name)
     return list(answered.values())
 
@@ -97,10 +95,6 @@ def waiting_line(state: RequestState, today: dt.date) -> str:
     return f"{request.id:<4} {status}: {' '.join(request.text.split())}{who}"
 
 
-def _id_or_text(text: str) -> str:
-    return normal_request_id(text)  # '2' and 'R02', written by hand, are R2
-
-
 def answered_ids(tool: Tool) -> set[str]:
     """The requests a tool answers, as ids (R2 however it was written)."""
-    return {_id_or_text(text) for text in tool.answers}
+    return set(tool.answers)  # the model keeps them in their one form
