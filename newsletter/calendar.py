@@ -21,8 +21,8 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from newsletter.errors import InputError, shown
-from newsletter.markdown_text import markdown_to_text
 from newsletter.model import Event
+from newsletter.text.markdown import markdown_to_text
 
 # An event with no end: an hour long, in the file and in the links alike.
 DEFAULT_LENGTH = dt.timedelta(hours=1)

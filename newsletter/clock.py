@@ -28,7 +28,7 @@ def now() -> dt.datetime:
 def pinned_moment(text: str) -> dt.datetime:
     """NEWSLETTER_NOW's value: an ISO 8601 instant that says its offset (a bare
     local time would mean another moment on every machine)."""
-    from newsletter.validate import moment_utc
+    from newsletter.workspace.validate import moment_utc
 
     try:
         return moment_utc(text)

@@ -15,9 +15,9 @@ import typing
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
-from newsletter.similar import squash
-from newsletter.urls import normalize_url
-from newsletter.validate import control_characters
+from newsletter.text.names import squash
+from newsletter.text.urls import normalize_url
+from newsletter.workspace.validate import control_characters
 
 T = TypeVar("T")
 

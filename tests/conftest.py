@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsletter.catalog import load_archive
+from newsletter.catalog.db import load_archive
 from newsletter.cli import cli
-from newsletter.starter import create_workspace
-from newsletter.workspace import Workspace
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.starter import create_workspace
 from tests.feedserver import FeedServer
 from tests.smtpserver import SmtpServer
 

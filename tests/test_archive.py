@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from newsletter.archive import read_archived, record_reach
-from newsletter.catalog import load_archive
+from newsletter.archive.record import read_archived, record_reach
+from newsletter.catalog.db import load_archive
 from newsletter.errors import InputError
-from newsletter.workspace import Workspace
+from newsletter.workspace.folder import Workspace
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_init_creates_a_workspace_and_never_overwrites(tmp_path, run):
         ".gitignore",
     ):
         assert (root / name).is_file(), name
-    from newsletter.settings import load_settings
+    from newsletter.workspace.settings import load_settings
 
     assert load_settings(root / "newsletter.yaml").title == 'Tech "Tidbits"'
     # The new workspace builds as it is.
@@ -156,9 +156,9 @@ def test_a_field_added_to_the_dataclass_alone_is_read_written_and_archived(tmp_p
     import yaml
 
     import newsletter.model as model
-    from newsletter.kinds import KINDS
-    from newsletter.notes import entry_of, read_note
-    from newsletter.yamlfile import parse_yaml
+    from newsletter.notes.kinds import KINDS
+    from newsletter.notes.read import entry_of, read_note
+    from newsletter.workspace.yamlfile import parse_yaml
 
     @dataclasses.dataclass
     class FutureTool(model.Tool):
@@ -198,7 +198,7 @@ def test_an_issue_is_known_by_its_key():
 
 
 def test_the_archive_lists_issues_only(two_issues):
-    from newsletter.archive import archive_files
+    from newsletter.archive.record import archive_files
 
     (two_issues / "issues" / "README.md").write_text("# The archive\n")
     (two_issues / "issues" / "draft-notes.md").write_text("ideas\n")

@@ -10,11 +10,11 @@ import time
 
 import yaml
 
-from newsletter.archive import read_archived, record_reach
-from newsletter.build import issue_date
-from newsletter.catalog import load_archive
-from newsletter.settings import load_settings
-from newsletter.workspace import Workspace
+from newsletter.archive.record import read_archived, record_reach
+from newsletter.catalog.db import load_archive
+from newsletter.issue.build import issue_date
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.settings import load_settings
 from tests.conftest import write
 from tests.feedserver import Route, rss
 from tests.smtpserver import SmtpServer
@@ -287,7 +287,7 @@ def test_feed_posts_already_sent_are_not_featured_again(workspace, run, feed_ser
 
 
 def test_write_together_changes_all_files_or_none(tmp_path):
-    from newsletter.files import write_together
+    from newsletter.workspace.files import write_together
 
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
@@ -385,7 +385,7 @@ def test_a_build_waits_for_no_send_and_never_undoes_one(workspace, run, feed_ser
 
 
 def test_a_build_during_a_send_changes_nothing(workspace, run):
-    from newsletter.lock import workspace_lock
+    from newsletter.workspace.lock import workspace_lock
 
     add_week(run)
     assert run("build", "--date", FRIDAY).exit_code == 0

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import catalog as catalog_module
-from newsletter.archive import record_reach
-from newsletter.catalog import catalog_path, load_archive, open_catalog
-from newsletter.lock import waiting_lock
-from newsletter.search import Filters, search
-from newsletter.workspace import Workspace
+from newsletter.archive.record import record_reach
+from newsletter.catalog import db as catalog_module
+from newsletter.catalog.db import catalog_path, load_archive, open_catalog
+from newsletter.catalog.search import Filters, search
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.lock import waiting_lock
 from tests.conftest import Terminal, write
 
 SENT_AT = dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC)
@@ -447,7 +447,7 @@ def test_many_commands_opening_a_new_catalog_at_once_all_succeed(two_sent):
     # Each waits for the file `go`, then opens the catalog: they start within a moment.
     starter = (  # everything imported first, so that the opening itself is what collides
         "import os, time\n"
-        "import newsletter.catalog, newsletter.search, newsletter.settings\n"
+        "import newsletter.catalog.db, newsletter.catalog.search, newsletter.workspace.settings\n"
         "from newsletter.cli import cli\n"
         f"while not os.path.exists({str(go)!r}): time.sleep(0.0005)\n"
         "cli(['search', 'kahoot', '--json'], prog_name='newsletter')\n"

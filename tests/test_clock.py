@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsletter import clock
-from newsletter.catalog import load_archive
-from newsletter.workspace import Workspace
+from newsletter.catalog.db import load_archive
+from newsletter.workspace.folder import Workspace
 from tests.conftest import NOW, use, write
 
 PACKAGE = Path(__file__).resolve().parent.parent / "newsletter"

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsletter.cron import crontab_line, job_due
-from newsletter.settings import Settings
-from newsletter.workspace import Workspace
+from newsletter.send.cron import crontab_line, job_due
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.settings import Settings
 from tests.conftest import NOW, STAFF, use, write
 
 NEW_YORK = Settings(title="Tech Tidbits", time_zone="America/New_York")

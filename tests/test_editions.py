@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from newsletter.catalog import load_archive
-from newsletter.workspace import Workspace
+from newsletter.catalog.db import load_archive
+from newsletter.workspace.folder import Workspace
 from tests.conftest import use, write
 from tests.feedserver import Route, rss
 
@@ -378,8 +378,8 @@ def test_a_draft_edited_by_hand_is_kept_while_a_new_edition_is_built(editions, r
 def test_a_draft_someone_may_have_is_not_removed_when_editions_are_added(workspace, run):
     run("add-tool", "Padlet", "--url", "https://padlet.example.org", "--summary", "A wall.")
     assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    from newsletter.archive.sendlog import ATTEMPT, SENT, log_for
     from newsletter.model import IssueKey
-    from newsletter.sendlog import ATTEMPT, SENT, log_for
 
     log = log_for(Workspace(workspace).state_dir, IssueKey(dt.date(2026, 12, 4)))
     log.write(ATTEMPT, ANN)
@@ -438,7 +438,7 @@ def test_edition_names_in_notes_ignore_case(editions, run):
 
 
 def test_the_site_names_each_edition(editions, run):
-    from newsletter.archive import record_reach
+    from newsletter.archive.record import record_reach
 
     assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
     for entry in issues_of(editions).values():
@@ -481,7 +481,7 @@ def test_an_edition_can_have_its_own_intro(editions, run):
 
 
 def test_tools_counts_an_issue_once_whatever_its_editions(editions, run):
-    from newsletter.archive import record_reach
+    from newsletter.archive.record import record_reach
 
     assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
     for entry in issues_of(editions).values():

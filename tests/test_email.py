@@ -11,13 +11,13 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from newsletter.archive import read_archived
-from newsletter.build import GMAIL_CLIP_BYTES
+from newsletter.archive.record import read_archived
 from newsletter.cli import cli
-from newsletter.message import message_for, prepare_email
-from newsletter.recipients import Recipient
-from newsletter.render import RenderedEmail, render_email
-from newsletter.settings import load_settings
+from newsletter.email.message import message_for, prepare_email
+from newsletter.email.render import RenderedEmail, render_email
+from newsletter.issue.build import GMAIL_CLIP_BYTES
+from newsletter.workspace.settings import load_settings
+from newsletter.workspace.staff import Recipient
 from tests.conftest import REPO
 from tests.issues import full_issue
 

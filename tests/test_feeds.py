@@ -8,9 +8,10 @@ import tracemalloc
 
 import pytest
 
-from newsletter.clean import parse_feed
-from newsletter.feedcache import FeedCache
-from newsletter.feeds import (
+from newsletter.email.render import render_email
+from newsletter.feeds.cache import FeedCache
+from newsletter.feeds.clean import parse_feed
+from newsletter.feeds.collect import (
     CACHED,
     FAILED,
     NEW,
@@ -22,9 +23,8 @@ from newsletter.feeds import (
     choose_items,
     describe_failures,
 )
-from newsletter.fetch import FetchLimits
+from newsletter.feeds.fetch import FetchLimits
 from newsletter.model import FeedItem
-from newsletter.render import render_email
 from tests.conftest import Terminal
 from tests.feedserver import Route, rss
 from tests.issues import sample_issue
@@ -480,8 +480,8 @@ def test_feed_settings_are_checked(workspace, run):
 
 
 def test_fetch_limits_default_to_the_settings_defaults():
-    from newsletter.feeds import fetch_limits
-    from newsletter.settings import FeedSettings
+    from newsletter.feeds.collect import fetch_limits
+    from newsletter.workspace.settings import FeedSettings
 
     assert fetch_limits(FeedSettings()) == FetchLimits()
 
@@ -567,7 +567,7 @@ def test_a_feed_that_waited_for_its_turn_says_so():
     connection is not reported as a slow server."""
     import time
 
-    from newsletter.fetch import FetchError, HostGate
+    from newsletter.feeds.fetch import FetchError, HostGate
 
     gate = HostGate(per_host=1)
     busy = gate.slot("blogs.example.org")  # the one connection is taken

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsletter.errors import InputError
-from newsletter.notes import load_notes
-from newsletter.workspace import Workspace
+from newsletter.notes.read import load_notes
+from newsletter.workspace.folder import Workspace
 from tests.conftest import Terminal, write
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -326,8 +326,8 @@ def test_subprocess_add_tool_interrupted_leaves_file_whole(workspace):
 def test_a_tool_featured_in_a_sent_issue_names_it_and_wants_force(workspace, run):
     import datetime as dt
 
-    from newsletter.archive import record_reach
-    from newsletter.catalog import load_archive
+    from newsletter.archive.record import record_reach
+    from newsletter.catalog.db import load_archive
 
     assert run(*PADLET).exit_code == 0
     assert run("build", "--date", "2026-11-20").exit_code == 0
@@ -358,8 +358,8 @@ def test_each_starter_notes_file_names_every_field_of_its_kind():
     """The comments a new workspace starts with stay true when a field is added."""
     import re
 
-    from newsletter.kinds import KINDS
-    from newsletter.starter import starter_text
+    from newsletter.notes.kinds import KINDS
+    from newsletter.workspace.starter import starter_text
 
     for kind in KINDS.values():
         comments = " ".join(

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import cli
-from newsletter.examples import EXAMPLES
+from newsletter.cli.examples import EXAMPLES
 from tests.conftest import Terminal, write
 
 TOOLS = """
@@ -213,7 +213,7 @@ def test_the_command_list_shows_each_summary_whole():
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_shows_examples_that_parse(name):
-    assert name in EXAMPLES, f"{name} has no examples in newsletter/examples.py"
+    assert name in EXAMPLES, f"{name} has no examples in newsletter/cli/examples.py"
     output = CliRunner().invoke(cli, [name, "--help"]).output
     assert "Examples:\n    newsletter " + name in output
     for example in EXAMPLES[name]:

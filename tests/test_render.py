@@ -5,11 +5,11 @@ from html import unescape
 
 import pytest
 
-from newsletter.build import rendered_email
-from newsletter.catalog import load_archive
+from newsletter.catalog.db import load_archive
+from newsletter.email.render import render_email, wrap
 from newsletter.errors import InputError
-from newsletter.render import render_email, wrap
-from newsletter.workspace import Workspace
+from newsletter.issue.build import rendered_email
+from newsletter.workspace.folder import Workspace
 from tests.conftest import write
 from tests.issues import sample_issue
 
@@ -143,7 +143,7 @@ def test_one_section_can_be_overridden_alone(workspace, run):
 
 
 def test_autoescape_follows_the_extension():
-    from newsletter.render import _autoescape
+    from newsletter.email.render import _autoescape
 
     for name in ("email.html.j2", "sections/tools.html.j2", "feed.xml.j2", "page.htm", "x.xml"):
         assert _autoescape(name), name

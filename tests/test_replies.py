@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsletter.replies import (
+from newsletter.send.replies import (
     DATA,
     END_OF_DATA,
     MAIL_FROM,

@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-from newsletter.archive import record_reach
-from newsletter.catalog import load_archive
-from newsletter.workspace import Workspace
+from newsletter.archive.record import record_reach
+from newsletter.catalog.db import load_archive
+from newsletter.workspace.folder import Workspace
 from tests.conftest import Terminal
 
 FRACTIONS = "an app for fraction practice with instant feedback"

@@ -53,7 +53,7 @@ def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
 
 
 def test_the_edition_is_rendered_once_for_everyone(built, run, smtp, monkeypatch):
-    import newsletter.render as render
+    import newsletter.email.render as render
 
     calls = []
     real = render.inline_css
@@ -369,10 +369,10 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
     import email
     import email.policy
 
-    from newsletter.message import message_for, prepare_email
-    from newsletter.recipients import Recipient
-    from newsletter.render import RenderedEmail
-    from newsletter.settings import Settings
+    from newsletter.email.message import message_for, prepare_email
+    from newsletter.email.render import RenderedEmail
+    from newsletter.workspace.settings import Settings
+    from newsletter.workspace.staff import Recipient
     from tests.issues import sample_issue
 
     settings = Settings(title="Tech Tidbits", sender="Café Tech <news@example.org>")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from newsletter.catalog import load_archive
-from newsletter.workspace import Workspace
+from newsletter.catalog.db import load_archive
+from newsletter.workspace.folder import Workspace
 from tests.conftest import STAFF, the_issue, use
 from tests.smtpserver import Mailbox
 

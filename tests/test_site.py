@@ -201,7 +201,7 @@ def small_bundles(site, run, monkeypatch):
     pytest.importorskip(
         "pagefind", reason="Pagefind is not installed (pip install 'pagefind[bin]')"
     )
-    from newsletter import site_search
+    from newsletter.site import search as site_search
 
     monkeypatch.setattr(site_search, "RECENT_PAGES", 1)
     monkeypatch.setattr(site_search, "BUNDLE_PAGES", 2)
@@ -287,7 +287,7 @@ def test_a_deleted_search_index_is_made_again(site, run):
 
 
 def test_a_run_stopped_halfway_leaves_nothing_stale(site, run, workspace, monkeypatch):
-    import newsletter.site as site_module
+    import newsletter.site.build as site_module
 
     issue = workspace / "issues" / "2026-11-27.md"
     original = issue.read_text()
@@ -310,8 +310,8 @@ def test_a_run_stopped_halfway_leaves_nothing_stale(site, run, workspace, monkey
 def test_two_runs_for_one_folder_take_turns(site, run, workspace, monkeypatch):
     import fcntl
 
-    import newsletter.site as site_module
-    from newsletter.site_plan import digest
+    import newsletter.site.build as site_module
+    from newsletter.site.plan import digest
 
     monkeypatch.setattr(site_module, "SITE_WAIT", 0.2)
     lock = workspace / ".newsletter" / f"site-{digest(str(site.resolve()))[:12]}.lock"

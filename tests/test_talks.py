@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from newsletter import validate
+from newsletter.workspace import validate
 from tests.conftest import NOW
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -1,0 +1,799 @@
+"""The catalog: the archive (and the notes not yet sent) in an SQLite file,
+`.newsletter/catalog.sqlite`, with an FTS5 full-text index of everything featured.
+
+`issues/*.md` stay the record; the catalog is made from them and can be deleted
+at any time. Each command brings it up to date first, reading only the files
+whose size, modification time or fingerprint changed, so that a command over ten
+years of issues reads one small file and a few changed ones, not 500. A catalog
+that is missing, from another version or damaged is made again from the archive.
+
+Two commands at once (a cron build while the editor searches) are safe: readers
+never wait (WAL), and updates take turns under a lock file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from newsletter import clock
+from newsletter.archive.record import (
+    PARTLY_SENT,
+    SENT,
+    ArchivedIssue,
+    archive_files,
+    check_numbers,
+    read_archived,
+)
+from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
+from newsletter.text.names import squash
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.lock import waiting_lock
+from newsletter.workspace.validate import grade_mask
+
+CATALOG_NAME = "catalog.sqlite"
+SCHEMA_VERSION = 4  # raise it when the tables change: an older catalog is made again
+PUBLISHED = (SENT, PARTLY_SENT)
+
+_SCHEMA = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,   -- in the workspace: issues/2026-11-27.md, notes/tools.yaml
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL,        -- of the bytes (for notes, with the zone they were read in)
+    readable INTEGER NOT NULL    -- 0: it has a mistake, which the command that needs it names
+);
+CREATE TABLE issues (
+    source INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL,
+    built_at TEXT,
+    sent_at TEXT,
+    hand_edited INTEGER NOT NULL,
+    reached INTEGER NOT NULL,
+    recipients INTEGER NOT NULL,
+    rendered TEXT NOT NULL,
+    tools INTEGER NOT NULL,
+    posts INTEGER NOT NULL,
+    edition TEXT NOT NULL,       -- '' for an issue without editions (as its content says)
+    grp TEXT NOT NULL            -- the group of staff.csv the edition went to
+);
+CREATE TABLE entries (           -- each tool, link, post, tip or event of an issue or the notes
+    id INTEGER PRIMARY KEY,
+    source INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,           -- the same thing in two issues has the same key
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    squashed TEXT NOT NULL,      -- the name in lower-case letters and digits only
+    grades TEXT NOT NULL,        -- as written: '3-5, 6-8'
+    grade_mask INTEGER NOT NULL, -- one bit per grade, K first
+    subjects TEXT NOT NULL,
+    cost TEXT NOT NULL,
+    day TEXT                     -- an event's day
+);
+CREATE INDEX entries_source ON entries(source);
+CREATE INDEX entries_kind ON entries(kind, key);
+CREATE TABLE featured (source INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE INDEX featured_key ON featured(key);
+CREATE INDEX featured_source ON featured(source);
+CREATE VIRTUAL TABLE entry_text USING fts5(
+    name, body, tags, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+_SETTLED_NS = 3_000_000_000
+_TABLES = ("sources", "issues", "entries", "featured", "entry_text")
+
+
+def catalog_path(workspace: Workspace) -> Path:
+    return workspace.state_dir / CATALOG_NAME
+
+
+def tell(line: str) -> None:
+    """A note on stderr from whichever command finds it: the catalog is everyone's."""
+    print(f"note: {line}", file=sys.stderr)
+
+
+class Row(NamedTuple):
+    """What the catalog keeps of one thing featured."""
+
+    kind: str
+    key: str
+    name: str
+    url: str = ""
+    body: str = ""  # the words searched besides the name
+    tags: str = ""  # subjects, grades, cost, tags, the blog's name
+    grades: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    cost: str = ""
+    day: str | None = None
+
+
+def rows_of(note: Any) -> Row:
+    """The catalog's row for a tool, link, post, tip or event."""
+    if isinstance(note, Tool):
+        tags = [*note.subjects, *note.grades, note.cost, *note.tags, *note.platforms]
+        return Row(
+            "tool",
+            note.keys[0],
+            note.name,
+            note.url,
+            "\n".join([note.summary, note.idea, note.privacy]),
+            " ".join([*tags, note.requested_by]),
+            tuple(note.grades),
+            tuple(note.subjects),
+            note.cost,
+        )
+    if isinstance(note, Link):
+        return Row("link", note.keys[0], note.title, note.url, note.note)
+    if isinstance(note, FeedItem):
+        return Row("post", note.keys[0], note.title, note.link, note.summary, note.source)
+    if isinstance(note, Event):
+        body = "\n".join([note.description, note.place])
+        return Row(
+            "event", note.key, note.title, note.signup, body, day=note.start.date().isoformat()
+        )
+    if isinstance(note, Request):
+        words = " ".join([note.id, *note.subjects, *note.grades, *note.answered_by])
+        return Row(
+            "request",
+            note.keys[0],
+            note.text,
+            "",
+            note.asked_by,
+            words,
+            tuple(note.grades),
+            tuple(note.subjects),
+        )
+    assert isinstance(note, ShortNote)
+    name = note.title or " ".join(note.text.split()[:8])
+    return Row("tip", note.keys[0], name, note.url, note.text)
+
+
+def issue_rows(issue: Issue) -> list[Row]:
+    notes: list[Any] = [
+        *issue.tools,
+        *issue.links,
+        *issue.feed_items,
+        *issue.events,
+        *issue.tips,
+        *issue.citizenship,
+        *issue.requests,
+    ]
+    return [rows_of(note) for note in notes]
+
+
+@dataclass
+class Archive:
+    """The archive as the catalog has it: the issues that could be read, oldest
+    first, and the files that could not."""
+
+    entries: list[ArchivedIssue]
+    unreadable: list[Path] = field(default_factory=list)
+
+    def problems(self) -> list[InputError]:
+        """Why each unreadable file cannot be read (read again: the one line names
+        file and line)."""
+        found = []
+        for path in self.unreadable:
+            if not path.is_file():  # reading a pipe would wait for ever
+                found.append(
+                    InputError(
+                        f"{shown(path)}: not a file (a folder, a pipe or a broken link).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
+                continue
+            try:
+                read_archived(path)
+            except InputError as err:
+                found.append(err)
+            except OSError as err:
+                found.append(
+                    InputError(
+                        f"{shown(path)}: cannot be read ({err.strerror or err}).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
+        return found
+
+    def whole(self) -> list[ArchivedIssue]:
+        """Every issue, for a command that needs them all: one that cannot be read
+        stops it, named with file and line, and so do two with one number."""
+        for problem in self.problems():
+            raise problem
+        check_numbers(self.entries)
+        return self.entries
+
+    def unreadable_line(self) -> str:
+        return unreadable_line(self.unreadable)
+
+
+def unreadable_line(paths: Sequence[Path]) -> str:
+    """'2 issues could not be read (issues/a.md, issues/b.md)', or ''."""
+    if not paths:
+        return ""
+    count = len(paths)
+    names = ", ".join(shown(path) for path in paths)
+    what = "1 issue" if count == 1 else f"{count} issues"
+    return (
+        f"{what} could not be read ({names}) and {'is' if count == 1 else 'are'} left "
+        "out; 'newsletter check' says why."
+    )
+
+
+class Catalog:
+    """The catalog of one workspace, up to date as of `update()`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.path = catalog_path(workspace)
+        self._db: sqlite3.Connection | None = None
+        self._file_id: tuple[int, int] | None = None  # the file opened: (device, inode)
+        self._zone: dt.tzinfo | None = None  # notes are in the catalog, read in this zone
+
+    # --- opening, and making it again ---------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: every change is an explicit BEGIN IMMEDIATE ... COMMIT.
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        opened = self.path.stat()
+        self._file_id = (opened.st_dev, opened.st_ino)
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")  # it can be made again; no fsync each time
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self._create(db)
+            elif db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                with self._updating():
+                    self._use_wal(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        """The tables, made anew (after a change of version: what was there is dropped)."""
+        with self._updating():
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return  # another command made them meanwhile
+            self._use_wal(db)
+            db.execute("BEGIN IMMEDIATE")
+            for name in _TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {name}")
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+
+    @staticmethod
+    def _use_wal(db: sqlite3.Connection) -> None:
+        """Readers never wait for a writer (WAL). Switched to only under the lock file:
+        the switch reads the file's header, then writes it, and SQLite fails that
+        upgrade at once (SQLITE_BUSY, whatever the busy timeout) when another command
+        is switching the same new file."""
+        db.execute("PRAGMA journal_mode=WAL")
+
+    @contextmanager
+    def _updating(self) -> Iterator[None]:
+        """One command at a time changes the catalog; the others wait their turn."""
+        lock = self.workspace.state_dir / "catalog.lock"
+        with waiting_lock(lock, "another command has been updating the catalog for 60 s.", 60):
+            yield
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def remake(self, err: sqlite3.DatabaseError) -> None:
+        """Delete a damaged catalog (it is only ever derived), so the next use makes
+        it again from the archive."""
+        self.close()
+        with self._updating():
+            try:
+                now = self.path.stat()
+            except FileNotFoundError:
+                return
+            if (now.st_dev, now.st_ino) != self._file_id:
+                return  # another command has made it again already
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        tell(
+            f"the catalog {shown(self.path)} could not be read ({_first_line(err)}); "
+            "made it again from the archive."
+        )
+
+    def guarded(self, action: Any, *args: Any, snapshot: bool = True) -> Any:
+        """Run `action`; if the catalog turns out damaged, make it again and retry once.
+        Any other trouble with the file (a read-only folder, a full disk) is one line.
+
+        The action reads one snapshot of the catalog: each statement on its own would
+        see another command's update land between two of them (a row found by one
+        query gone by the next)."""
+
+        def attempt() -> Any:
+            if not snapshot:
+                return action(*args)
+            with self._transaction("BEGIN"):
+                return action(*args)
+
+        try:
+            try:
+                return attempt()
+            except sqlite3.DatabaseError as err:
+                if not damaged(err):
+                    raise
+                self.remake(err)
+                self._update(self._zone)  # made again from the archive, then asked again
+                return attempt()
+        except sqlite3.Error as err:
+            raise NewsletterError(
+                f"the catalog {shown(self.path)} cannot be used ({_first_line(err)}).",
+                hint="Check that the folder can be written to; the file can be deleted, "
+                "it is made again from issues/.",
+            ) from None
+
+    # --- bringing it up to date ------------------------------------------------------
+
+    def update(self, zone: dt.tzinfo | None = None, thorough: bool = False) -> None:
+        """Read what changed in the archive (and, given the workspace's zone, in the
+        notes) since the last command. `thorough` also reads the whole file for damage
+        SQLite has not noticed (for the commands that act on what it says)."""
+        self._zone = zone
+        self.guarded(self._update, zone, snapshot=False)  # it has transactions of its own
+        if thorough:
+            self.guarded(self._verify)
+
+    def _verify(self) -> None:
+        # The tables what a build decides comes from (the whole file takes ten times as
+        # long; damage in the full-text index shows when a search reads it).
+        for table in ("sources", "issues", "featured", "entries"):
+            (result,) = self.db.execute(f"PRAGMA quick_check({table})").fetchone()
+            if result != "ok":
+                raise sqlite3.DatabaseError(f"its check says: {result}")
+
+    def _update(self, zone: dt.tzinfo | None) -> None:
+        files = self._files(zone)
+        with_notes = zone is not None
+        with self._transaction("BEGIN"):  # one snapshot for the look and the count
+            unchanged = not self._changes(files, with_notes)
+            if unchanged:
+                self._check_counts(files)
+        if unchanged:
+            return
+        with self._updating(), self._transaction("BEGIN IMMEDIATE"):
+            # Looked at again: another command may have done some of it meanwhile.
+            changes = self._changes(files, with_notes)
+            for source in changes:
+                if source not in files:
+                    self._forget(source)
+            found = [files[source] for source in changes if source in files]
+            for file, examined in zip(found, examine_all(self.workspace, found), strict=True):
+                self._record(file, examined)
+            self._check_counts(files)
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        db = self.db
+        db.execute(begin)
+        try:
+            yield
+        except BaseException:
+            with suppress(sqlite3.Error):  # a damaged file may refuse even this
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _check_counts(self, files: dict[str, _File]) -> None:
+        """A cheap look for damage SQLite does not report: the catalog must have as
+        many issue files as issues/ has, and an issue for each readable one."""
+        issue_files = sum(1 for name in files if name.startswith("issues/"))
+        (known, readable), (issues,) = (
+            self.db.execute(
+                "SELECT count(*), coalesce(sum(readable), 0) FROM sources "
+                "WHERE path LIKE 'issues/%'"
+            ).fetchone(),
+            self.db.execute("SELECT count(*) FROM issues").fetchone(),
+        )
+        if known != issue_files or readable != issues:
+            raise sqlite3.DatabaseError("it does not match the archive")
+
+    def _files(self, zone: dt.tzinfo | None) -> dict[str, _File]:
+        """Every file the catalog is made of, by its path in the workspace."""
+        paths: list[tuple[Path, dt.tzinfo | None]] = [
+            (path, None) for path in archive_files(self.workspace)
+        ]
+        if zone is not None:
+            from newsletter.notes.kinds import KINDS
+
+            notes = [self.workspace.notes_dir / kind.file for kind in KINDS.values()]
+            paths += [(path, zone) for path in notes if path.is_file()]
+        files = {}
+        for path, read_in in paths:
+            try:  # a broken link is a file that cannot be read, not no file
+                stat = path.stat() if path.exists() else path.lstat()
+            except OSError:
+                continue  # gone since it was listed
+            name = path.relative_to(self.workspace.root).as_posix()
+            files[name] = _File(path, stat.st_size, stat.st_mtime_ns, read_in)
+        return files
+
+    def _changes(self, files: dict[str, _File], with_notes: bool) -> list[str]:
+        """The sources added, changed (by size or time) or gone since the last update.
+        Notes are looked at only when they are being read."""
+        known = {
+            path: (size, mtime)
+            for path, size, mtime in self.db.execute("SELECT path, size, mtime_ns FROM sources")
+        }
+        gone = [p for p in known if p not in files and (with_notes or p.startswith("issues/"))]
+        changed = [p for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
+        return gone + changed
+
+    def _record(self, file: _File, examined: Examined) -> None:
+        """Put what one file holds into the catalog, unless it is there already."""
+        db = self.db
+        name = file.path.relative_to(self.workspace.root).as_posix()
+        # A file changed within the last seconds may change again within the same
+        # tick of the file system's clock, size and all: its time is not kept, so
+        # the next command looks at its bytes again (as git does).
+        settled = clock.nanoseconds_since(file.mtime_ns) > _SETTLED_NS
+        mtime = file.mtime_ns if settled else 0
+        row = db.execute("SELECT id, digest FROM sources WHERE path = ?", (name,)).fetchone()
+        if row and row[1] == examined.digest:  # touched, not changed
+            db.execute(
+                "UPDATE sources SET size = ?, mtime_ns = ? WHERE id = ?", (file.size, mtime, row[0])
+            )
+            return
+        if row:
+            self._forget(name)
+        source_id = db.execute(
+            "INSERT INTO sources (path, size, mtime_ns, digest, readable) VALUES (?, ?, ?, ?, ?)",
+            (name, file.size, mtime, examined.digest, examined.readable),
+        ).lastrowid
+        if examined.issue is not None:
+            db.execute(
+                f"INSERT INTO issues VALUES (?, {', '.join('?' * 14)})",
+                (source_id, *examined.issue),
+            )
+        db.executemany(
+            "INSERT INTO featured VALUES (?, ?)", [(source_id, key) for key in examined.featured]
+        )
+        assert source_id is not None
+        self._insert(source_id, examined.rows)
+
+    def _forget(self, name: str) -> None:
+        db = self.db
+        row = db.execute("SELECT id FROM sources WHERE path = ?", (name,)).fetchone()
+        if row is None:
+            return
+        db.execute(
+            "DELETE FROM entry_text WHERE rowid IN (SELECT id FROM entries WHERE source = ?)", row
+        )
+        for table in ("entries", "featured", "issues"):
+            db.execute(f"DELETE FROM {table} WHERE source = ?", row)
+        db.execute("DELETE FROM sources WHERE id = ?", row)
+
+    def _insert(self, source_id: int, rows: list[Row]) -> None:
+        (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+        ids = range(last + 1, last + 1 + len(rows))
+        self.db.executemany(
+            "INSERT INTO entries (id, source, kind, key, name, url, squashed, grades, grade_mask,"
+            " subjects, cost, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    entry_id,
+                    source_id,
+                    row.kind,
+                    row.key,
+                    row.name,
+                    row.url,
+                    squash(row.name),
+                    ", ".join(row.grades),
+                    grade_mask(row.grades),
+                    ", ".join(row.subjects),
+                    row.cost,
+                    row.day,
+                )
+                for entry_id, row in zip(ids, rows, strict=True)
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO entry_text (rowid, name, body, tags) VALUES (?, ?, ?, ?)",
+            [
+                (entry_id, row.name, row.body, row.tags)
+                for entry_id, row in zip(ids, rows, strict=True)
+            ],
+        )
+
+    # --- what commands ask of it -------------------------------------------------------
+
+    def archive(self) -> Archive:
+        """Every issue, oldest first, from the catalog alone (no issue file is read)."""
+        return self.guarded(self._archive)  # type: ignore[no-any-return]
+
+    def _archive(self) -> Archive:
+        rows = self.db.execute(
+            f"SELECT s.path, {_ISSUE_COLUMNS} FROM issues i JOIN sources s ON s.id = i.source "
+            "ORDER BY s.path"
+        ).fetchall()
+        entries = [self._archived(row[0], row[1:]) for row in rows]
+        return Archive(sorted(entries, key=lambda entry: entry.key), self._unreadable_issues())
+
+    def _archived(self, path: str, row: Sequence[Any]) -> ArchivedIssue:
+        number, date, subject, status, built, sent, edited, reached, of, rendered, tools, posts = (
+            row[:12]
+        )
+        return ArchivedIssue(
+            path=self.workspace.root / path,
+            number=number,
+            date=dt.date.fromisoformat(date),
+            subject=subject,
+            status=status,
+            built_at=dt.datetime.fromisoformat(built) if built else None,
+            sent_at=dt.datetime.fromisoformat(sent) if sent else None,
+            hand_edited=bool(edited),
+            reached=reached,
+            recipients=of,
+            rendered=rendered,
+            tools=tools,
+            posts=posts,
+            edition=row[12],
+        )
+
+    def digests(self) -> dict[Path, str]:
+        """Each archive file's digest (of its bytes): what the public site compares to
+        tell which issues changed since it was made."""
+        return self.guarded(self._digests)  # type: ignore[no-any-return]
+
+    def _digests(self) -> dict[Path, str]:
+        rows = self.db.execute(
+            "SELECT s.path, s.digest FROM sources s JOIN issues i ON i.source = s.id"
+        )
+        return {self.workspace.root / path: digest for path, digest in rows}
+
+    def unreadable(self) -> list[Path]:
+        """The files of the archive and the notes that have a mistake in them."""
+        return self.guarded(self._unreadable)  # type: ignore[no-any-return]
+
+    def _unreadable(self) -> list[Path]:
+        rows = self.db.execute("SELECT path FROM sources WHERE readable = 0 ORDER BY path")
+        return [self.workspace.root / path for (path,) in rows]
+
+    def unreadable_issues(self) -> list[Path]:
+        """The archive's files that have a mistake in them (the notes' left out)."""
+        return self.guarded(self._unreadable_issues)  # type: ignore[no-any-return]
+
+    def _unreadable_issues(self) -> list[Path]:
+        return [p for p in self._unreadable() if p.parent == self.workspace.issues_dir]
+
+    def published_events(self) -> set[str]:
+        """The keys of the events shown in an issue someone got."""
+        return self.guarded(self._published_events)  # type: ignore[no-any-return]
+
+    def _published_events(self) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT e.key FROM entries e JOIN issues i ON i.source = e.source "
+            f"WHERE e.kind = 'event' AND i.status IN {PUBLISHED}"
+        )
+        return {key for (key,) in rows}
+
+    def request_ids(self) -> set[str]:
+        """The id of every teacher's request the archive (or the notes) has had."""
+        return self.guarded(self._request_ids)  # type: ignore[no-any-return]
+
+    def _request_ids(self) -> set[str]:
+        rows = self.db.execute("SELECT DISTINCT key FROM entries WHERE kind = 'request'")
+        return {key.partition(":")[2] for (key,) in rows}
+
+    def featured_keys(self, edition: str | None = None, group: str = "") -> dict[str, int]:
+        """Everything featured in an issue someone got, with the number of the last
+        such issue: later builds skip it (unless a note says to feature it again).
+        For an edition: in the issues its group got, that is the edition's own (also
+        under an earlier name), those sent to that group, and those from before editions."""
+        return self.guarded(self._featured_keys, edition, group)  # type: ignore[no-any-return]
+
+    def _featured_keys(self, edition: str | None, group: str) -> dict[str, int]:
+        among = "" if edition is None else "AND (i.edition IN ('', ?) OR lower(i.grp) = ?) "
+        rows = self.db.execute(
+            "SELECT f.key, max(i.number) FROM featured f JOIN issues i ON i.source = f.source "
+            f"WHERE i.status IN {PUBLISHED} {among}GROUP BY f.key",
+            () if edition is None else (edition, group.lower() or "\0"),
+        )
+        return dict(rows.fetchall())
+
+    def featured_in(self, keys: Sequence[str]) -> list[tuple[ArchivedIssue, str]]:
+        """The issues someone got that feature any of `keys`, oldest first, each with
+        the name it was featured under."""
+        return self.guarded(self._featured_in, list(keys))  # type: ignore[no-any-return]
+
+    def _featured_in(self, keys: list[str]) -> list[tuple[ArchivedIssue, str]]:
+        marks = ", ".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT s.path, {_ISSUE_COLUMNS}, min(e.name) FROM featured f "
+            "JOIN issues i ON i.source = f.source JOIN sources s ON s.id = i.source "
+            "LEFT JOIN entries e ON e.source = f.source AND (e.key = f.key OR "
+            "(e.kind = 'tool' AND 'tool-name:' || e.squashed = f.key)) "
+            f"WHERE f.key IN ({marks}) AND i.status IN {PUBLISHED} "
+            "GROUP BY s.path ORDER BY i.date",
+            keys,
+        ).fetchall()
+        return [(self._archived(row[0], row[1:-1]), row[-1] or "") for row in rows]
+
+    def featured_tools(self) -> list[tuple[str, ArchivedIssue]]:
+        """Each tool name featured in an issue someone got, with the first such issue."""
+        return self.guarded(self._featured_tools)  # type: ignore[no-any-return]
+
+    def _featured_tools(self) -> list[tuple[str, ArchivedIssue]]:
+        rows = self.db.execute(
+            f"SELECT e.name, s.path, {_ISSUE_COLUMNS} FROM entries e "
+            "JOIN issues i ON i.source = e.source JOIN sources s ON s.id = i.source "
+            f"WHERE e.kind = 'tool' AND i.status IN {PUBLISHED} ORDER BY i.date"
+        ).fetchall()
+        first: dict[str, tuple[str, ArchivedIssue]] = {}
+        for row in rows:
+            first.setdefault(squash(row[0]), (row[0], self._archived(row[1], row[2:])))
+        return list(first.values())
+
+
+class Examined(NamedTuple):
+    """What the catalog keeps of one file, worked out without the catalog (so that
+    many files can be read at once, in other processes)."""
+
+    digest: str  # of its bytes (for notes, with the zone they were read in)
+    readable: bool
+    issue: tuple[Any, ...] | None  # the issues row, after its source
+    rows: list[Row]
+    featured: list[str]
+
+
+def examine(workspace: Workspace, file: _File) -> Examined:
+    if not file.path.is_file():  # a folder, a pipe or a broken link where a file should be
+        return Examined("", False, None, [], [])
+    try:
+        data = file.path.read_bytes()
+    except OSError:
+        return Examined("", False, None, [], [])
+    digest = hashlib.sha256(data).hexdigest() + (f"@{file.zone}" if file.zone else "")
+    if file.zone is not None and file.path.parent == workspace.notes_dir:
+        return _examine_notes(workspace, file, digest)
+    try:
+        entry = read_archived(file.path, data)  # its bytes, read once for the digest too
+    except InputError:
+        return Examined(digest, False, None, [], [])
+    issue = entry.issue
+    row = (
+        entry.number,
+        entry.date.isoformat(),
+        entry.subject,
+        entry.status,
+        entry.built_at.isoformat() if entry.built_at else None,
+        entry.sent_at.isoformat() if entry.sent_at else None,
+        entry.hand_edited,
+        entry.reached,
+        entry.recipients,
+        entry.rendered,
+        entry.tools,
+        entry.posts,
+        issue.edition,
+        issue.group,
+    )
+    return Examined(digest, True, row, issue_rows(issue), sorted(issue.featured_keys()))
+
+
+def _examine_notes(workspace: Workspace, file: _File, digest: str) -> Examined:
+    from newsletter.notes.kinds import KINDS
+    from newsletter.notes.read import read_kind
+
+    kind = next(k for k in KINDS.values() if k.file == file.path.name)
+    problems: list[InputError] = []
+    assert file.zone is not None
+    notes = read_kind(workspace, kind, file.zone, problems)
+    return Examined(digest, not problems, None, [rows_of(note) for note in notes], [])
+
+
+# Reading 500 issues from nothing takes seconds: past this many, other processes
+# read them too, one per core, while this one fills the catalog.
+_MANY = 40
+
+
+def examine_all(workspace: Workspace, files: list[_File]) -> Iterator[Examined]:
+    """Each file examined, in order."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(files) < _MANY or cores < 2:
+        yield from (examine(workspace, file) for file in files)
+        return
+    import concurrent.futures
+    import functools
+    import multiprocessing
+
+    # fork: the workers start at once, with everything already imported; they only
+    # read files and never touch the catalog's connection, nor hold its locks (lock.py
+    # lets go of them in a forked child).
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        min(cores, 4), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        yield from pool.map(functools.partial(examine, workspace), files, chunksize=8)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker of a command that is killed (kill -9) goes too, instead of waiting
+    for work forever (Linux's PR_SET_PDEATHSIG; elsewhere it ends with its queue)."""
+    import ctypes
+    import signal
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the command died before the line above
+        os._exit(1)
+
+
+_ISSUE_COLUMNS = (
+    "i.number, i.date, i.subject, i.status, i.built_at, i.sent_at, i.hand_edited, "
+    "i.reached, i.recipients, i.rendered, i.tools, i.posts, i.edition"
+)
+
+
+class _File(NamedTuple):
+    path: Path
+    size: int
+    mtime_ns: int
+    zone: dt.tzinfo | None  # notes are read in the workspace's zone
+
+
+def _first_line(err: Exception) -> str:
+    """What SQLite says, cut short: its check's report can run to pages, and a
+    decoding error quotes the stored text."""
+    return next(iter(str(err).splitlines()), "")[:80]
+
+
+def damaged(err: sqlite3.DatabaseError) -> bool:
+    """Is this the catalog file being damaged (not a lock, a full disk, a bug)?"""
+    if "decode" in str(err):  # text that is not UTF-8: bytes changed under SQLite
+        return True
+    if str(err).startswith("no such table:"):  # one of its tables dropped: made again
+        return True
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # type: ignore[attr-defined]
+    return type(err) is sqlite3.DatabaseError
+
+
+@contextmanager
+def open_catalog(
+    workspace: Workspace, zone: dt.tzinfo | None = None, thorough: bool = False
+) -> Iterator[Catalog]:
+    """The workspace's catalog, brought up to date (with the notes, given the zone)."""
+    catalog = Catalog(workspace)
+    try:
+        catalog.update(zone, thorough)
+        yield catalog
+    finally:
+        catalog.close()
+
+
+def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
+    """Every archived issue, oldest first, for a command that needs them all: an
+    issue that cannot be read stops it, named with file and line."""
+    with open_catalog(workspace) as catalog:
+        return catalog.archive().whole()

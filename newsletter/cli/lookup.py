@@ -1,0 +1,244 @@
+"""The commands that look things up in the catalog: `search` and `tools`. Like
+cli.py, they read options and call the core (search.py, catalog.py)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from newsletter.cli.group import checked, context
+from newsletter.cli.terminal import warn
+from newsletter.notes.kinds import COSTS
+
+KIND_CHOICES = ("tool", "link", "post", "tip", "event", "request")
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--grades, --subject, --cost and --since, the same for search and tools."""
+    options = [
+        click.option(
+            "--grades",
+            callback=checked("grades", "--grades"),
+            help="Only tools for these grades: K, 1-12 or a band like 3-5 (bands overlap).",
+        ),
+        click.option("--subject", help="Only tools for a subject starting so, e.g. 'math'."),
+        click.option("--cost", type=click.Choice(COSTS), help="Only tools that cost this."),
+        click.option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            callback=checked("day", "--since"),
+            help="Only what was featured on or after this day.",
+        ),
+    ]
+    return functools.reduce(lambda made, option: option(made), reversed(options), command)
+
+
+def _filters(kind: str | None = None, **options: Any) -> Any:
+    from newsletter.catalog.search import Filters
+
+    return Filters(
+        grades=tuple(options["grades"] or ()),
+        subject=options["subject"] or "",
+        cost=options["cost"] or "",
+        kind=kind or "",
+        since=options["since"],
+    )
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@click.option("--kind", type=click.Choice(KIND_CHOICES), help="Only this kind of thing.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    help="How many results to show, at most.",
+    default=20,
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, for scripts.")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    kind: str | None,
+    limit: int,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Search every tool, link, post, tip, event and request ever featured (and,
+    marked, the draft and the notes not yet sent), best match first.
+
+    QUERY is words ('fraction' finds 'fractions'), "a phrase", a prefix like
+    kahoo*, or words joined by AND, OR, NOT."""
+    import json
+
+    from newsletter.catalog.db import open_catalog
+    from newsletter.catalog.search import search as find
+    from newsletter.catalog.search import shortened
+
+    here = context(ctx)
+    with open_catalog(here.workspace, here.settings.zone) as catalog:
+        found = catalog.guarded(find, catalog, " ".join(query), _filters(kind, **options), limit)
+        _unreadable(catalog.unreadable())
+    hits = found.hits
+    if found.any_word:
+        warn(["nothing has every word of the search; these have some of them."])
+    if as_json:
+        click.echo(json.dumps([hit.as_dict() for hit in hits], indent=2, ensure_ascii=False))
+        return
+    for hit in hits:
+        _show_hit(hit)
+    nothing = f"Nothing found for {shortened(' '.join(query))!r}."
+    click.echo(f"{len(hits)} found" if hits else nothing, err=True)
+
+
+def _show_hit(hit: Any) -> None:
+    from newsletter.feeds.clean import printable
+
+    details = " · ".join(part for part in (hit.grades, hit.subjects, hit.cost) if part)
+    lines = [
+        f"{hit.kind:<5} {' '.join(hit.name.split())}" + (f" <{hit.url}>" if hit.url else ""),
+        f"      {details}" if details else "",
+        f"      {hit.where()}",
+        "      " + " ".join(hit.context.split()),
+    ]
+    text = printable("\n".join(line for line in lines if line))
+    click.echo(_bold(text) + "\n")
+
+
+def _bold(text: str) -> str:
+    """The matching words, marked «so», in bold (plain on a pipe or a file)."""
+    import re
+
+    return re.sub("«([^»]*)»", lambda m: click.style(m[1], bold=True), text)
+
+
+def _unreadable(paths: list[Any]) -> None:
+    from newsletter.errors import shown
+
+    if paths:
+        names = ", ".join(shown(path) for path in paths)
+        why = "'newsletter check' says why"
+        warn([f"{names}: could not be read, so what is in it is left out ({why})."])
+
+
+@click.command()
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["name", "date"]),
+    default="name",
+    show_default=True,
+    help="By name, or by when last featured (newest first).",
+)
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="csv: for a 'recommended tools' spreadsheet.",
+)
+@click.pass_context
+def tools(ctx: click.Context, sort: str, form: str, **options: Any) -> None:
+    """List every tool ever featured, once each: name, grades, subjects, cost, how
+    many issues featured it and the last one."""
+    from newsletter.catalog.db import open_catalog
+    from newsletter.catalog.search import featured_tools
+
+    with open_catalog(context(ctx).workspace) as catalog:
+        found = catalog.guarded(featured_tools, catalog, _filters(**options), sort)
+        _unreadable(catalog.unreadable())
+    if form == "text":
+        _tool_lines(found)
+    else:
+        _tool_data(found, form)
+
+
+def _tool_lines(found: list[Any]) -> None:
+    from newsletter.feeds.clean import printable
+
+    if not found:
+        click.echo("No tool featured yet (or none that fits).", err=True)
+        return
+    names = [" ".join(tool.name.split()) for tool in found]  # one line, whatever was typed
+    width = min(32, max(len(name) for name in names))
+    for name, tool in zip(names, found, strict=True):
+        times = f"{tool.times}x"
+        click.echo(
+            printable(
+                f"{name:<{width}}  {tool.grades or '-':<9} {tool.subjects or '-':<24} "
+                f"{tool.cost or '-':<8} {times:>3}  #{tool.last_number} ({tool.last_date})"
+            )
+        )
+
+
+def _tool_data(found: list[Any], form: str) -> None:
+    import csv
+    import io
+    import json
+
+    from newsletter.catalog.search import unsafe_cell
+
+    if form == "json":
+        click.echo(json.dumps([tool.as_dict() for tool in found], indent=2, ensure_ascii=False))
+        return
+    columns = [
+        "name",
+        "url",
+        "grades",
+        "subjects",
+        "cost",
+        "times_featured",
+        "last_issue",
+        "last_date",
+    ]
+    out = io.StringIO()
+    # A byte-order mark first, so that Excel reads the file as UTF-8 ('Café', not 'CafÃ©').
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for tool in found:
+        row = [
+            tool.name,
+            tool.url,
+            tool.grades,
+            tool.subjects,
+            tool.cost,
+            tool.times,
+            tool.last_number,
+            tool.last_date,
+        ]
+        writer.writerow([unsafe_cell(v) if isinstance(v, str) else v for v in row])
+    click.echo(out.getvalue(), nl=False)
+
+
+@click.command("requests")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also the answered ones, with the tools and the issue that answered them.",
+)
+@click.pass_context
+def requests_list(ctx: click.Context, everything: bool) -> None:
+    """List teachers' requests still waiting for a tool, oldest first, with how long
+    each has waited. Answer one with: newsletter add-tool ... --answers R3"""
+    from newsletter.catalog.db import open_catalog
+    from newsletter.feeds.clean import printable
+    from newsletter.notes.kinds import REQUESTS
+    from newsletter.notes.read import read_kind
+    from newsletter.notes.requests import request_states, waiting_line
+
+    here = context(ctx)
+    requests = read_kind(here.workspace, REQUESTS, here.settings.zone, None)
+    with open_catalog(here.workspace) as catalog:
+        states = [s for s in request_states(requests, catalog) if everything or not s.answered_in]
+    for state in states:
+        click.echo(printable(waiting_line(state, here.today)))
+    if not states:
+        click.echo("No request is waiting." if requests else "No requests yet.", err=True)

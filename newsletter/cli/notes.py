@@ -1,0 +1,253 @@
+"""The commands for the notes as files: `notes` (what is waiting, numbered), `edit`
+(a notes file in $EDITOR, checked on save) and `remove` (one entry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from newsletter.cli.group import BadInput, checked, context
+from newsletter.cli.terminal import interactive, warn
+from newsletter.errors import InputError, shown
+
+KINDS_HELP = "tools, events, links, tips, citizenship or requests"
+
+
+@click.command("notes")
+@click.argument("kind", required=False)
+@click.pass_context
+def notes_list(ctx: click.Context, kind: str | None) -> None:
+    """List what is waiting for the next issue, numbered by its place in its file.
+
+    KIND is one of tools, events, links, tips, citizenship or requests (default:
+    all). The numbers are what 'newsletter remove' takes."""
+    from newsletter.catalog.db import open_catalog
+    from newsletter.notes.edit import describe, kind_named, waiting
+    from newsletter.notes.kinds import KINDS
+
+    here = context(ctx)
+    kinds = [kind_named(kind)] if kind else list(KINDS.values())
+    with open_catalog(here.workspace) as catalog:
+        featured = catalog.featured_keys()
+    problems, listed = [], 0
+    for each in kinds:
+        try:
+            found = waiting(here.workspace, each, here.settings.zone, featured, here.now)
+        except InputError as err:  # a file that does not read: the other kinds still show
+            problems.append(str(err))
+            continue
+        if not found and not kind:
+            continue
+        listed += 1
+        click.echo(f"{each.name} ({shown(here.workspace.notes_dir / each.file)})")
+        for number, note in found:
+            click.echo(f"  {number:>3}  {describe(note) if note else _UNREADABLE}")
+        if not found:
+            click.echo("  nothing waiting")
+    if not listed and not problems:
+        click.echo("Nothing is waiting for the next issue.", err=True)
+    if problems:
+        warn(problems[1:])
+        raise BadInput(problems[0])
+
+
+_UNREADABLE = "(cannot be read: 'newsletter check' names the mistake)"
+
+
+@click.command()
+@click.argument("kind")
+@click.pass_context
+def edit(ctx: click.Context, kind: str) -> None:
+    """Open a notes file in your editor ($VISUAL or $EDITOR), and check it on save.
+
+    KIND is one of tools, events, links, tips, citizenship or requests. You edit a
+    copy: if it does not read, it opens again with the mistake on top (as
+    'crontab -e' does), and the file is only replaced once it reads."""
+    from newsletter.notes.edit import kind_named
+
+    here = context(ctx)
+    note_kind = kind_named(kind)
+    path = here.workspace.notes_dir / note_kind.file
+    if not interactive():
+        raise BadInput(f"edit needs a terminal. Hint: edit {shown(path)} with any editor.")
+    _edit_until_it_reads(here, note_kind, path)
+
+
+def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
+    import os
+    import tempfile
+
+    from newsletter.notes.edit import lost_or_doubled
+    from newsletter.notes.read import notes_lock
+    from newsletter.workspace.files import read_text, write_atomically
+
+    original = read_text(path) if path.is_file() else ""  # newlines as \n
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
+    os.close(handle)
+    copy = path.parent / os.path.basename(name)
+    crlf = path.is_file() and b"\r\n" in path.read_bytes()
+    text, problems = original, list[str]()
+    try:
+        while True:
+            try:
+                text = _one_edit(copy, text, problems, shown(path))
+            except click.ClickException as err:  # the editor could not start, or failed
+                why = f"the editor failed ({err.format_message()})"
+                _give_up(copy, path, original, why, "set VISUAL or EDITOR to one that works.")
+            problems = _problems_of(here, kind, copy, path, text)
+            if not problems:
+                break
+            warn(problems)
+            if not click.confirm("Edit it again?", default=True):
+                _give_up(copy, path, original, "it does not read yet")
+        for question in lost_or_doubled(kind, path, original, text):
+            if not click.confirm(f"{question} Save it?", default=False):
+                _give_up(copy, path, original, "you did not save it")
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C, or the end of the input
+        _give_up(copy, path, original, "you stopped")
+    with notes_lock(here.workspace.state_dir, path.name):
+        if (read_text(path) if path.is_file() else "") != original:
+            raise BadInput(
+                f"{shown(path)} changed while you edited it (an add-* command?); your edit is "
+                f"kept in {shown(copy)}. Hint: merge the two by hand."
+            )
+        if text != original:  # written with the file's own line endings
+            write_atomically(path, text.replace("\n", "\r\n") if crlf else text)
+    copy.unlink()
+    click.echo(f"{shown(path)}: " + ("saved." if text != original else "unchanged."))
+
+
+def _one_edit(copy: Any, text: str, problems: list[str], name: str) -> str:
+    """One round in the editor: the copy with the problems on top (their line numbers
+    the ones the editor shows), and what was saved, without them."""
+    import re
+
+    head = _with_problems("", problems)
+    offset = head.count("\n")
+    head = re.sub(re.escape(name) + r":(\d+)", lambda m: f"line {int(m[1]) + offset}", head)
+    copy.write_text(head + text, encoding="utf-8")
+    click.edit(filename=str(copy))
+    if not copy.is_file():
+        raise click.ClickException("it removed the copy")
+    saved = copy.read_bytes().decode("utf-8", errors="replace")  # not UTF-8: said next
+    text = _without_problems(saved).replace("\r\n", "\n")
+    copy.write_text(text, encoding="utf-8")
+    return text
+
+
+def _problems_of(here: Any, kind: Any, copy: Any, path: Any, text: str) -> list[str]:
+    from newsletter.notes.edit import edited_problems
+
+    if "\ufffd" in text:  # bytes that were not UTF-8, replaced on reading
+        return [f"{shown(path)}: it is not UTF-8 text; save it as UTF-8 in your editor."]
+    return [
+        line.replace(shown(copy), shown(path))
+        for line in edited_problems(here.workspace, kind, copy, here.settings.zone)
+    ]
+
+
+def _give_up(copy: Any, path: Any, original: str, why: str, hint: str = "") -> None:
+    """Stop, keeping what was typed (unless nothing was): the file is not changed."""
+    kept = copy.is_file() and copy.read_text(encoding="utf-8", errors="replace") != original
+    if copy.is_file() and not kept:
+        copy.unlink()
+    where = f"; your edit is kept in {shown(copy)}" if kept else ""
+    hint = hint or (
+        "fix it and copy it over, or run 'newsletter edit' again."
+        if kept
+        else "run 'newsletter edit' again."
+    )
+    raise BadInput(f"{shown(path)} was not changed: {why}{where}. Hint: {hint}")
+
+
+_MARK = "# newsletter edit: "
+
+
+def _with_problems(text: str, problems: list[str]) -> str:
+    """The file with what is wrong with it on top, as comments (taken off on save)."""
+    head = "".join(f"{_MARK}{line}\n" for line in problems)
+    if problems:
+        head += f"{_MARK}(fix the above and save; these lines are removed)\n"
+    return head + text
+
+
+def _without_problems(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(_MARK))
+
+
+@click.command()
+@click.argument("kind")
+@click.argument("number", type=int)
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+@click.pass_context
+def remove(ctx: click.Context, kind: str, number: int, yes: bool) -> None:
+    """Remove note NUMBER of KIND (its number in 'newsletter notes').
+
+    Only that entry's lines go; every other line of the file (comments included)
+    stays as you wrote it."""
+    from newsletter.notes.edit import describe, kind_named, numbered_entries, remove_note
+
+    here = context(ctx)
+    note_kind = kind_named(kind)
+    found = {n.number: n for n in numbered_entries(here.workspace, note_kind, here.settings.zone)}
+    confirmed = None
+    if not yes and number in found:
+        what = f"{note_kind.what} {number}"
+        if not interactive():
+            raise BadInput(
+                f"Removing {what} ({describe(found[number].note)}) needs confirmation. "
+                "Hint: add --yes."
+            )
+        click.confirm(f"Remove {what}: {describe(found[number].note)}?", abort=True)
+        confirmed = found[number]  # removed by what it is, should the file change meanwhile
+    gone = remove_note(here.workspace, note_kind, number, here.settings.zone, confirmed)
+    path = shown(here.workspace.notes_dir / note_kind.file)
+    click.echo(f"Removed {note_kind.what} {gone.number} ({describe(gone.note)}) from {path}.")
+
+
+@click.command("talks")
+@click.option("--all", "everything", is_flag=True, help="Also the talks that are over.")
+@click.pass_context
+def talks(ctx: click.Context, everything: bool) -> None:
+    """List the dates of every repeating event (the Tech Talks) with their topics.
+
+    Set a date's topic with: newsletter talk-topic DATE "Google Forms quizzes"."""
+    from newsletter.calendar import occurrences
+    from newsletter.feeds.clean import printable
+    from newsletter.notes.kinds import EVENTS
+    from newsletter.notes.read import read_kind
+
+    here = context(ctx)
+    zone = here.settings.zone
+    series = [e for e in read_kind(here.workspace, EVENTS, zone, None) if e.every]
+    dates = sorted((o for e in series for o in occurrences(e, zone)), key=lambda o: o.start)
+    shown = [o for o in dates if everything or o.start >= here.now]
+    for talk in shown:
+        start = talk.start.astimezone(zone)
+        end = f"-{talk.end.astimezone(zone):%H:%M}" if talk.end else ""
+        place = f" ({talk.place})" if talk.place else ""
+        click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end}  {talk.title}{place}"))
+    if not shown:
+        click.echo(
+            'No repeating events. Add one with: newsletter add-event "Tech Talk" '
+            '--every "2 weeks" --from DATE --until DATE --at 12:00-12:40',
+            err=True,
+        )
+
+
+@click.command("talk-topic")
+@click.argument("date", callback=checked("day", "DATE"))
+@click.argument("topic")
+@click.option("--title", help="Which repeating event, when more than one falls on DATE.")
+@click.pass_context
+def talk_topic(ctx: click.Context, date: Any, topic: str, title: str | None) -> None:
+    """Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC').
+
+    An empty TOPIC ("") takes the topic away."""
+    from newsletter.notes.events import set_topic
+
+    here = context(ctx)
+    path, line, event_title = set_topic(here.workspace, here.settings.zone, date, topic, title)
+    said = f"'{event_title}: {topic}'" if topic.strip() else f"no topic for '{event_title}'"
+    click.echo(f"{date}: {said}, in {path}:{line}")

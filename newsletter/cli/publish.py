@@ -1,0 +1,69 @@
+"""The commands about events in calendars: `calendar`, `talks` and `talk-topic`.
+Like cli.py, they read options and call the core (calendar.py, events.py)."""
+
+from __future__ import annotations
+
+import click
+
+from newsletter.cli.group import context
+from newsletter.cli.terminal import warn
+
+
+@click.command("calendar")
+@click.option(
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the .ics file to FILE (default: print it).",
+)
+@click.pass_context
+def calendar_file_command(ctx: click.Context, out: str | None) -> None:
+    """Write every upcoming event as one .ics file, for staff to subscribe to once it
+    is published (on the district's web server, say)."""
+    from pathlib import Path
+
+    from newsletter.calendar import replaceable_calendar
+    from newsletter.errors import counted, shown
+    from newsletter.notes.events import upcoming_calendar
+    from newsletter.workspace.files import write_bytes_atomically
+
+    here = context(ctx)
+    data, count = upcoming_calendar(here.workspace, here.settings, here.now)
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    replaceable_calendar(Path(out))
+    write_bytes_atomically(Path(out), data, durable=True)
+    click.echo(f"Wrote {counted(count, 'upcoming event')} to {shown(Path(out))}", err=True)
+
+
+@click.command("site")
+@click.option(
+    "--out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write the site into (relative to the workspace).",
+)
+@click.pass_context
+def site_command(ctx: click.Context, out: str) -> None:
+    """Write the public web archive: the sent issues, a page per tool, the tools
+    catalog, an Atom feed, the events calendar and a search (Pagefind).
+
+    Never a draft, a staff address or a teacher's name. Only what changed is
+    written again."""
+    from pathlib import Path
+
+    from newsletter.errors import counted, shown
+    from newsletter.site.build import build_site
+
+    here = context(ctx)
+    folder = Path(out) if Path(out).is_absolute() else here.workspace.root / out
+    result = build_site(here.workspace, here.settings, folder, here.now)
+    warn(result.warnings)
+    click.echo(
+        f"Wrote {counted(len(result.written), 'file')} ({result.unchanged} unchanged) to "
+        f"{shown(folder)}: {counted(result.issues, 'issue')}, {counted(result.tools, 'tool')}"
+        + ("" if result.searchable else ", no search"),
+        err=True,
+    )

@@ -1,0 +1,392 @@
+"""The blogs: which feeds to read (feeds.yaml), collecting them all at once, and
+choosing which of their posts go into an issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from newsletter import __version__
+from newsletter.errors import InputError
+from newsletter.feeds.cache import CachedFeed, FeedCache
+from newsletter.feeds.clean import NotAFeed, parse_feed
+from newsletter.feeds.fetch import FetchError, FetchLimits, HostGate, Response, fetch
+from newsletter.issue.editions import Edition, goes_to
+from newsletter.model import FeedItem
+from newsletter.workspace import validate
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.settings import FeedSettings, Settings, require_settings
+from newsletter.workspace.yamlfile import Fields, collecting, load_yaml
+
+FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades")
+FEED_SECTIONS = ("feeds", "citizenship")
+
+# What happened to a feed in a collection.
+NEW = "new items"
+NOT_MODIFIED = "not modified"
+STALE = "stale copy used"
+CACHED = "cached copy used"
+FAILED = "failed"
+
+
+@dataclass
+class FeedSource:
+    name: str
+    url: str
+    section: str = "feeds"
+    limit: int = 3
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)  # its posts' grades, for editions
+
+    def wants(self, item: FeedItem) -> bool:
+        text = f"{item.title} {item.summary}".lower()
+        if self.include and not any(word.lower() in text for word in self.include):
+            return False
+        return not any(word.lower() in text for word in self.exclude)
+
+
+@dataclass
+class FeedOutcome:
+    source: FeedSource
+    status: str
+    items: list[FeedItem] = field(default_factory=list)
+    reason: str = ""
+    seconds: float = 0.0
+    copy_from: dt.datetime | None = None  # when the cached copy used was fetched
+
+    def __post_init__(self) -> None:
+        self.reason = _harmless(self.reason)  # shown by fetch, build and the cron log
+
+    @property
+    def problem(self) -> str | None:
+        """One plain line for the warning list, or None when all went well."""
+        line = self._problem()
+        return _harmless(line) if line else None
+
+    def _problem(self) -> str | None:
+        if self.status == FAILED:
+            return f"feed '{self.source.name}' skipped: {self.reason}"
+        if self.status == STALE:
+            when = self.copy_from.strftime("%Y-%m-%d %H:%M") if self.copy_from else "earlier"
+            return f"feed '{self.source.name}': {self.reason}; using the copy from {when}"
+        return None
+
+
+def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
+    """The feeds in feeds.yaml. With a `problems` list, each bad entry is recorded
+    there and skipped (newsletter check); without one, the first one is raised."""
+    if not path.is_file():
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    top = Fields(data, path, "feeds.yaml", line=1)
+    top.only(("feeds",))
+    entries = data.get("feeds") or []
+    if not isinstance(entries, list):
+        raise top.fail("feeds", "expected a list of feeds, each starting with '- name:'.")
+    sources: list[FeedSource] = []
+    seen: dict[str, int] = {}
+    for entry in entries:
+        source = collecting(problems, read_feed_source, entry, path, seen)
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource:
+    f = Fields(entry, path, "feed")
+    f.only(FEED_FIELDS)
+    source = FeedSource(
+        name=f.text("name", required=True),
+        url=f.checked("url", validate.url, required=True) or "",
+        section=f.text("section", default="feeds"),
+        limit=f.number("limit", 3, minimum=0),
+        include=f.text_list("include"),
+        exclude=f.text_list("exclude"),
+        grades=f.checked("grades", validate.grades) or [],
+    )
+    if source.section not in FEED_SECTIONS:
+        raise f.fail(
+            "section",
+            f"'{source.section}' is not a section for feed posts.",
+            hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
+        )
+    if source.url in seen:
+        raise InputError(
+            f"{f.where('url')}: the feed {source.url} is listed twice "
+            f"(also on line {seen[source.url]}).",
+            hint="Remove one of the two entries.",
+        )
+    seen[source.url] = f.line_of("url")
+    return source
+
+
+def fetch_limits(feeds: FeedSettings) -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=feeds.connect_timeout,
+        read_timeout=feeds.read_timeout,
+        feed_timeout=feeds.feed_timeout,
+        deadline=feeds.deadline,
+        max_bytes=int(feeds.max_size_mb * 1024 * 1024),
+        per_host=feeds.per_host,
+        concurrency=feeds.concurrency,
+    )
+
+
+def user_agent(settings: Settings) -> str:
+    """Honest: names the tool, the newsletter, and whom to contact."""
+    who = "; ".join(p for p in (settings.organization, settings.editor_email) if p)
+    return f"newsletter/{__version__} (weekly staff newsletter '{settings.title}'" + (
+        f"; {who})" if who else ")"
+    )
+
+
+def collector_for(workspace: Workspace, settings: Settings) -> Collector:
+    return Collector(
+        FeedCache(workspace.cache_dir / "feeds"),
+        fetch_limits(settings.feeds),
+        user_agent(settings),
+        settings.feeds.summary_length,
+    )
+
+
+def refresh_feeds(
+    workspace: Workspace,
+    now: dt.datetime,
+    progress: Callable[[FeedOutcome], None] | None = None,
+) -> list[FeedOutcome]:
+    """Fetch every feed of the workspace now, updating the cache (`newsletter fetch`)."""
+    settings = require_settings(workspace.settings_file)
+    sources = load_feed_sources(workspace.feeds_file)
+    return collector_for(workspace, settings).collect(sources, now, progress=progress)
+
+
+def _harmless(text: str) -> str:
+    """A server's words made safe for a terminal and a cron log: one line, no control
+    characters, no user name and password from an address it named."""
+    from newsletter.feeds.clean import printable
+    from newsletter.text.urls import without_credentials
+
+    return " ".join(printable(without_credentials(text)).split())
+
+
+@dataclass
+class Collector:
+    """Collects many feeds at once: fetches run in threads, parsing happens on the
+    calling thread as each fetch finishes, so parsing never holds up a download."""
+
+    cache: FeedCache
+    limits: FetchLimits
+    user_agent: str
+    summary_length: int = 280
+
+    def collect(
+        self,
+        sources: list[FeedSource],
+        now: dt.datetime,
+        offline: bool = False,
+        progress: Callable[[FeedOutcome], None] | None = None,
+    ) -> list[FeedOutcome]:
+        """Every source's outcome, in the order of `sources`."""
+        cached = {s.url: self.cache.load(s.url) for s in sources}
+        outcomes: dict[str, FeedOutcome] = {}
+
+        def done(outcome: FeedOutcome) -> None:
+            outcomes[outcome.source.url] = outcome
+            if progress:
+                progress(outcome)
+
+        if offline:
+            for source in sources:
+                done(
+                    self._fallback(
+                        source, cached[source.url], now, CACHED, "offline, and no cached copy"
+                    )
+                )
+            return [outcomes[s.url] for s in sources]
+
+        stop_at = time.monotonic() + self.limits.deadline
+        gate = HostGate(self.limits.per_host)
+        pool = ThreadPoolExecutor(max_workers=self.limits.concurrency, thread_name_prefix="feed")
+        pending: dict[Future[Response], FeedSource] = {}
+        started = time.monotonic()
+        for source in sources:
+            entry = cached[source.url]
+            have_copy = bool(entry and entry.body)
+            future = pool.submit(
+                fetch,
+                entry.moved_to if entry and entry.moved_to else source.url,
+                limits=self.limits,
+                user_agent=self.user_agent,
+                gate=gate,
+                etag=entry.etag if entry and have_copy else "",
+                last_modified=entry.last_modified if entry and have_copy else "",
+                stop_at=stop_at,
+            )
+            pending[future] = source
+        try:
+            while pending:
+                # The fetches stop themselves at the deadline; the second of slack is
+                # for a thread stuck where no timeout reaches (a slow DNS answer).
+                remaining = stop_at - time.monotonic() + 1.0
+                finished, _ = wait(pending, timeout=max(remaining, 0), return_when=FIRST_COMPLETED)
+                if not finished:
+                    break
+                for future in finished:
+                    source = pending.pop(future)
+                    outcome = self._settle(source, future, cached[source.url], now)
+                    outcome.seconds = time.monotonic() - started
+                    done(outcome)
+            for source in pending.values():
+                reason = f"gave up: the whole collection has {self.limits.deadline:g} s"
+                done(self._fallback(source, cached[source.url], now, STALE, reason))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return [outcomes[s.url] for s in sources]
+
+    def _settle(
+        self,
+        source: FeedSource,
+        future: Future[Response],
+        entry: CachedFeed | None,
+        now: dt.datetime,
+    ) -> FeedOutcome:
+        """One feed's outcome. Whatever goes wrong while it is fetched or read is that
+        feed's failure, named in the warning; it never stops the build."""
+        try:
+            return self._settle_one(source, future, entry, now)
+        except Exception as err:  # noqa: BLE001 - a hostile feed must not stop the build
+            reason = f"could not be read ({err.__class__.__name__}: {str(err)[:120]})"
+            try:
+                return self._fallback(source, entry, now, STALE, reason)
+            except Exception:  # noqa: BLE001 - its cached copy is no better
+                return FeedOutcome(source, FAILED, [], reason)
+
+    def _settle_one(
+        self,
+        source: FeedSource,
+        future: Future[Response],
+        entry: CachedFeed | None,
+        now: dt.datetime,
+    ) -> FeedOutcome:
+        try:
+            response = future.result()
+        except FetchError as err:
+            return self._fallback(source, entry, now, STALE, str(err))
+        if response.status == 304 and entry and entry.body:
+            entry.moved_to = response.moved_to or entry.moved_to
+            outcome = self._fallback(source, entry, now, NOT_MODIFIED, "")
+            if outcome.status != FAILED:
+                self.cache.save(entry, write_body=False)
+            return outcome
+        fresh = CachedFeed(
+            url=source.url,
+            etag=response.headers.get("etag", ""),
+            last_modified=response.headers.get("last-modified", ""),
+            fetched_at=now.isoformat(),
+            moved_to=response.moved_to or "",
+            final_url=response.url,
+            first_seen=dict(entry.first_seen) if entry else {},
+            body=response.body,
+        )
+        try:
+            items = self._parse(source, fresh, now, response.headers.get("content-type", ""))
+        except NotAFeed as err:
+            return self._fallback(source, entry, now, STALE, str(err))
+        self.cache.save(fresh)
+        return FeedOutcome(source, NEW, items)
+
+    def _parse(
+        self, source: FeedSource, entry: CachedFeed, now: dt.datetime, content_type: str = ""
+    ) -> list[FeedItem]:
+        """Parse the entry's bytes, and keep the items in the entry for next time."""
+        first_seen = entry.first_seen
+        items = parse_feed(
+            entry.body,
+            url=entry.final_url or entry.url,
+            content_type=content_type,
+            source=source.name,
+            section=source.section,
+            summary_length=self.summary_length,
+            now=now,
+            first_seen=first_seen,
+        )
+        # Forget items that left the feed, so the cache does not grow forever.
+        current = {item.keys[0] for item in items}
+        entry.first_seen = {k: v for k, v in first_seen.items() if k in current}
+        entry.items, entry.summary_length = items, self.summary_length
+        return items
+
+    def _cached_items(
+        self, source: FeedSource, entry: CachedFeed, now: dt.datetime
+    ) -> list[FeedItem]:
+        if entry.items is None or entry.summary_length != self.summary_length:
+            return self._parse(source, entry, now)
+        for item in entry.items:  # the feed may have been renamed in feeds.yaml
+            item.source, item.section = source.name, source.section
+        return entry.items
+
+    def _fallback(
+        self,
+        source: FeedSource,
+        entry: CachedFeed | None,
+        now: dt.datetime,
+        status: str,
+        reason: str,
+    ) -> FeedOutcome:
+        """The last good copy, when there is one; otherwise the feed fails."""
+        if entry and entry.body:
+            try:
+                items = self._cached_items(source, entry, now)
+            except NotAFeed:
+                return FeedOutcome(source, FAILED, reason=reason or "the cached copy is damaged")
+            return FeedOutcome(
+                source,
+                status,
+                items,
+                reason=reason if status == STALE else "",
+                copy_from=entry.fetched,
+            )
+        return FeedOutcome(source, FAILED, reason=reason)
+
+
+def choose_items(
+    outcomes: list[FeedOutcome],
+    since: dt.datetime,
+    featured: Collection[str],
+    max_items: int,
+    edition: Edition | None = None,
+) -> list[FeedItem]:
+    """The posts for an issue (of `edition`): in the window, never featured before (by
+    link or GUID, across all feeds and the archive), filtered and limited per feed,
+    newest first. A post carries its feed's grades, which decide its editions."""
+    chosen: list[FeedItem] = []
+    taken = set(featured)
+    for outcome in outcomes:
+        source = outcome.source
+        if edition is not None and not goes_to(source, edition):
+            continue
+        count = 0
+        for item in outcome.items:
+            if count >= source.limit:
+                break
+            if item.published is None or item.published < since:
+                continue
+            if taken & set(item.keys) or not source.wants(item):
+                continue
+            taken.update(item.keys)
+            chosen.append(replace(item, grades=list(source.grades)) if source.grades else item)
+            count += 1
+    chosen.sort(key=lambda i: i.published or since, reverse=True)
+    return chosen[:max_items]
+
+
+def describe_failures(outcomes: list[FeedOutcome]) -> list[str]:
+    return [o.problem for o in outcomes if o.problem]

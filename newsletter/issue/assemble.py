@@ -1,0 +1,121 @@
+"""Choosing an issue's date and number, and what goes into it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from newsletter.archive.record import ArchivedIssue
+from newsletter.calendar import all_occurrences, occurrences
+from newsletter.feeds.clean import shorten
+from newsletter.model import FeedItem, Issue, intro_key
+from newsletter.notes.read import Notes
+from newsletter.notes.requests import answered_here
+from newsletter.text.cleaned import cleaned_issue
+from newsletter.workspace.settings import Settings, subject_for
+
+
+def next_issue_date(today: dt.date, weekday: int) -> dt.date:
+    """The next issue day (a weekday, Monday = 0) on or after today."""
+    return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def issue_number(archive: list[ArchivedIssue], date: dt.date) -> int:
+    """The number the issue for `date` has, or the next one after the archive's last."""
+    for entry in archive:
+        if entry.date == date:
+            return entry.number
+    return max((entry.number for entry in archive), default=0) + 1
+
+
+def previous_sent(archive: list[ArchivedIssue], date: dt.date) -> ArchivedIssue | None:
+    sent = [entry for entry in archive if entry.published and entry.date < date]
+    return sent[-1] if sent else None
+
+
+def feed_window_start(
+    settings: Settings, archive: list[ArchivedIssue], date: dt.date
+) -> dt.datetime:
+    """Posts count from the previous sent issue, or from N days back when there is none."""
+    last = previous_sent(archive, date)
+    if last is not None:
+        return last.sent_at or dt.datetime.combine(last.date, dt.time(), settings.zone)
+    start = date - dt.timedelta(days=settings.feeds.window_days)
+    return dt.datetime.combine(start, dt.time(), settings.zone)
+
+
+def date_label(date: dt.date) -> str:
+    """'Nov 27, 2026': no leading zero, the same on every platform."""
+    return f"{date:%b} {date.day}, {date.year}"
+
+
+def assemble_issue(
+    settings: Settings,
+    notes: Notes,
+    feed_items: list[FeedItem],
+    archive: list[ArchivedIssue],
+    date: dt.date,
+    featured: Mapping[str, int],
+) -> Issue:
+    """Everything for the issue of `date`: notes not yet featured in a sent issue
+    (`featured`: each key with the last issue that featured it), or to be featured
+    again after it, events still ahead (within events_days_ahead), and the chosen
+    feed posts."""
+    number = issue_number(archive, date)
+
+    def fresh(note: Any) -> bool:
+        again = getattr(note, "again_after", None) or 0
+        return all(featured.get(key, 0) <= again for key in note.keys)
+
+    day_start = dt.datetime.combine(date, dt.time(), settings.zone)
+    horizon = day_start + dt.timedelta(days=settings.events_days_ahead)
+    events = [
+        e for e in all_occurrences(notes.events, settings.zone) if day_start <= e.start < horizon
+    ]
+    intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
+    issue = Issue(
+        number=number,
+        date=date,
+        subject=subject_for(settings, number, date_label(date)),
+        masthead=settings.masthead(),
+        sections=list(settings.sections),
+        intro=intro,
+        tools=[t for t in notes.tools if fresh(t)],
+        events=events,
+        tips=[t for t in notes.tips if fresh(t)],
+        citizenship=[c for c in notes.citizenship if fresh(c)],
+        links=[link for link in notes.links if fresh(link)],
+        feed_items=feed_items,
+    )
+    issue.requests = answered_here(notes.requests, issue.tools)  # "You asked, we found"
+    shown = {(e.title, e.start) for e in events}
+    issue.series = [  # for the calendar file: a repeating talk as one event with its rule
+        s for s in notes.events
+        if s.every and any((o.title, o.start) in shown for o in occurrences(s, settings.zone))
+    ]  # fmt: skip
+    issue.preheader = preheader(issue)
+    return cleaned_issue(issue)  # the masthead's footer, from newsletter.yaml, too
+
+
+def is_empty(issue: Issue) -> bool:
+    """No tools, events, tips or intro: blog posts alone are no issue to send staff."""
+    return not (issue.tools or issue.events or issue.tips or issue.intro.strip())
+
+
+def preheader(issue: Issue) -> str:
+    """The line inbox lists show after the subject: what is inside."""
+    parts: list[str] = []
+    if issue.tools:
+        names = [t.name for t in issue.tools[:3]]
+        parts.append(
+            "New tools: " + ", ".join(names) + (" and more" if len(issue.tools) > 3 else "")
+        )
+    if issue.events:
+        parts.append(f"Coming up: {issue.events[0].title}")
+    if issue.tips:
+        parts.append("a tip of the week")
+    if issue.feed_items:
+        parts.append(f"{len(issue.feed_items)} picks from edtech blogs")
+    text = "; ".join(parts) or f"This week's {issue.masthead.title}"
+    return shorten(text, 150)

@@ -1,0 +1,333 @@
+"""Building an issue: gather (settings, notes, feeds, archive) -> assemble the
+issue -> render it -> write the rendered email and the archive file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter.archive.record import (
+    ArchivedIssue,
+    already_sent_line,
+    archive_path,
+    archive_text,
+    email_fingerprint,
+)
+from newsletter.archive.sendlog import log_for
+from newsletter.calendar import all_occurrences
+from newsletter.catalog.db import Catalog, load_archive, open_catalog
+from newsletter.email.render import RenderedEmail, render_archive_body, render_email
+from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.feeds.collect import (
+    FeedOutcome,
+    choose_items,
+    collector_for,
+    describe_failures,
+    load_feed_sources,
+)
+from newsletter.issue.assemble import assemble_issue, feed_window_start, next_issue_date
+from newsletter.issue.editions import (
+    Edition,
+    check_editions,
+    issue_keys,
+    notes_for,
+    own_items,
+    with_title,
+)
+from newsletter.model import Event, Issue, IssueKey
+from newsletter.notes.read import Notes, load_notes
+from newsletter.workspace.files import write_atomically, write_together
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.lock import workspace_lock
+from newsletter.workspace.settings import Settings, require_settings
+
+
+class FeedsFailed(NewsletterError):
+    """--strict: some feeds failed, so nothing was built."""
+
+    def __init__(self, problems: list[str]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{count} feed{'s' if count != 1 else ''} failed and --strict is on; "
+            "nothing was built.",
+            hint="Fix or remove the feeds named above in feeds.yaml, or build without --strict.",
+        )
+        self.problems = problems
+
+
+@dataclass
+class BuildResult:
+    issue: Issue
+    archive_file: Path
+    html_file: Path | None = None
+    text_file: Path | None = None
+    already_sent: ArchivedIssue | None = None
+    feed_outcomes: list[FeedOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    edition: Edition | None = None
+    own_items: int = 0  # the edition's tools, links and posts for its grades
+    kept: ArchivedIssue | None = None  # a draft edited by hand, left as it is
+
+
+# Gmail shows only the first 102 KB of a message's HTML, then "[Message clipped]".
+GMAIL_CLIP_BYTES = 102 * 1024
+
+
+def size_warning(html: str, settings: Settings) -> str | None:
+    size = len(html.encode("utf-8"))
+    if size <= GMAIL_CLIP_BYTES:
+        return None
+    over = (size - GMAIL_CLIP_BYTES + 1023) // 1024
+    return (
+        f"the email's HTML is {size // 1024} KB; Gmail clips anything over 102 KB, so cut "
+        f"about {over} KB: lower feeds.max_items in newsletter.yaml (now "
+        f"{settings.feeds.max_items}), or feature fewer tools."
+    )
+
+
+def rendered_paths(workspace: Workspace, key: IssueKey) -> tuple[Path, Path]:
+    stem = workspace.output_dir / key.stem
+    return stem.with_suffix(".html"), stem.with_suffix(".txt")
+
+
+def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt.date:
+    if date is not None:
+        return date
+    return next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
+
+
+def build_issues(
+    workspace: Workspace,
+    *,
+    now: dt.datetime,
+    date: dt.date | None = None,
+    offline: bool = False,
+    force: bool = False,
+    strict: bool = False,
+    progress: Callable[[FeedOutcome], None] | None = None,
+) -> list[BuildResult]:
+    """Build the issue of `date` (one per edition, when newsletter.yaml has editions)
+    as one unit: the rendered emails and the archive files change together or not at
+    all, under the workspace lock, so that a send never sees (or undoes) half a build."""
+    settings = require_settings(workspace.settings_file)
+    notes = load_notes(workspace, settings.zone)
+    sources = load_feed_sources(workspace.feeds_file)
+    editions = settings.editions
+    if editions:
+        check_editions(workspace, settings, notes)
+    date = issue_date(settings, date, now)
+    keys = issue_keys(editions, date)
+    # A first look, so that no feed is fetched for issues that will not be built.
+    stops = _not_rebuilt(workspace, load_archive(workspace), keys, force)
+    if all(stops):
+        return [stop for stop in stops if stop]
+
+    # The slow part, outside the lock: a send may run meanwhile.
+    collector = collector_for(workspace, settings)
+    outcomes = collector.collect(sources, now, offline=offline, progress=progress)
+    failures = describe_failures(outcomes)
+    if strict and failures:
+        raise FeedsFailed(failures)
+
+    with (
+        workspace_lock(workspace.state_dir, "build"),
+        open_catalog(workspace, thorough=True) as catalog,
+    ):
+        archive = catalog.archive().whole()  # again: a send may have finished meanwhile
+        stops = _not_rebuilt(workspace, archive, keys, force)
+        left_over = _other_drafts(workspace, archive, date, keys, force)
+        told = catalog.published_events()  # events staff have seen in an issue already
+        results: list[BuildResult] = []
+        writes: list[tuple[Path, str]] = []
+        made: list[Edition | None] = list(editions) or [None]
+        for edition, key, stop in zip(made, keys, stops, strict=True):
+            if stop:
+                results.append(stop)
+                continue
+            result, files = _build_one(workspace, settings, notes, outcomes, catalog, archive,
+                                       key, edition, now)  # fmt: skip
+            results.append(result)
+            writes += files
+        if writes:  # everything rendered without error: all or none
+            write_together(writes)
+        for entry in left_over:  # with its rendered email
+            for path in (entry.path, *rendered_paths(workspace, entry.key)):
+                path.unlink(missing_ok=True)
+    events = all_occurrences(notes.events, settings.zone)
+    first = next((r for r in results if not (r.already_sent or r.kept)), None)
+    if first is not None:  # said once, not once per edition
+        first.warnings += missed_events([e for e in events if e.key not in told], date, now,
+                                        settings)  # fmt: skip
+        now_made = ", ".join(str(key) for key in keys)
+        why = "newsletter.yaml's editions make" if editions else "without editions, build makes"
+        first.warnings += [
+            f"removed the draft {shown(entry.path)}: {why} {now_made} instead."
+            for entry in left_over
+        ]
+    return results
+
+
+def _build_one(
+    workspace: Workspace,
+    settings: Settings,
+    notes: Notes,
+    outcomes: list[FeedOutcome],
+    catalog: Catalog,
+    archive: list[ArchivedIssue],
+    key: IssueKey,
+    edition: Edition | None,
+    now: dt.datetime,
+) -> tuple[BuildResult, list[tuple[Path, str]]]:
+    """One issue (one edition's): its content, its email, and the files to write.
+    What was featured, and where the feed window starts, are the edition's own."""
+    name = edition.name if edition else None
+    featured = catalog.featured_keys(name, edition.group if edition else "")
+    own = [entry for entry in archive if name is None or entry.key.edition in ("", name)]
+    since = feed_window_start(settings, own, key.date)
+    items = choose_items(outcomes, since, featured, settings.feeds.max_items, edition)
+    mine = notes_for(notes, edition)
+    issue = assemble_issue(with_title(settings, edition), mine, items, archive, key.date, featured)
+    issue.edition, issue.group = key.edition, edition.group if edition else ""
+    email = render_email(issue, workspace.templates_dir)
+    body = render_archive_body(issue, workspace.templates_dir)
+    html_file, text_file = rendered_paths(workspace, key)
+    path = archive_path(workspace, key)
+    record = archive_text(
+        issue, body, built_at=now, rendered=email_fingerprint(email.html, email.text)
+    )
+    result = BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
+    result.warnings = [w for w in [size_warning(email.html, settings)] if w]
+    if edition is not None:
+        result.edition = edition
+        result.own_items = own_items(issue, edition)
+    return result, [(html_file, email.html), (text_file, email.text), (path, record)]
+
+
+def missed_events(
+    events: list[Event], date: dt.date, now: dt.datetime, settings: Settings
+) -> list[str]:
+    """Events still ahead that start before this issue's day: no issue will show
+    them (an issue shows events from its own day on)."""
+    day_start = dt.datetime.combine(date, dt.time(), settings.zone)
+    return [
+        f"the event '{e.title}' ({e.start:%a %b %d, %H:%M}) starts before this issue's day "
+        f"({date:%a %b %d}), so no issue will show it. Tell staff another way, or build "
+        "an issue dated before it (--date)."
+        for e in events
+        if now <= e.start < day_start
+    ]
+
+
+def _not_rebuilt(
+    workspace: Workspace, archive: list[ArchivedIssue], keys: list[IssueKey], force: bool
+) -> list[BuildResult | None]:
+    """For each issue of `keys`, a result that says why it is not built again, or None."""
+    stops: list[BuildResult | None] = []
+    for key in keys:
+        path = archive_path(workspace, key)
+        existing = next((a for a in archive if a.key == key), None)
+        if existing is None:
+            stops.append(None)
+        elif _someone_has(workspace, existing):
+            stops.append(BuildResult(existing.issue, path, already_sent=existing))
+        elif existing.hand_edited and not force and len(keys) > 1:  # one edition of several
+            stops.append(BuildResult(existing.issue, path, kept=existing))
+        elif existing.hand_edited and not force:
+            raise InputError(
+                f"{shown(path)} was edited by hand since it was built; building again would "
+                "replace your changes.",
+                hint="Keep a copy of your changes, then build again with --force.",
+            )
+        else:
+            stops.append(None)
+    return stops
+
+
+def _someone_has(workspace: Workspace, entry: ArchivedIssue) -> bool:
+    """Sent (to some or all), or being sent: its send log names someone who has it."""
+    return entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone
+
+
+def _other_drafts(
+    workspace: Workspace, archive: list[ArchivedIssue], date: dt.date, keys: list[IssueKey],
+    force: bool,
+) -> list[ArchivedIssue]:  # fmt: skip
+    """Drafts of `date` that newsletter.yaml's editions no longer make (built before
+    editions were added, or as an edition since removed): they go, so that `send`
+    never sends them. One someone has, or one edited by hand, stops the build. A file
+    that is neither (a copy under another name) is left alone."""
+    others = [
+        entry
+        for entry in archive
+        if entry.date == date
+        and entry.key not in keys
+        and (entry.an_edition or not entry.key.edition)
+    ]
+    for entry in others:
+        if _someone_has(workspace, entry):
+            raise InputError(
+                f"{already_sent_line(entry)} as {shown(entry.path)}, which newsletter.yaml's "
+                "editions do not make; its editions cannot be built for the same day.",
+                hint=f"Build the next issue with --date {date + dt.timedelta(days=7)}.",
+            )
+        if entry.hand_edited and not force:
+            raise InputError(
+                f"{shown(entry.path)} was edited by hand, and newsletter.yaml's editions "
+                "no longer make it; building would remove it.",
+                hint="Keep a copy of your changes, then build again with --force.",
+            )
+    return others
+
+
+def rendered_email(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
+    """The email of an archived issue, rendered again from its archive file alone."""
+    return render_email(entry.issue, workspace.templates_dir)
+
+
+class StaleEmail(NewsletterError):
+    """The rendered email is not the one the archive records, and cannot be made so."""
+
+
+def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
+    """The email as built (what the editor previewed).
+
+    It must be the email the archive file records: rendered files that are missing,
+    or were changed or left behind by something else, are rendered again from the
+    archive; if that does not give the recorded email either (the templates changed
+    since the build), nothing is sent, and nothing is overwritten, until the issue is
+    built again."""
+    html_file, text_file = rendered_paths(workspace, entry.key)
+    if html_file.is_file() and text_file.is_file():
+        email = RenderedEmail(
+            subject=entry.subject,
+            html=html_file.read_text(encoding="utf-8"),
+            text=text_file.read_text(encoding="utf-8"),
+        )
+        if not entry.rendered or email_fingerprint(email.html, email.text) == entry.rendered:
+            return email
+    email = rendered_email(workspace, entry)
+    if entry.rendered and email_fingerprint(email.html, email.text) != entry.rendered:
+        raise StaleEmail(
+            f"the rendered email of issue #{entry.number} is missing or not the one "
+            f"{shown(entry.path)} records, and rendering it again from the archive gives "
+            "another (the templates changed since the build); nothing was sent.",
+            hint="Build the issue again with 'newsletter build', look at it with "
+            "'newsletter preview', then send."
+            if not entry.published
+            else "Put the templates back as they were when the issue was first sent.",
+        )
+    write_atomically(html_file, email.html)
+    write_atomically(text_file, email.text)
+    return email
+
+
+def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
+    """The rendered files of an archived issue, rendering them if they are missing."""
+    html_file, text_file = rendered_paths(workspace, entry.key)
+    if not (html_file.is_file() and text_file.is_file()):
+        email = rendered_email(workspace, entry)
+        write_atomically(html_file, email.html)
+        write_atomically(text_file, email.text)
+    return html_file, text_file

@@ -1,0 +1,117 @@
+"""The events of the notes: those still ahead (for the subscribed calendar and the
+site), and changing a repeating event in notes/events.yaml: one date's topic. The
+entry is written again in place; the rest of the file stays exactly as the editor
+left it. calendar.py makes the files and links of events; it reads no notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from newsletter.calendar import calendar_domain, calendar_file, end_of, occurrences
+from newsletter.errors import InputError, shown
+from newsletter.model import Event
+from newsletter.notes.kinds import EVENTS
+from newsletter.notes.read import notes_lock, read_kind, read_note
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.yamlfile import Sequence, load_yaml, replace_entry
+
+
+def set_topic(
+    workspace: Workspace, zone: dt.tzinfo, date: dt.date, topic: str, title: str | None
+) -> tuple[str, int, str]:
+    """Give the repeating event that falls on `date` that date's topic ('' takes it
+    away); returns the file, the entry's line and the event's title."""
+    from newsletter.workspace import validate
+
+    try:
+        topic = validate.one_line(topic) if topic.strip() else ""
+    except ValueError as err:
+        raise InputError(f"TOPIC: {err}.") from None
+    if len(topic) > 200:
+        raise InputError(f"TOPIC: {len(topic)} characters; a topic is a title, at most 200.")
+    path = workspace.notes_dir / EVENTS.file
+    with notes_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        if not isinstance(entries, Sequence):
+            raise _no_such_talk(date, path)
+        index, event = _the_event(entries, path, zone, date, title)
+        entry = _plain(entries[index])
+        topics = dict(entry.get("topics") or {})
+        topics.pop(date, None)
+        if topic:
+            topics[date] = topic
+        entry["topics"] = dict(sorted(topics.items())) or None
+        line = entries.line_of_item(index)
+        kept = {k: v for k, v in entry.items() if v is not None}
+        replace_entry(path, entries, index, kept, "its topic cannot be added")
+    return shown(path), line, event.title
+
+
+def _the_event(
+    entries: Sequence, path: Path, zone: dt.tzinfo, date: dt.date, title: str | None
+) -> tuple[int, Any]:
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("every"):
+            continue
+        event = read_note(EVENTS, entry, path, zone)
+        on_date = any(o.start.astimezone(zone).date() == date for o in occurrences(event, zone))
+        if on_date and (title is None or event.title.casefold() == title.strip().casefold()):
+            found.append((index, event))
+    if not found:
+        raise _no_such_talk(date, path)
+    if len(found) > 1:
+        names = ", ".join(f"'{event.title}'" for _, event in found)
+        raise InputError(
+            f"{names} all fall on {date}; which one?",
+            hint="Name it with --title.",
+        )
+    return found[0]
+
+
+def _no_such_talk(date: dt.date, path: Path) -> InputError:
+    return InputError(
+        f"no repeating event in {shown(path)} falls on {date}.",
+        hint="'newsletter talks' lists their dates.",
+    )
+
+
+def _plain(value: Any) -> Any:
+    """What the YAML loader made, as plain dicts and lists, to be written again (a
+    date as a date, so that it is written as the editor wrote it: unquoted)."""
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def upcoming_calendar(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> tuple[bytes, int]:
+    """Every event of the notes not yet over, as one calendar file for staff to
+    subscribe to, and how many there are. With a `problems` list, a bad entry is
+    left out and recorded there instead of stopping it."""
+    upcoming = upcoming_events(workspace, settings, now, problems)
+    return calendar_file(upcoming, settings.time_zone, calendar_domain(settings), now), len(
+        upcoming
+    )
+
+
+def upcoming_events(
+    workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
+) -> list[Event]:
+    """The events of the notes not yet over (a series while any of its dates is)."""
+    events = read_kind(workspace, EVENTS, settings.zone, problems)
+    return sorted(
+        (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
+        key=lambda e: e.start,
+    )

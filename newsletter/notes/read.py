@@ -1,0 +1,497 @@
+"""The editor's notes: tool finds, events, links, tips and digital citizenship
+items as YAML lists in notes/, and the intro as notes/intro.md.
+
+Reading checks every entry (file, line and field in each message). Adding
+appends the new entry's text to the end of the file, so what the editor wrote
+by hand (comments, order, layout) stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from dataclasses import field as default
+from pathlib import Path
+from typing import Any
+
+from newsletter.archive.record import ArchivedIssue
+from newsletter.errors import InputError, NewsletterError, shown
+from newsletter.model import Event, Link, Request, ShortNote, Tool, normal_request_id
+from newsletter.notes.kinds import (
+    COST,
+    DAY,
+    DAYS,
+    EVERY,
+    GRADES,
+    IMAGE,
+    KINDS,
+    MOMENT,
+    NUMBER,
+    TEXT,
+    TOOLS,
+    TOPICS,
+    URL,
+    WORDS,
+    NoteField,
+    NoteKind,
+)
+from newsletter.text.cleaned import clean_markdown, cleaned
+from newsletter.workspace import validate
+from newsletter.workspace.files import read_text, write_atomically
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.lock import waiting_lock
+from newsletter.workspace.starter import starter_text
+from newsletter.workspace.yamlfile import (
+    Fields,
+    Sequence,
+    collecting,
+    dump_entries,
+    load_yaml,
+    parse_yaml,
+)
+
+INTRO_FILE = "intro.md"
+
+
+@dataclass
+class Notes:
+    tools: list[Tool] = default(default_factory=list)
+    events: list[Event] = default(default_factory=list)
+    links: list[Link] = default(default_factory=list)
+    tips: list[ShortNote] = default(default_factory=list)
+    citizenship: list[ShortNote] = default(default_factory=list)
+    requests: list[Request] = default(default_factory=list)
+    intro: str = ""
+    # With editions: an edition's own intro (notes/intro-elementary.md), by edition name.
+    edition_intros: dict[str, str] = default(default_factory=dict)
+
+
+def _regular_file(path: Path) -> bool:
+    """True for a file to read; False when there is none. A folder, a device or a
+    broken link where the file should be is a mistake to report, not an empty file."""
+    if path.is_file():
+        return True
+    if path.exists() or path.is_symlink():
+        raise InputError(
+            f"{shown(path)}: not a file (a folder, a device or a broken link).",
+            hint="Put the file back, or remove what stands in its place.",
+        )
+    return False
+
+
+def _entries(path: Path) -> list[Any]:
+    if not _regular_file(path):
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise _not_a_list(path)
+    return data
+
+
+def _not_a_list(path: Path) -> InputError:
+    return InputError(
+        f"{shown(path)}:1: expected a list of entries, each starting with '- '.",
+        hint="See the example at the top of the file made by 'newsletter init'.",
+    )
+
+
+def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
+    """One field of an entry, read and checked the way its description says; None
+    when it is not given (the dataclass's default then applies)."""
+    if field.read == TEXT and field.one_line:
+        return f.checked(field.name, validate.one_line, required=field.required) or None
+    if field.read == TEXT:
+        return f.text(field.name, required=field.required) or None
+    if field.read == WORDS:
+        return f.text_list(field.name) or None
+    if field.read == NUMBER:
+        return f.number(field.name, 0, maximum=field.most) or None
+    if field.read == TOPICS:
+        return f.checked(field.name, validate.topics) or None
+    parse = {
+        URL: validate.url,
+        IMAGE: validate.image_url,
+        GRADES: validate.grades,
+        COST: validate.cost,
+        DAY: validate.day,
+        EVERY: validate.every,
+        DAYS: validate.days,
+        MOMENT: lambda value: validate.moment(value, zone),
+    }[field.read]
+    return f.checked(field.name, parse, required=field.required)
+
+
+def read_note(kind: NoteKind, entry: Any, path: Path, zone: dt.tzinfo) -> Any:
+    """One entry of a notes file as its dataclass; a mistake names file, line, field."""
+    f = Fields(entry, path, kind.what)
+    fields = kind.all_fields()
+    f.only(field.name for field in fields)
+    values = {field.name: read_value(f, field, zone) for field in fields}
+    note = kind.cls(**{name: value for name, value in values.items() if value is not None})
+    problem = note_problem(note)
+    if problem:
+        name, what = problem
+        raise f.fail(name, what, hint="Check both times." if name == "end" else None)
+    return cleaned(note)  # the file keeps what was typed; the issue, nothing that runs
+
+
+def note_problem(note: Any) -> tuple[str, str] | None:
+    """What is wrong with a note as a whole, as (field, problem), or None."""
+    if getattr(note, "image", "") and not note.image_alt.strip():
+        return (
+            "image_alt",
+            "a picture needs its alt text: what it shows, for those who cannot see it.",
+        )  # noqa: E501
+    column = TOOLS.field("image_width").most
+    if (getattr(note, "image_width", None) or 0) > column:
+        return "image_width", f"{note.image_width} px is wider than the email's column ({column})."
+    if isinstance(note, Event) and note.end is not None and note.end <= note.start:
+        return "end", "the event ends before it starts."
+    if isinstance(note, Event):
+        return event_problem(note)
+    return None
+
+
+def event_problem(event: Event) -> tuple[str, str] | None:
+    """What would make an event's dates wrong, as (field, problem), or None."""
+    from newsletter.calendar import occurrences
+
+    if not event.every:
+        if event.until or event.skip or event.topics:
+            name = "until" if event.until else "skip" if event.skip else "topics"
+            return name, "only a repeating event has it; give --every too, or leave it out."
+        return _missing_time("start", event.start)
+    if event.until is None:
+        return "until", "a repeating event needs a last day (--until), or it never ends."
+    if event.until < event.start.date():
+        return "until", "the last day comes before the first."
+    dates = occurrences(event, event.start.tzinfo or dt.UTC)
+    days = {o.start.date() for o in dates}
+    rule = sorted(_rule_days(event))
+    off = [d for d in event.skip if d not in rule]
+    if off:
+        near = ", ".join(str(d) for d in rule if abs((d - off[0]).days) <= 21)
+        return "skip", f"{off[0]} is not one of its dates (near it: {near or 'none'})."
+    wrong = [d for d in event.topics if dt.date.fromisoformat(d) not in days]
+    if wrong:
+        return "topics", f"{wrong[0]} is not one of its dates (or it is skipped)."
+    if not dates:
+        return "skip", "every one of its dates is skipped."
+    return next((p for o in dates if (p := _missing_time("start", o.start))), None)
+
+
+def _rule_days(event: Event) -> set[dt.date]:
+    """Its dates by its rule alone, skipped ones included."""
+    import dataclasses
+
+    from newsletter.calendar import occurrences
+
+    unskipped = dataclasses.replace(event, skip=[], topics={})
+    return {o.start.date() for o in occurrences(unskipped, event.start.tzinfo or dt.UTC)}
+
+
+def _missing_time(name: str, moment: dt.datetime) -> tuple[str, str] | None:
+    """A time the clocks skip (2:30 on the night they go forward) does not exist."""
+    round_trip = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return name, (
+            f"{moment:%Y-%m-%d %H:%M} does not exist there: the clocks go forward that night."
+        )
+    return None
+
+
+def option_value(field: NoteField, value: Any, zone: dt.tzinfo | None) -> Any:
+    """A value typed for a field's option, as the field wants it (a time in the
+    workspace's zone, say); ValueError says what is wrong with it."""
+    if isinstance(value, str):
+        value = value.strip()
+        bad = validate.control_characters(value)
+        if bad:
+            raise ValueError(f"contains control characters ({bad})")
+    if field.read == MOMENT and isinstance(value, str) and value:
+        return validate.moment(value, zone or dt.UTC)
+    if field.read == URL and isinstance(value, str) and value:
+        return validate.url(value)
+    if field.one_line and isinstance(value, str):
+        return validate.one_line(value)
+    return value
+
+
+def note_from_values(
+    kind: NoteKind, values: dict[str, Any], today: dt.date, zone: dt.tzinfo | None = None
+) -> Any:
+    """A note from the values of an add-* command's options, text trimmed; a value
+    that is wrong names its option."""
+    given = {}
+    for field in kind.fields:
+        try:
+            value = option_value(field, values.get(field.name), zone)
+        except ValueError as err:
+            raise InputError(f"{field.option}: {err}.") from None
+        if field.argument and not value:
+            raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
+        if value not in (None, "", [], ()):
+            given[field.name] = list(value) if isinstance(value, tuple) else value
+    for day in {"added", "asked"} & {f.name for f in kind.fields}:  # today, unless given
+        given.setdefault(day, today)
+    note = kind.cls(**given)
+    problem = note_problem(note)
+    if problem:
+        name, what = problem
+        raise InputError(
+            f"{kind.field(name).option}: {what}",
+            hint="Check both times." if name == "end" else None,
+        )
+    for field in kind.fields:  # what the notes file would refuse, refused now
+        number = given.get(field.name) if field.read == NUMBER else None
+        if isinstance(number, int) and number > field.most:
+            raise InputError(f"{field.option}: {number} is more than {field.most}.")
+    return note
+
+
+def load_notes(
+    workspace: Workspace, zone: dt.tzinfo, problems: list[InputError] | None = None
+) -> Notes:
+    """Every note. With a `problems` list, each bad entry (or unreadable file) is
+    recorded there and skipped (newsletter check); without one, the first is raised."""
+    notes = Notes()
+    for name, kind in KINDS.items():
+        setattr(notes, name, read_kind(workspace, kind, zone, problems))
+    notes.intro = collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or ""
+    for path in sorted(workspace.notes_dir.glob("intro-*.md")):
+        edition = path.stem.removeprefix("intro-")
+        notes.edition_intros[edition] = collecting(problems, _read_intro, path) or ""
+    return notes
+
+
+def read_kind(
+    workspace: Workspace,
+    kind: NoteKind,
+    zone: dt.tzinfo,
+    problems: list[InputError] | None,
+    path: Path | None = None,
+) -> list[Any]:
+    """The notes of one kind (its file in notes/, or `path`), read as load_notes reads them."""
+    path = path or workspace.notes_dir / kind.file
+    entries = collecting(problems, _entries, path) or []
+
+    def read(entry: Any, path: Path) -> Any:
+        return read_note(kind, entry, path, zone)
+
+    found = [
+        collecting(problems, _at_line(read, entries, index), entry, path)
+        for index, entry in enumerate(entries)
+    ]
+    return [note for note in found if note is not None]
+
+
+def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -> Any:
+    """`read`, with an entry that is not 'field: value' lines pointed at by its line."""
+
+    def reading(entry: Any, path: Path) -> Any:
+        if not isinstance(entry, dict):
+            line = entries.line_of_item(index) if isinstance(entries, Sequence) else 0
+            Fields(entry, path, "an entry", line=line)  # raises, naming the line
+        return read(entry, path)
+
+    return reading
+
+
+def _read_intro(path: Path) -> str:
+    """The intro's markdown without HTML comments (init's instructions live in one)."""
+    if not _regular_file(path):
+        return ""
+    text = read_text(path)
+    for number, row in enumerate(text.splitlines(), 1):
+        bad = validate.control_characters(row)
+        if bad:
+            raise InputError(
+                f"{shown(path)}:{number}: contains control characters ({bad}).",
+                hint="Delete them; they can retitle or clear the screen of whoever reads it.",
+            )
+    while "<!--" in text:
+        start = text.index("<!--")
+        end = text.find("-->", start)
+        if end < 0:  # dropping the rest would lose what the editor wrote
+            line = text[:start].count("\n") + 1
+            raise InputError(
+                f"{shown(path)}:{line}: a comment '<!--' is never closed, so everything "
+                "after it would be left out.",
+                hint="Close it with '-->', or delete the '<!--'.",
+            )
+        text = text[:start] + text[end + 3 :]
+    return clean_markdown(text.strip())
+
+
+def append_entry(
+    path: Path,
+    entry: dict[str, Any],
+    lock_dir: Path,
+    check: Callable[[list[Any]], None] | None = None,
+) -> int:
+    """Add one entry to the end of a notes file without touching what is there.
+
+    Returns the line the new entry starts on. `check` sees the entries already
+    there first, and may refuse the addition. The whole new text is parsed (once:
+    appending costs one reading of the file) before it replaces the file, so a
+    mistake can never leave a broken file; the file's own line endings are kept; and
+    a lock makes two adds at once take turns, so neither is lost.
+    """
+    path = path.resolve() if path.is_symlink() and path.exists() else path  # keep the link
+    with notes_lock(lock_dir, path.name):
+        if _regular_file(path):
+            raw = path.read_bytes()
+            old = read_text(path) if b"\r" not in raw else raw.decode("utf-8", "strict")
+        else:
+            old = starter_text(f"notes/{path.name}")
+        newline = "\r\n" if "\r\n" in old else "\n"
+        clean = {key: value for key, value in entry.items() if value not in (None, "", [], {})}
+        addition = dump_entries([clean]).replace("\n", newline)
+        prefix = old if old.endswith("\n") or not old else old + newline
+        if prefix.strip() and not prefix.strip().endswith("#"):
+            prefix += newline  # a blank line between entries
+        line = prefix.count("\n") + 1
+        new = prefix + addition
+        after = _parsed_for_append(new, old, path)
+        added = after[-1] if isinstance(after, list) and after else None
+        # The addition must be a list item of its own, where we put it: not merged into
+        # the entry before it, nor swallowed by a block the file left open.
+        if (
+            not isinstance(after, Sequence)
+            or after.line_of_item(len(after) - 1) != line
+            or not isinstance(added, dict)
+            or set(added) != set(clean)
+        ):
+            raise InputError(
+                f"{shown(path)}: cannot add to this file safely; its last entry is not a "
+                "plain list item.",
+                hint="Make sure every entry starts with '- ' at the left margin, then try again.",
+            )
+        if check:
+            existing = Sequence(after[:-1])
+            existing.item_lines = after.item_lines[:-1]
+            check(existing)
+        write_atomically(path, new)
+        return line
+
+
+def _parsed_for_append(new: str, old: str, path: Path) -> Any:
+    try:
+        return parse_yaml(new, path)
+    except InputError:
+        before = parse_yaml(old, path)  # broken before? that is the problem to report
+        if before is not None and not isinstance(before, list):
+            raise _not_a_list(path) from None
+        raise InputError(
+            f"{shown(path)}: cannot add to this file safely; it is not written as a list of "
+            "'- ' entries (flow style like [ ... ] is valid YAML, but cannot be added to).",
+            hint="Write each entry on lines starting with '- ', or add this one by hand.",
+        ) from None
+
+
+def notes_lock(lock_dir: Path, name: str) -> AbstractContextManager[None]:
+    """One add at a time per notes file: wait (briefly) for the other to finish."""
+    return waiting_lock(
+        lock_dir / f"{name}.lock",
+        f"another command has been adding to {name} for 30 s; nothing was added.",
+    )
+
+
+def featured_line(what: str, entry: ArchivedIssue) -> str:
+    """ "'Kahoot!' was featured in #12 (2026-02-06, issues/2026-02-06.md)"."""
+    return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"
+
+
+def next_id(prefix: str, taken: Collection[Any]) -> str:
+    """'R4' after R1 to R3: the next number after the highest."""
+    numbers = [
+        int(str(t)[len(prefix) :])
+        for t in taken
+        if str(t).startswith(prefix) and str(t)[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
+    """The entry a note is written as, its fields in the description's order."""
+    entry = {}
+    for field in kind.all_fields():
+        value = getattr(note, field.name)
+        if isinstance(value, dt.datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")  # in the workspace's zone, as typed
+        entry[field.name] = value
+    return entry
+
+
+def add_note(
+    workspace: Workspace,
+    kind: NoteKind,
+    note: Any,
+    featured_in: Callable[[list[str]], list[tuple[ArchivedIssue, str]]] | None = None,
+    force: bool = False,
+    then: Callable[[], None] | None = None,
+    used_ids: Collection[str] = (),
+) -> tuple[Path, int]:
+    """Add a note to the end of its file. A kind featured once refuses a note that
+    was featured in an issue someone got (`featured_in` finds those issues), or is
+    in the notes already, unless forced; forced, it is featured again after the last
+    of those. `then` runs after that check, before the note is written (to ask about
+    a tool that only looks like one featured). A numbered kind's note gets the next
+    id after the highest in its file and in `used_ids` (those in the archive)."""
+    path = workspace.notes_dir / kind.file
+    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
+    earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
+    if earlier and not force:
+        first, name = earlier[0]
+        same = getattr(note, kind.fields[0].name)
+        known_as = f" as '{name}'" if name and name != same else ""  # the same address
+        raise InputError(
+            featured_line(label[0].upper() + label[1:], first) + known_as + "; nothing was added.",
+            hint="Add it with --force to feature it again.",
+        )
+    if earlier:  # forced: the next issue features it again
+        note.again_after = earlier[-1][0].number
+    if then is not None:
+        then()
+
+    def not_in_notes(entries: list[Any]) -> None:
+        if kind.numbered and any(
+            isinstance(e, dict) and normal_request_id(str(e.get("id"))) == note.id for e in entries
+        ):
+            raise _IdTaken(note.id)
+        if force or not kind.featured_once:
+            return
+        wanted = set(note.keys)
+        required = [f.name for f in kind.fields if f.required]
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            existing = kind.cls(**{name: str(entry.get(name) or "") for name in required})
+            if wanted & set(existing.keys):
+                line = entries.line_of_item(index) if isinstance(entries, Sequence) else index + 1
+                raise InputError(
+                    f"{label[0].upper() + label[1:]} is already in your notes: "
+                    f"{shown(path)}:{line} ('{getattr(existing, required[0])}').",
+                    hint="Edit that entry, or add this one anyway with --force.",
+                )
+
+    for _ in range(50):
+        if kind.numbered:  # R1, R2, ...: after the highest ever used, never one used before
+            in_file = {
+                normal_request_id(str(e.get("id"))) for e in _entries(path) if isinstance(e, dict)
+            }
+            note.id = next_id(kind.numbered, [*in_file, *used_ids])
+        try:
+            line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
+        except _IdTaken:
+            continue  # another command took that number meanwhile: the next one, then
+        return path, line
+    raise NewsletterError(f"{shown(path)}: too many commands adding at once; nothing was added.")
+
+
+class _IdTaken(Exception):
+    """The id chosen for a note was taken, under the lock, by another command."""

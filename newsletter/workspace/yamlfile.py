@@ -1,0 +1,426 @@
+"""Reading the editor's YAML files with line numbers, so every error can say where.
+
+`load_yaml` returns plain lists and `Mapping` objects (a dict that remembers the
+line of each key). `Fields` reads one mapping into typed values and turns any
+mistake into one InputError naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from newsletter.errors import InputError, shown
+from newsletter.workspace.files import read_text
+from newsletter.workspace.validate import control_characters
+
+T = TypeVar("T")
+
+
+class Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers where it and each of its keys stand."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+# libyaml's parser when PyYAML has it: several times faster on a long notes file.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """YAML as the editor means it: dates stay text until a field that wants a date
+    reads them (so '2026-02-30' is that field's clear error, and a title that looks
+    like a date stays a title), and none of YAML's rarer types (binary, sets,
+    ordered pairs) get in."""
+
+
+# No implicit timestamps: every date is read, and checked, by the field that wants it.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if not tag.endswith(":timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _refuse(loader: _LineLoader, node: yaml.Node) -> Any:
+    kind = node.tag.rsplit(":", 1)[-1]
+    raise yaml.constructor.ConstructorError(
+        None, None, f"'!!{kind}' values are not used here; write plain text", node.start_mark
+    )
+
+
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    mapping = Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = _construct(loader, key_node)
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a field name must be a word, like 'name'", key_node.start_mark
+            )
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the field '{key}' is given twice", key_node.start_mark
+            )
+        mapping[key] = _construct(loader, value_node)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _LineLoader, node: yaml.Node) -> Any:
+    """A node's value; text directly, as most values are (an archive file has
+    thousands, and the general path costs several calls each)."""
+    if node.tag == _TEXT_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class Sequence(list):  # type: ignore[type-arg]
+    """A YAML list that remembers the line of each item, so that an entry that is
+    not 'field: value' lines can be pointed at."""
+
+    item_lines: list[int]
+
+    def line_of_item(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else 0
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Sequence:
+    items = Sequence(_construct(loader, child) for child in node.value)
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Parse YAML text that came from `path`; a syntax error names file and line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as err:  # valid YAML, but not what we take
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(
+            f"{shown(path)}:{line}: {err.problem or 'a value that cannot be used'}.",
+            hint="Write the value as plain text, a number, a list or 'field: value' lines.",
+        ) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = err.problem or err.context or "it cannot be read"
+        raise InputError(
+            f"{shown(path)}:{line}: not valid YAML: {problem}.",
+            hint="Check the indentation and quoting on that line and the one above it.",
+        ) from None
+    except yaml.YAMLError as err:
+        raise InputError(f"{shown(path)}: not valid YAML: {err}.") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
+        # A value its tag cannot make (!!int abc, !!bool maybe, a 5000-digit number).
+        raise InputError(
+            f"{shown(path)}: a value cannot be read ({err.__class__.__name__}: {str(err)[:80]}).",
+            hint="Write values as plain text, numbers or lists, without '!!' tags.",
+        ) from None
+
+
+def load_yaml(path: Path) -> Any:
+    return parse_yaml(read_text(path), path)
+
+
+def collecting(problems: list[InputError] | None, read: Callable[..., T], *args: Any) -> T | None:
+    """Run a reader. Without a problems list its InputError goes up as usual; with
+    one, it is recorded there and None returned, so a check can report every problem."""
+    if problems is None:
+        return read(*args)
+    try:
+        return read(*args)
+    except InputError as err:
+        problems.append(err)
+        return None
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "nothing"
+    if isinstance(data, list):
+        return "a list"
+    return f"the text {str(data)[:40]!r}"
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class Fields:
+    """Read the fields of one YAML mapping, reporting mistakes with file and line."""
+
+    def __init__(self, data: Any, path: Path, what: str, line: int = 0) -> None:
+        self.path = path
+        self.what = what
+        if not isinstance(data, dict):
+            raise InputError(
+                f"{shown(path)}:{line}: expected {what} as 'field: value' lines, found "
+                f"{_kind(data)}.",
+                hint="Write one 'field: value' per line, indented under the entry.",
+            )
+        self.data = data
+        self.line = getattr(data, "line", line)
+
+    def line_of(self, key: str | None = None) -> int:
+        return self.data.line_of(key) if key and isinstance(self.data, Mapping) else self.line
+
+    def where(self, key: str | None = None) -> str:
+        return f"{shown(self.path)}:{self.line_of(key)}"
+
+    def missing(self, key: str) -> InputError:
+        return InputError(
+            f"{self.where()}: {self.what} is missing the field '{key}'.",
+            hint=f"Add a line '{key}: ...' to it.",
+        )
+
+    def fail(self, key: str, problem: str, hint: str | None = None) -> InputError:
+        return InputError(f"{self.where(key)}: {self.what} field '{key}': {problem}", hint=hint)
+
+    def only(self, allowed: Iterable[str]) -> None:
+        """Unknown fields are mistakes: say which, and the near name if there is one."""
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                near = suggest(str(key), allowed)
+                hint = f"Did you mean '{near}'?" if near else f"Known fields: {', '.join(allowed)}."
+                raise InputError(
+                    f"{self.where(key)}: unknown {self.what} field '{key}'.", hint=hint
+                )
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.missing(key)
+            return default
+        if isinstance(value, (dict, list)):
+            raise self.fail(key, "expected text, found a list or a mapping.")
+        if isinstance(value, bool):  # yes, no, on, off are true/false in YAML
+            raise self.fail(key, f"reads as {str(value).lower()}.", hint="Put the text in quotes.")
+        text = str(value).strip()
+        bad = control_characters(text)
+        if bad:
+            raise self.fail(
+                key,
+                f"contains control characters ({bad}).",
+                hint="Delete them; they can retitle or clear the screen of whoever reads it.",
+            )
+        return text
+
+    def text_list(self, key: str) -> list[str]:
+        """A list given either as a YAML list or as comma-separated text."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            raise self.fail(key, "expected a list of words, found a mapping.")
+        items = value if isinstance(value, list) else str(value).split(",")
+        result = []
+        for item in items:
+            if isinstance(item, (dict, list)):
+                raise self.fail(key, "expected a list of words, found a nested list or mapping.")
+            word = str(item).strip()
+            if "\n" in word or control_characters(word):
+                raise self.fail(key, f"{word[:40]!r} contains a line break or control character.")
+            if word:
+                result.append(word)
+        return result
+
+    def number(self, key: str, default: int, minimum: int = 0, maximum: int = 10**6) -> int:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise self.fail(
+                key, f"expected a whole number from {minimum} to {maximum}, got {value!r}."
+            )
+        return value
+
+    def seconds(self, key: str, default: float, maximum: float = 24 * 3600) -> float:
+        """A positive number (seconds, megabytes): whole or with a decimal point."""
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value <= maximum  # also refuses .nan and .inf
+        ):
+            raise self.fail(
+                key, f"expected a number above 0 and at most {maximum:g}, got {value!r}."
+            )
+        return float(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}.")
+        return value
+
+    def checked(self, key: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
+        """Run a validator from workspace.validate on the field; its ValueError says why."""
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.missing(key)
+            return None
+        try:
+            return parse(value)
+        except ValueError as err:
+            raise self.fail(key, str(err)) from None
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line text as '|' blocks and short lists inline: YAML a person reads."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _represent_text)
+
+
+class _EntryDumper(_BlockDumper):
+    """Notes entries as an editor writes them: each field on its own line, short
+    lists of words inline ([3-5, 6-8])."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    scalars = all(not isinstance(item, (dict, list)) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=scalars)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict[Any, Any]) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=False)
+
+
+_EntryDumper.add_representer(list, _represent_list)
+_EntryDumper.add_representer(dict, _represent_dict)
+
+
+def dump_entries(entries: list[dict[str, Any]]) -> str:
+    """Entries for a notes file, in the block style of its examples."""
+    return yaml.dump(entries, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_BlockDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
+    )
+
+
+def replace_entry(
+    path: Path, entries: Sequence, index: int, entry: dict[str, Any] | None, what: str
+) -> None:
+    """Write one entry of a notes file again where it stands (None: remove it), from
+    its '-' line up to the next entry's, keeping the blank and comment lines between
+    them and the file's line endings; the rest of the file stays exactly as the
+    editor left it. The result is read back before it is written: if any other entry
+    would read differently (a layout this cannot cut safely), nothing is written.
+    `what` says what cannot be done then ('its topic cannot be added')."""
+    import re
+
+    from newsletter.workspace.files import write_atomically
+
+    raw = path.read_bytes().decode("utf-8")
+    lines = raw.splitlines(keepends=True)
+    first = _dash_line(lines, entries.line_of_item(index) - 1)
+    last = (
+        _dash_line(lines, entries.line_of_item(index + 1) - 1)
+        if index + 1 < len(entries)
+        else len(lines)
+    )
+    while last > first + 1 and re.fullmatch(r"(#.*|\.\.\.)?\s*", lines[last - 1]):
+        last -= 1  # blank lines, comments and '...' at the margin after the entry stay
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    new = dump_entries([entry]).replace("\n", newline) if entry is not None else ""
+    text = "".join(lines[:first]) + new + "".join(lines[last:])
+    expected = [e for i, e in enumerate(entries) if i != index]
+    if entry is not None:
+        expected.insert(index, entry)
+    block = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
+    if block and entry is not None and re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")):
+        block = False  # '- {title: ...}': the editor's one-line style, not ours to rewrite
+    if not block or first >= last or not _reads_as(text, path, expected, index if entry else None):
+        raise InputError(
+            f"{shown(path)}:{first + 1}: this entry is written in a way that cannot be cut "
+            f"out of the file safely (YAML's one-line style, say), so {what}.",
+            hint="Change it with 'newsletter edit', or in any editor.",
+        )
+    write_atomically(path, text)
+
+
+def _dash_line(lines: list[str], line: int) -> int:
+    """The line of an entry's '-': its first field's line, or a line above it that
+    holds the '-' alone ('-' or '- # a comment')."""
+    import re
+
+    text = lines[line].lstrip("\ufeff") if line < len(lines) else ""
+    if text.lstrip().startswith("-"):
+        return line
+    for above in range(line - 1, -1, -1):
+        if re.fullmatch(r"\s*-\s*(#.*)?", lines[above].rstrip("\r\n")):
+            return above
+        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
+            break
+    return line
+
+
+def _reads_as(text: str, path: Path, expected: list[Any], changed: int | None) -> bool:
+    """Whether `text` reads as the entries `expected` (but for the one at `changed`,
+    which was written anew and is not compared)."""
+    try:
+        found = parse_yaml(text, path)
+    except InputError:
+        return False
+    if not isinstance(found, list) and not (found is None and not expected):
+        return False
+    found = found or []
+    if len(found) != len(expected):
+        return False
+    pairs = enumerate(zip(found, expected, strict=True))
+    return all(i == changed or _plain(a) == _plain(b) for i, (a, b) in pairs)
+
+
+def _plain(value: Any) -> Any:
+    """A value as text, to compare what was read with what was meant."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value)
