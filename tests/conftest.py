@@ -93,6 +93,22 @@ class Terminal:
                     break
         assert text in self.output, self.output.decode(errors="replace")
 
+    def waiting_to_read(self, timeout: float = 20) -> None:
+        """Until the command sleeps in a read of its terminal. A signal (Ctrl-C) that
+        lands after the prompt is written but before the read starts is lost by
+        Python's input(), so a test that presses Ctrl-C waits for the read first."""
+        stop = time.monotonic() + timeout
+        while time.monotonic() < stop:
+            try:  # 'number of the system call' first: 0 is read on x86-64, 63 on arm64
+                call = Path(f"/proc/{self.pid}/syscall").read_text().split()
+                state = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()[0]
+            except OSError:
+                return  # no /proc: press on
+            if state == "S" and call and call[0] in ("0", "63"):
+                return
+            time.sleep(0.05)
+        raise AssertionError("the command never waited for input")
+
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode() + b"\r")
 

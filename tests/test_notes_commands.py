@@ -324,6 +324,7 @@ def test_edit_stopped_with_ctrl_c_keeps_the_copy_and_says_where(tools, workspace
     before = tools.read_text()
     terminal = Terminal(["-m", "newsletter", "edit", "tools"], env)
     terminal.read_until(b"Save it?")
+    terminal.waiting_to_read()
     os.write(terminal.fd, b"\x03")  # Ctrl-C at the question
     terminal.read_until(b"was not changed: you stopped; your edit is kept in")
     assert terminal.exit_code() == 2
