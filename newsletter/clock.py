@@ -3,13 +3,14 @@ moment a command runs is NEWSLETTER_NOW when that is set (to try the Friday job
 on another day, and so the tests run at one known moment whatever day it is),
 the machine's clock otherwise. Nothing else in the package reads the wall clock
 (a test keeps it so); durations and deadlines use time.monotonic(), which is no
-date and is left alone."""
+date and is left alone. A moment typed (--now, NEWSLETTER_NOW) is read here too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import time
+from typing import Any
 
 from newsletter.errors import InputError
 
@@ -28,8 +29,6 @@ def now() -> dt.datetime:
 def pinned_moment(text: str) -> dt.datetime:
     """NEWSLETTER_NOW's value: an ISO 8601 instant that says its offset (a bare
     local time would mean another moment on every machine)."""
-    from newsletter.workspace.validate import moment_utc
-
     try:
         return moment_utc(text)
     except ValueError as err:
@@ -51,3 +50,19 @@ def nanoseconds_since(mtime_ns: int) -> int:
     machine's real clock, so this one comparison is made with it, never the pinned
     moment."""
     return time.time_ns() - mtime_ns
+
+
+def moment_utc(value: Any) -> dt.datetime:
+    """An ISO 8601 moment with its offset (Z or +HH:MM), in UTC: one without would
+    mean another moment on every machine. The years a school calendar can use."""
+    text = str(value).strip()
+    shown = text.encode("unicode_escape").decode()  # a line break stays on the line
+    try:
+        when = dt.datetime.fromisoformat(text.upper())  # 't' and 'z' are ISO 8601 too
+    except ValueError:
+        raise ValueError(f"'{shown}' is not a moment like 2026-12-04T12:00:00+00:00") from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"'{shown}' has no offset (Z or +HH:MM)")
+    if not 1971 <= when.year <= 9998:
+        raise ValueError(f"'{shown}' is not in the years 1971 to 9998")
+    return when.astimezone(dt.UTC)

@@ -28,11 +28,6 @@ def shown(path: Path) -> str:
     return relative
 
 
-def counted(count: int, thing: str) -> str:
-    """'1 tool', '3 tools': a number and its noun, as people write them."""
-    return f"{count} {thing}" + ("" if count == 1 else "s")
-
-
 class NewsletterError(Exception):
     """Something failed (exit 1): a feed, a template, the mail server."""
 

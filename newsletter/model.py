@@ -6,15 +6,18 @@ and back (`from_dict`), so an archived issue can be rendered again on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
+from newsletter.text.cleaned import clean_markdown, safe_address
 from newsletter.text.names import squash
 from newsletter.text.urls import normalize_url
 from newsletter.workspace.validate import control_characters
@@ -427,3 +430,57 @@ def moment_with_offset(value: Any) -> dt.datetime:
     if when.tzinfo is None:
         raise ValueError(f"{_kind(value)} has no UTC offset (like +00:00)")
     return when
+
+
+# What an issue may carry of text a person wrote (text/cleaned.py says why): cleaned
+# where it comes in, stored and shown cleaned everywhere downstream.
+
+
+def cleaned(note: T) -> T:
+    """A note (tool, event, link, tip, request, post) with its markdown cleaned and
+    its addresses safe to follow."""
+    fields: list[tuple[str, Callable[[str], str]]]
+    fields = [(name, clean_markdown) for name in _MARKDOWN.get(type(note), ())]
+    fields += [(name, safe_address) for name in _ADDRESSES.get(type(note), ())]
+    changes: dict[str, Any] = {}
+    for name, clean in fields:
+        value = getattr(note, name)
+        if value and (kept := clean(value)) != value:
+            changes[name] = kept
+    return dataclasses.replace(note, **changes) if changes else note  # type: ignore[type-var]
+
+
+def cleaned_issue(issue: Issue) -> Issue:
+    """An issue as it may be stored and shown: every note of it cleaned."""
+    return dataclasses.replace(
+        issue,
+        intro=clean_markdown(issue.intro),
+        masthead=cleaned(issue.masthead),
+        tools=[cleaned(t) for t in issue.tools],
+        events=[cleaned(e) for e in issue.events],
+        tips=[cleaned(t) for t in issue.tips],
+        citizenship=[cleaned(c) for c in issue.citizenship],
+        links=[cleaned(link) for link in issue.links],
+        feed_items=[cleaned(item) for item in issue.feed_items],
+        requests=[cleaned(r) for r in issue.requests],
+        series=[cleaned(s) for s in issue.series],
+    )
+
+
+# The fields the templates render as markdown, and those they make links of.
+_MARKDOWN: dict[type, tuple[str, ...]] = {
+    Tool: ("summary", "idea"),
+    Event: ("description",),
+    Link: ("note",),
+    ShortNote: ("text",),
+    Masthead: ("footer",),
+}
+
+
+_ADDRESSES: dict[type, tuple[str, ...]] = {
+    Tool: ("url",),
+    Event: ("signup",),
+    Link: ("url",),
+    ShortNote: ("url",),
+    FeedItem: ("link",),
+}

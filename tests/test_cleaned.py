@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsletter.model import Link, Tool
-from newsletter.text.cleaned import clean_markdown, cleaned_issue, safe_address, safe_link
+from newsletter.model import Link, Tool, cleaned_issue
+from newsletter.text.cleaned import clean_markdown, safe_address, safe_link
 from tests.issues import sample_issue
 
 

@@ -19,11 +19,11 @@ from newsletter.feeds.collect import (
     STALE,
     Collector,
     FeedOutcome,
-    FeedSource,
-    choose_items,
     describe_failures,
 )
 from newsletter.feeds.fetch import FetchLimits
+from newsletter.feeds.sources import FeedSource
+from newsletter.issue.assemble import choose_items
 from newsletter.model import FeedItem
 from tests.conftest import Terminal
 from tests.feedserver import Route, rss

@@ -140,3 +140,51 @@ def test_the_core_never_imports_the_command_line():
             modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
             modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
             assert "click" not in modules, f"{module_name(path)} imports click"
+
+
+# The floors of the house, lowest first: a package imports its own modules and those
+# of the floors below, never one beside it or above (packages.png draws it).
+FLOORS = [
+    {"", "errors"},  # "": newsletter/__init__.py, the version
+    {"clock", "text"},
+    {"workspace"},
+    {"model"},
+    {"feeds", "calendar", "archive"},
+    {"notes", "email"},
+    {"catalog"},
+    {"issue"},
+    {"check", "site", "send"},
+    {"cli"},
+    {"__main__"},
+]
+
+
+def floor_of(module: str) -> int:
+    package = module.partition(".")[0]
+    return next(number for number, floor in enumerate(FLOORS) if package in floor)
+
+
+def climbing(graph: dict[str, set[str]]) -> set[str]:
+    """Each import that goes to a package beside or above its own."""
+    return {
+        f"{name} imports {other}"
+        for name, imported in graph.items()
+        for other in imported
+        if other.partition(".")[0] != name.partition(".")[0] and floor_of(other) >= floor_of(name)
+    }
+
+
+def test_every_module_is_on_a_floor():
+    assert [m for m in import_graph() if not any(m.partition(".")[0] in f for f in FLOORS)] == []
+
+
+def test_imports_go_down_the_floors_only():
+    assert climbing(import_graph()) == set()
+
+
+def test_the_floors_check_finds_an_import_beside_or_above():
+    graph = {"notes.read": {"email.render", "model"}, "feeds.collect": {"issue.assemble"}}
+    assert climbing(graph) == {
+        "notes.read imports email.render",
+        "feeds.collect imports issue.assemble",
+    }

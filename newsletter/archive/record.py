@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsletter.errors import InputError, shown
-from newsletter.model import Issue, IssueKey, issue_date, moment_with_offset
-from newsletter.text.cleaned import cleaned_issue
+from newsletter.model import Issue, IssueKey, cleaned_issue, issue_date, moment_with_offset
 from newsletter.workspace.files import read_text, write_atomically
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.yamlfile import Fields, dump_yaml, parse_yaml
@@ -366,3 +366,73 @@ def find_issue(archive: list[ArchivedIssue], ref: str | None) -> ArchivedIssue:
             hint=f"For example: {first.number}:{found[0].key.edition}",
         )
     return found[0]
+
+
+def latest_unsent(archive: list[ArchivedIssue]) -> ArchivedIssue | None:
+    """The newest issue that not everyone has yet."""
+    drafts = [entry for entry in archive if not entry.sent]
+    return drafts[-1] if drafts else None
+
+
+@dataclass
+class Archive:
+    """The archive as the catalog has it: the issues that could be read, oldest
+    first, and the files that could not."""
+
+    entries: list[ArchivedIssue]
+    unreadable: list[Path] = field(default_factory=list)
+
+    def problems(self) -> list[InputError]:
+        """Why each unreadable file cannot be read (read again: the one line names
+        file and line)."""
+        found = []
+        for path in self.unreadable:
+            if not path.is_file():  # reading a pipe would wait for ever
+                found.append(
+                    InputError(
+                        f"{shown(path)}: not a file (a folder, a pipe or a broken link).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
+                continue
+            try:
+                read_archived(path)
+            except InputError as err:
+                found.append(err)
+            except OSError as err:
+                found.append(
+                    InputError(
+                        f"{shown(path)}: cannot be read ({err.strerror or err}).",
+                        hint="Put the issue's file back, or move what stands in its place.",
+                    )
+                )
+        return found
+
+    def whole(self) -> list[ArchivedIssue]:
+        """Every issue, for a command that needs them all: one that cannot be read
+        stops it, named with file and line, and so do two with one number."""
+        for problem in self.problems():
+            raise problem
+        check_numbers(self.entries)
+        return self.entries
+
+    def unreadable_line(self) -> str:
+        return unreadable_line(self.unreadable)
+
+
+def unreadable_line(paths: Sequence[Path]) -> str:
+    """'2 issues could not be read (issues/a.md, issues/b.md)', or ''."""
+    if not paths:
+        return ""
+    count = len(paths)
+    names = ", ".join(shown(path) for path in paths)
+    what = "1 issue" if count == 1 else f"{count} issues"
+    return (
+        f"{what} could not be read ({names}) and {'is' if count == 1 else 'are'} left "
+        "out; 'newsletter check' says why."
+    )
+
+
+def featured_line(what: str, entry: ArchivedIssue) -> str:
+    """ "'Kahoot!' was featured in #12 (2026-02-06, issues/2026-02-06.md)"."""
+    return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"

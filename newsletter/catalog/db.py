@@ -20,7 +20,6 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,9 +27,9 @@ from newsletter import clock
 from newsletter.archive.record import (
     PARTLY_SENT,
     SENT,
+    Archive,
     ArchivedIssue,
     archive_files,
-    check_numbers,
     read_archived,
 )
 from newsletter.errors import InputError, NewsletterError, shown
@@ -173,65 +172,6 @@ def issue_rows(issue: Issue) -> list[Row]:
         *issue.requests,
     ]
     return [rows_of(note) for note in notes]
-
-
-@dataclass
-class Archive:
-    """The archive as the catalog has it: the issues that could be read, oldest
-    first, and the files that could not."""
-
-    entries: list[ArchivedIssue]
-    unreadable: list[Path] = field(default_factory=list)
-
-    def problems(self) -> list[InputError]:
-        """Why each unreadable file cannot be read (read again: the one line names
-        file and line)."""
-        found = []
-        for path in self.unreadable:
-            if not path.is_file():  # reading a pipe would wait for ever
-                found.append(
-                    InputError(
-                        f"{shown(path)}: not a file (a folder, a pipe or a broken link).",
-                        hint="Put the issue's file back, or move what stands in its place.",
-                    )
-                )
-                continue
-            try:
-                read_archived(path)
-            except InputError as err:
-                found.append(err)
-            except OSError as err:
-                found.append(
-                    InputError(
-                        f"{shown(path)}: cannot be read ({err.strerror or err}).",
-                        hint="Put the issue's file back, or move what stands in its place.",
-                    )
-                )
-        return found
-
-    def whole(self) -> list[ArchivedIssue]:
-        """Every issue, for a command that needs them all: one that cannot be read
-        stops it, named with file and line, and so do two with one number."""
-        for problem in self.problems():
-            raise problem
-        check_numbers(self.entries)
-        return self.entries
-
-    def unreadable_line(self) -> str:
-        return unreadable_line(self.unreadable)
-
-
-def unreadable_line(paths: Sequence[Path]) -> str:
-    """'2 issues could not be read (issues/a.md, issues/b.md)', or ''."""
-    if not paths:
-        return ""
-    count = len(paths)
-    names = ", ".join(shown(path) for path in paths)
-    what = "1 issue" if count == 1 else f"{count} issues"
-    return (
-        f"{what} could not be read ({names}) and {'is' if count == 1 else 'are'} left "
-        "out; 'newsletter check' says why."
-    )
 
 
 class Catalog:

@@ -125,10 +125,9 @@ class IssueLinks:
 def check_issue_links(workspace: Workspace, issue_ref: str | None) -> IssueLinks:
     """Check every link of the issue named, or of the newest one not sent to everyone:
     of each of its editions, a link the editions share once."""
-    from newsletter.archive.record import find_issues
+    from newsletter.archive.record import find_issues, latest_unsent
     from newsletter.catalog.db import load_archive
     from newsletter.feeds.collect import fetch_limits, user_agent
-    from newsletter.send.sender import latest_unsent
     from newsletter.workspace.settings import require_settings
 
     archive = load_archive(workspace)

@@ -10,7 +10,7 @@ from newsletter.archive.record import ArchivedIssue, check_numbers
 from newsletter.catalog.db import open_catalog
 from newsletter.email.render import render_archive_body, render_email, template_syntax_problems
 from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.feeds.collect import FEED_SECTIONS, load_feed_sources
+from newsletter.feeds.sources import FEED_SECTIONS, load_feed_sources
 from newsletter.issue.assemble import assemble_issue
 from newsletter.issue.editions import edition_problems, without_edition
 from newsletter.model import FeedItem

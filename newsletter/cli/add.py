@@ -131,7 +131,8 @@ def _parameter(field: NoteField) -> click.Parameter:
 
 
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
-    from newsletter.catalog.db import open_catalog, unreadable_line
+    from newsletter.archive.record import unreadable_line
+    from newsletter.catalog.db import open_catalog
     from newsletter.notes import read as notes
 
     here = context(ctx)
@@ -278,7 +279,7 @@ def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
 def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:
     """A tool whose name is like one featured before ('Canva' and 'Canva for
     Education') may be the same: ask. Without a terminal, say so and add it."""
-    from newsletter.notes.read import featured_line
+    from newsletter.archive.record import featured_line
     from newsletter.text.names import alike_names, squash
 
     for name, entry in featured:

@@ -9,7 +9,7 @@ import click
 
 from newsletter.cli.group import BadInput, Failed, checked, context
 from newsletter.cli.terminal import done, warn
-from newsletter.errors import counted
+from newsletter.text.plain import counted
 
 if TYPE_CHECKING:
     from newsletter.workspace.folder import Workspace

@@ -174,7 +174,7 @@ def context(ctx: click.Context) -> Context:
 
 def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any]:
     """A Click callback that runs a validator (a function, or the name of one in
-    newsletter.workspace.validate, imported only when used); its ValueError names the option."""
+    workspace/validate.py, imported only when used); its ValueError names the option."""
 
     def callback(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
         if value is None or value == ():

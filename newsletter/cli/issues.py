@@ -9,7 +9,8 @@ import click
 
 from newsletter.cli.group import Failed, checked, context
 from newsletter.cli.terminal import FeedProgress, done, warn
-from newsletter.errors import counted, shown
+from newsletter.errors import shown
+from newsletter.text.plain import counted
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -145,8 +146,8 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     With editions, name one after a colon: 12:elementary."""
     from newsletter.archive.record import find_issue
     from newsletter.catalog.db import load_archive
-    from newsletter.feeds.clean import printable
     from newsletter.issue.build import rendered_email
+    from newsletter.text.plain import printable
     from newsletter.workspace.files import read_text
 
     workspace = context(ctx).workspace

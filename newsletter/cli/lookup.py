@@ -97,7 +97,7 @@ def search(
 
 
 def _show_hit(hit: Any) -> None:
-    from newsletter.feeds.clean import printable
+    from newsletter.text.plain import printable
 
     details = " · ".join(part for part in (hit.grades, hit.subjects, hit.cost) if part)
     lines = [
@@ -160,7 +160,7 @@ def tools(ctx: click.Context, sort: str, form: str, **options: Any) -> None:
 
 
 def _tool_lines(found: list[Any]) -> None:
-    from newsletter.feeds.clean import printable
+    from newsletter.text.plain import printable
 
     if not found:
         click.echo("No tool featured yet (or none that fits).", err=True)
@@ -229,10 +229,10 @@ def requests_list(ctx: click.Context, everything: bool) -> None:
     """List teachers' requests still waiting for a tool, oldest first, with how long
     each has waited. Answer one with: newsletter add-tool ... --answers R3"""
     from newsletter.catalog.db import open_catalog
-    from newsletter.feeds.clean import printable
     from newsletter.notes.kinds import REQUESTS
     from newsletter.notes.read import read_kind
     from newsletter.notes.requests import request_states, waiting_line
+    from newsletter.text.plain import printable
 
     here = context(ctx)
     requests = read_kind(here.workspace, REQUESTS, here.settings.zone, None)

@@ -214,9 +214,9 @@ def talks(ctx: click.Context, everything: bool) -> None:
 
     Set a date's topic with: newsletter talk-topic DATE "Google Forms quizzes"."""
     from newsletter.calendar import occurrences
-    from newsletter.feeds.clean import printable
     from newsletter.notes.kinds import EVENTS
     from newsletter.notes.read import read_kind
+    from newsletter.text.plain import printable
 
     here = context(ctx)
     zone = here.settings.zone

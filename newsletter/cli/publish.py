@@ -23,8 +23,9 @@ def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     from pathlib import Path
 
     from newsletter.calendar import replaceable_calendar
-    from newsletter.errors import counted, shown
+    from newsletter.errors import shown
     from newsletter.notes.events import upcoming_calendar
+    from newsletter.text.plain import counted
     from newsletter.workspace.files import write_bytes_atomically
 
     here = context(ctx)
@@ -54,8 +55,9 @@ def site_command(ctx: click.Context, out: str) -> None:
     written again."""
     from pathlib import Path
 
-    from newsletter.errors import counted, shown
+    from newsletter.errors import shown
     from newsletter.site.build import build_site
+    from newsletter.text.plain import counted
 
     here = context(ctx)
     folder = Path(out) if Path(out).is_absolute() else here.workspace.root / out

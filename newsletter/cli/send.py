@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from newsletter import clock
 from newsletter.cli.group import BadInput, Failed, checked, context, paint
 from newsletter.cli.issues import build
 from newsletter.cli.terminal import SendProgress, confirm, stamped, warn
@@ -118,7 +119,7 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
 @click.option(
     "--now",
     hidden=True,
-    callback=checked("moment_utc", "--now"),
+    callback=checked(clock.moment_utc, "--now"),
     help="The current moment (ISO 8601), for tests.",
 )
 @click.pass_context

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newsletter.model import FeedItem
+from newsletter.text.plain import printable, shorten
 from newsletter.text.urls import strip_tracking, without_credentials
 
 MAX_ENTRIES = 200  # per feed: more than any issue needs, and bounds the work
@@ -128,26 +129,6 @@ def html_to_text(markup: str) -> str:
     parser.feed(markup)
     parser.close()
     return " ".join("".join(parser.parts).split())
-
-
-def shorten(text: str, length: int) -> str:
-    """Cut to at most `length` characters on a word boundary, with an ellipsis."""
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-# C0 and C1 control characters (ESC, BEL, NUL, DEL...) and lone surrogates: they
-# retitle or clear a terminal that shows them, and cannot be written as UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
-
-
-def printable(text: str) -> str:
-    """Text from outside without control characters (newline and tab stay)."""
-    return _UNPRINTABLE.sub("", text)
 
 
 def _detail_text(entry: Any, key: str) -> str:

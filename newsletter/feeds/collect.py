@@ -1,30 +1,23 @@
-"""The blogs: which feeds to read (feeds.yaml), collecting them all at once, and
-choosing which of their posts go into an issue."""
+"""Collecting the blogs: every feed of feeds.yaml fetched at once (politely, one
+host at a time), through the cache, each with its outcome. Which posts go into an
+issue is the issue's choice (issue/assemble.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
 from newsletter import __version__
-from newsletter.errors import InputError
 from newsletter.feeds.cache import CachedFeed, FeedCache
 from newsletter.feeds.clean import NotAFeed, parse_feed
 from newsletter.feeds.fetch import FetchError, FetchLimits, HostGate, Response, fetch
-from newsletter.issue.editions import Edition, goes_to
+from newsletter.feeds.sources import FeedSource, load_feed_sources
 from newsletter.model import FeedItem
-from newsletter.workspace import validate
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.settings import FeedSettings, Settings, require_settings
-from newsletter.workspace.yamlfile import Fields, collecting, load_yaml
-
-FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades")
-FEED_SECTIONS = ("feeds", "citizenship")
 
 # What happened to a feed in a collection.
 NEW = "new items"
@@ -32,23 +25,6 @@ NOT_MODIFIED = "not modified"
 STALE = "stale copy used"
 CACHED = "cached copy used"
 FAILED = "failed"
-
-
-@dataclass
-class FeedSource:
-    name: str
-    url: str
-    section: str = "feeds"
-    limit: int = 3
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    grades: list[str] = field(default_factory=list)  # its posts' grades, for editions
-
-    def wants(self, item: FeedItem) -> bool:
-        text = f"{item.title} {item.summary}".lower()
-        if self.include and not any(word.lower() in text for word in self.include):
-            return False
-        return not any(word.lower() in text for word in self.exclude)
 
 
 @dataclass
@@ -76,56 +52,6 @@ class FeedOutcome:
             when = self.copy_from.strftime("%Y-%m-%d %H:%M") if self.copy_from else "earlier"
             return f"feed '{self.source.name}': {self.reason}; using the copy from {when}"
         return None
-
-
-def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
-    """The feeds in feeds.yaml. With a `problems` list, each bad entry is recorded
-    there and skipped (newsletter check); without one, the first one is raised."""
-    if not path.is_file():
-        return []
-    data = load_yaml(path)
-    if data is None:
-        return []
-    top = Fields(data, path, "feeds.yaml", line=1)
-    top.only(("feeds",))
-    entries = data.get("feeds") or []
-    if not isinstance(entries, list):
-        raise top.fail("feeds", "expected a list of feeds, each starting with '- name:'.")
-    sources: list[FeedSource] = []
-    seen: dict[str, int] = {}
-    for entry in entries:
-        source = collecting(problems, read_feed_source, entry, path, seen)
-        if source is not None:
-            sources.append(source)
-    return sources
-
-
-def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource:
-    f = Fields(entry, path, "feed")
-    f.only(FEED_FIELDS)
-    source = FeedSource(
-        name=f.text("name", required=True),
-        url=f.checked("url", validate.url, required=True) or "",
-        section=f.text("section", default="feeds"),
-        limit=f.number("limit", 3, minimum=0),
-        include=f.text_list("include"),
-        exclude=f.text_list("exclude"),
-        grades=f.checked("grades", validate.grades) or [],
-    )
-    if source.section not in FEED_SECTIONS:
-        raise f.fail(
-            "section",
-            f"'{source.section}' is not a section for feed posts.",
-            hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
-        )
-    if source.url in seen:
-        raise InputError(
-            f"{f.where('url')}: the feed {source.url} is listed twice "
-            f"(also on line {seen[source.url]}).",
-            hint="Remove one of the two entries.",
-        )
-    seen[source.url] = f.line_of("url")
-    return source
 
 
 def fetch_limits(feeds: FeedSettings) -> FetchLimits:
@@ -171,7 +97,7 @@ def refresh_feeds(
 def _harmless(text: str) -> str:
     """A server's words made safe for a terminal and a cron log: one line, no control
     characters, no user name and password from an address it named."""
-    from newsletter.feeds.clean import printable
+    from newsletter.text.plain import printable
     from newsletter.text.urls import without_credentials
 
     return " ".join(printable(without_credentials(text)).split())
@@ -355,37 +281,6 @@ class Collector:
                 copy_from=entry.fetched,
             )
         return FeedOutcome(source, FAILED, reason=reason)
-
-
-def choose_items(
-    outcomes: list[FeedOutcome],
-    since: dt.datetime,
-    featured: Collection[str],
-    max_items: int,
-    edition: Edition | None = None,
-) -> list[FeedItem]:
-    """The posts for an issue (of `edition`): in the window, never featured before (by
-    link or GUID, across all feeds and the archive), filtered and limited per feed,
-    newest first. A post carries its feed's grades, which decide its editions."""
-    chosen: list[FeedItem] = []
-    taken = set(featured)
-    for outcome in outcomes:
-        source = outcome.source
-        if edition is not None and not goes_to(source, edition):
-            continue
-        count = 0
-        for item in outcome.items:
-            if count >= source.limit:
-                break
-            if item.published is None or item.published < since:
-                continue
-            if taken & set(item.keys) or not source.wants(item):
-                continue
-            taken.update(item.keys)
-            chosen.append(replace(item, grades=list(source.grades)) if source.grades else item)
-            count += 1
-    chosen.sort(key=lambda i: i.published or since, reverse=True)
-    return chosen[:max_items]
 
 
 def describe_failures(outcomes: list[FeedOutcome]) -> list[str]:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
 from newsletter.archive.record import ArchivedIssue
 from newsletter.calendar import all_occurrences, occurrences
-from newsletter.feeds.clean import shorten
-from newsletter.model import FeedItem, Issue, intro_key
+from newsletter.feeds.collect import FeedOutcome
+from newsletter.issue.editions import goes_to
+from newsletter.model import FeedItem, Issue, Masthead, cleaned_issue, intro_key
 from newsletter.notes.read import Notes
 from newsletter.notes.requests import answered_here
-from newsletter.text.cleaned import cleaned_issue
-from newsletter.workspace.settings import Settings, subject_for
+from newsletter.text.plain import shorten
+from newsletter.workspace.settings import Edition, Settings, subject_for
 
 
 def next_issue_date(today: dt.date, weekday: int) -> dt.date:
@@ -78,7 +80,7 @@ def assemble_issue(
         number=number,
         date=date,
         subject=subject_for(settings, number, date_label(date)),
-        masthead=settings.masthead(),
+        masthead=masthead(settings),
         sections=list(settings.sections),
         intro=intro,
         tools=[t for t in notes.tools if fresh(t)],
@@ -119,3 +121,52 @@ def preheader(issue: Issue) -> str:
         parts.append(f"{len(issue.feed_items)} picks from edtech blogs")
     text = "; ".join(parts) or f"This week's {issue.masthead.title}"
     return shorten(text, 150)
+
+
+def choose_items(
+    outcomes: list[FeedOutcome],
+    since: dt.datetime,
+    featured: Collection[str],
+    max_items: int,
+    edition: Edition | None = None,
+) -> list[FeedItem]:
+    """The posts for an issue (of `edition`): in the window, never featured before (by
+    link or GUID, across all feeds and the archive), filtered and limited per feed,
+    newest first. A post carries its feed's grades, which decide its editions."""
+    chosen: list[FeedItem] = []
+    taken = set(featured)
+    for outcome in outcomes:
+        source = outcome.source
+        if edition is not None and not goes_to(source, edition):
+            continue
+        count = 0
+        for item in outcome.items:
+            if count >= source.limit:
+                break
+            if item.published is None or item.published < since:
+                continue
+            if taken & set(item.keys) or not source.wants(item):
+                continue
+            taken.update(item.keys)
+            chosen.append(replace(item, grades=list(source.grades)) if source.grades else item)
+            count += 1
+    chosen.sort(key=lambda i: i.published or since, reverse=True)
+    return chosen[:max_items]
+
+
+def masthead(settings: Settings) -> Masthead:
+    """The masthead of an issue: who publishes it, and how it looks."""
+    return Masthead(
+        title=settings.title,
+        tagline=settings.tagline,
+        organization=settings.organization,
+        editor_name=settings.editor_name,
+        editor_email=settings.editor_email,
+        time_zone=settings.time_zone,
+        footer=settings.footer,
+        logo_url=settings.logo_url,
+        logo_alt=settings.logo_alt,
+        logo_width=settings.logo_width,
+        logo_height=settings.logo_height,
+        colors=dict(settings.colors),
+    )

@@ -20,14 +20,14 @@ from newsletter.calendar import all_occurrences
 from newsletter.catalog.db import Catalog, load_archive, open_catalog
 from newsletter.email.render import RenderedEmail, render_archive_body, render_email
 from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.feeds.collect import (
-    FeedOutcome,
+from newsletter.feeds.collect import FeedOutcome, collector_for, describe_failures
+from newsletter.feeds.sources import load_feed_sources
+from newsletter.issue.assemble import (
+    assemble_issue,
     choose_items,
-    collector_for,
-    describe_failures,
-    load_feed_sources,
+    feed_window_start,
+    next_issue_date,
 )
-from newsletter.issue.assemble import assemble_issue, feed_window_start, next_issue_date
 from newsletter.issue.editions import (
     Edition,
     check_editions,

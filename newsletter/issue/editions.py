@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 def issue_keys(editions: Sequence[Edition], date: dt.date) -> list[IssueKey]:
     """The issues of `date`: one per edition, or the one issue."""
-    return [edition.key(date) for edition in editions] or [IssueKey(date)]
+    return [IssueKey(date, edition.name) for edition in editions] or [IssueKey(date)]
 
 
 def goes_to(note: Any, edition: Edition) -> bool:

@@ -16,9 +16,9 @@ from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
-from newsletter.archive.record import ArchivedIssue
+from newsletter.archive.record import ArchivedIssue, featured_line
 from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.model import Event, Link, Request, ShortNote, Tool, normal_request_id
+from newsletter.model import Event, Link, Request, ShortNote, Tool, cleaned, normal_request_id
 from newsletter.notes.kinds import (
     COST,
     DAY,
@@ -37,7 +37,7 @@ from newsletter.notes.kinds import (
     NoteField,
     NoteKind,
 )
-from newsletter.text.cleaned import clean_markdown, cleaned
+from newsletter.text.cleaned import clean_markdown
 from newsletter.workspace import validate
 from newsletter.workspace.files import read_text, write_atomically
 from newsletter.workspace.folder import Workspace
@@ -399,11 +399,6 @@ def notes_lock(lock_dir: Path, name: str) -> AbstractContextManager[None]:
         lock_dir / f"{name}.lock",
         f"another command has been adding to {name} for 30 s; nothing was added.",
     )
-
-
-def featured_line(what: str, entry: ArchivedIssue) -> str:
-    """ "'Kahoot!' was featured in #12 (2026-02-06, issues/2026-02-06.md)"."""
-    return f"{what} was featured in #{entry.number} ({entry.date.isoformat()}, {shown(entry.path)})"
 
 
 def next_id(prefix: str, taken: Collection[Any]) -> str:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from newsletter import clock
 from newsletter.archive.record import ArchivedIssue
-from newsletter.errors import InputError, NewsletterError, counted
+from newsletter.errors import InputError, NewsletterError
+from newsletter.text.plain import counted
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.settings import Settings
 

@@ -13,6 +13,7 @@ from typing import Protocol
 from newsletter.archive.record import (
     ArchivedIssue,
     already_sent_line,
+    latest_unsent,
     read_archived,
     record_reach,
 )
@@ -29,7 +30,7 @@ from newsletter.archive.sendlog import (
 )
 from newsletter.clock import now as clock_now
 from newsletter.email.message import PreparedEmail, message_for
-from newsletter.errors import InputError, NewsletterError, counted, shown
+from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.issue.editions import edition_of
 from newsletter.send.replies import likely_cause
 from newsletter.send.transports import (
@@ -39,6 +40,7 @@ from newsletter.send.transports import (
     ServerRefused,
     TemporaryFailure,
 )
+from newsletter.text.plain import counted
 from newsletter.workspace import validate
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.lock import workspace_lock
@@ -246,12 +248,6 @@ class Sender:
 
 
 # --- choosing the issue and the recipients -------------------------------------------
-
-
-def latest_unsent(archive: list[ArchivedIssue]) -> ArchivedIssue | None:
-    """The newest issue that not everyone has yet."""
-    drafts = [entry for entry in archive if not entry.sent]
-    return drafts[-1] if drafts else None
 
 
 class NotForGroups(NewsletterError):

@@ -7,17 +7,13 @@ text part and the public site; and an archive file edited by hand is published a
 it reads. So the text is cleaned where it comes in (notes as they are read, an
 archive file as it is read, an issue as it is made), and everything downstream
 stores and shows the cleaned form. The notes files keep what the editor typed.
+model.cleaned and model.cleaned_issue apply these to every field of a note.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from newsletter.model import Event, FeedItem, Issue, Link, Masthead, ShortNote, Tool
 
 # What the editor's markdown may hold as HTML, and which links a reader may follow:
 # the same allow-list the email's HTML is cleaned with.
@@ -123,54 +119,3 @@ def _allowed_link(match: re.Match[str]) -> str:
     if picture:  # the email shows no pictures from the editor's text: their words only
         return words
     return match.group(0) if safe_link(address) else words
-
-
-T = TypeVar("T")
-
-
-def cleaned(note: T) -> T:
-    """A note (tool, event, link, tip, request, post) with its markdown cleaned and
-    its addresses safe to follow."""
-    fields: list[tuple[str, Callable[[str], str]]]
-    fields = [(name, clean_markdown) for name in _MARKDOWN.get(type(note), ())]
-    fields += [(name, safe_address) for name in _ADDRESSES.get(type(note), ())]
-    changes: dict[str, Any] = {}
-    for name, clean in fields:
-        value = getattr(note, name)
-        if value and (kept := clean(value)) != value:
-            changes[name] = kept
-    return dataclasses.replace(note, **changes) if changes else note  # type: ignore[type-var]
-
-
-def cleaned_issue(issue: Issue) -> Issue:
-    """An issue as it may be stored and shown: every note of it cleaned."""
-    return dataclasses.replace(
-        issue,
-        intro=clean_markdown(issue.intro),
-        masthead=cleaned(issue.masthead),
-        tools=[cleaned(t) for t in issue.tools],
-        events=[cleaned(e) for e in issue.events],
-        tips=[cleaned(t) for t in issue.tips],
-        citizenship=[cleaned(c) for c in issue.citizenship],
-        links=[cleaned(link) for link in issue.links],
-        feed_items=[cleaned(item) for item in issue.feed_items],
-        requests=[cleaned(r) for r in issue.requests],
-        series=[cleaned(s) for s in issue.series],
-    )
-
-
-# The fields the templates render as markdown, and those they make links of.
-_MARKDOWN: dict[type, tuple[str, ...]] = {
-    Tool: ("summary", "idea"),
-    Event: ("description",),
-    Link: ("note",),
-    ShortNote: ("text",),
-    Masthead: ("footer",),
-}
-_ADDRESSES: dict[type, tuple[str, ...]] = {
-    Tool: ("url",),
-    Event: ("signup",),
-    Link: ("url",),
-    ShortNote: ("url",),
-    FeedItem: ("link",),
-}

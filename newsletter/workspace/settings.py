@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import string
 from dataclasses import dataclass, field
@@ -11,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.errors import InputError, shown
-from newsletter.model import IssueKey, Masthead
 from newsletter.workspace import validate
 from newsletter.workspace.yamlfile import Fields, load_yaml
 
@@ -36,9 +34,6 @@ class Edition:
     @property
     def mask(self) -> int:
         return validate.grade_mask(self.grades)
-
-    def key(self, date: dt.date) -> IssueKey:
-        return IssueKey(date, self.name)
 
 
 def read_editions(data: Any, path: Path, line: int, newsletter_title: str) -> list[Edition]:
@@ -164,22 +159,6 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
-
-    def masthead(self) -> Masthead:
-        return Masthead(
-            title=self.title,
-            tagline=self.tagline,
-            organization=self.organization,
-            editor_name=self.editor_name,
-            editor_email=self.editor_email,
-            time_zone=self.time_zone,
-            footer=self.footer,
-            logo_url=self.logo_url,
-            logo_alt=self.logo_alt,
-            logo_width=self.logo_width,
-            logo_height=self.logo_height,
-            colors=dict(self.colors),
-        )
 
 
 TOP_FIELDS = (

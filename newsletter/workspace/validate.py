@@ -233,22 +233,6 @@ def words(value: Any) -> list[str]:
     return [part.strip() for part in raw if part.strip()]
 
 
-def moment_utc(value: Any) -> dt.datetime:
-    """An ISO 8601 moment with its offset (Z or +HH:MM), in UTC: one without would
-    mean another moment on every machine. The years a school calendar can use."""
-    text = str(value).strip()
-    shown = text.encode("unicode_escape").decode()  # a line break stays on the line
-    try:
-        when = dt.datetime.fromisoformat(text.upper())  # 't' and 'z' are ISO 8601 too
-    except ValueError:
-        raise ValueError(f"'{shown}' is not a moment like 2026-12-04T12:00:00+00:00") from None
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(f"'{shown}' has no offset (Z or +HH:MM)")
-    if not 1971 <= when.year <= 9998:
-        raise ValueError(f"'{shown}' is not in the years 1971 to 9998")
-    return when.astimezone(dt.UTC)
-
-
 def _scalar(value: Any) -> str:
     """A single value as text: a list or a mapping where one value belongs is a mistake."""
     if isinstance(value, (dict, list, tuple, set, bytes)):

@@ -1,0 +1,82 @@
+"""The blogs to read: feeds.yaml, each feed checked entry by entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsletter.errors import InputError
+from newsletter.model import FeedItem
+from newsletter.workspace import validate
+from newsletter.workspace.yamlfile import Fields, collecting, load_yaml
+
+FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades")
+FEED_SECTIONS = ("feeds", "citizenship")
+
+
+@dataclass
+class FeedSource:
+    name: str
+    url: str
+    section: str = "feeds"
+    limit: int = 3
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)  # its posts' grades, for editions
+
+    def wants(self, item: FeedItem) -> bool:
+        text = f"{item.title} {item.summary}".lower()
+        if self.include and not any(word.lower() in text for word in self.include):
+            return False
+        return not any(word.lower() in text for word in self.exclude)
+
+
+def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
+    """The feeds in feeds.yaml. With a `problems` list, each bad entry is recorded
+    there and skipped (newsletter check); without one, the first one is raised."""
+    if not path.is_file():
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    top = Fields(data, path, "feeds.yaml", line=1)
+    top.only(("feeds",))
+    entries = data.get("feeds") or []
+    if not isinstance(entries, list):
+        raise top.fail("feeds", "expected a list of feeds, each starting with '- name:'.")
+    sources: list[FeedSource] = []
+    seen: dict[str, int] = {}
+    for entry in entries:
+        source = collecting(problems, read_feed_source, entry, path, seen)
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource:
+    f = Fields(entry, path, "feed")
+    f.only(FEED_FIELDS)
+    source = FeedSource(
+        name=f.text("name", required=True),
+        url=f.checked("url", validate.url, required=True) or "",
+        section=f.text("section", default="feeds"),
+        limit=f.number("limit", 3, minimum=0),
+        include=f.text_list("include"),
+        exclude=f.text_list("exclude"),
+        grades=f.checked("grades", validate.grades) or [],
+    )
+    if source.section not in FEED_SECTIONS:
+        raise f.fail(
+            "section",
+            f"'{source.section}' is not a section for feed posts.",
+            hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
+        )
+    if source.url in seen:
+        raise InputError(
+            f"{f.where('url')}: the feed {source.url} is listed twice "
+            f"(also on line {seen[source.url]}).",
+            hint="Remove one of the two entries.",
+        )
+    seen[source.url] = f.line_of("url")
+    return source
