@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import pty
 import select
+import signal
 import sys
 import textwrap
 import time
@@ -79,6 +80,10 @@ class Terminal:
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the command at a terminal
+            # Ctrl-C and Ctrl-\ as at a terminal: a test run started in the background
+            # (`pytest &`, as CI may) has them ignored, and a child would inherit that.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGQUIT, signal.SIG_DFL)
             os.execve(sys.executable, [sys.executable, *args], env)
         self.output = b""
 
