@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.archive.record import record_reach
-from newsletter.catalog import db as catalog_module
+from newsletter.catalog import rows as catalog_module
 from newsletter.catalog.db import catalog_path, load_archive, open_catalog
 from newsletter.catalog.search import Filters, search
 from newsletter.workspace.folder import Workspace

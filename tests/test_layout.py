@@ -188,3 +188,36 @@ def test_the_floors_check_finds_an_import_beside_or_above():
         "notes.read imports email.render",
         "feeds.collect imports issue.assemble",
     }
+
+
+def prints_or_asks(source: str) -> list[str]:
+    """The calls of a module that print or ask: print(), input(), sys.stdout/stderr."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("print", "input"):
+            found.append(f"{node.func.id}() at line {node.lineno}")  # type: ignore[attr-defined]
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("stdout", "stderr", "stdin")
+            and getattr(node.value, "id", "") == "sys"
+        ):
+            found.append(f"sys.{node.attr} at line {node.lineno}")
+    return found
+
+
+def test_the_core_never_prints_or_asks():
+    found = {
+        module_name(path): prints_or_asks(path.read_text(encoding="utf-8"))
+        for path in PACKAGE.rglob("*.py")
+        if not command_line(module_name(path))
+    }
+    assert {name: lines for name, lines in found.items() if lines} == {}
+
+
+def test_the_print_check_finds_each_way_of_printing():
+    source = "import sys\nprint('x')\nsys.stderr.write('y')\nanswer = input()\n"
+    assert sorted(prints_or_asks(source)) == [
+        "input() at line 4",
+        "print() at line 2",
+        "sys.stderr at line 3",
+    ]

@@ -14,14 +14,12 @@ never wait (WAL), and updates take turns under a lock file.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
+import logging
 import sqlite3
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from newsletter import clock
 from newsletter.archive.record import (
@@ -30,10 +28,9 @@ from newsletter.archive.record import (
     Archive,
     ArchivedIssue,
     archive_files,
-    read_archived,
 )
-from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
+from newsletter.catalog.rows import Examined, Row, SourceFile, examine_all
+from newsletter.errors import NewsletterError, shown
 from newsletter.text.names import squash
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.lock import waiting_lock
@@ -100,78 +97,9 @@ def catalog_path(workspace: Workspace) -> Path:
     return workspace.state_dir / CATALOG_NAME
 
 
-def tell(line: str) -> None:
-    """A note on stderr from whichever command finds it: the catalog is everyone's."""
-    print(f"note: {line}", file=sys.stderr)
-
-
-class Row(NamedTuple):
-    """What the catalog keeps of one thing featured."""
-
-    kind: str
-    key: str
-    name: str
-    url: str = ""
-    body: str = ""  # the words searched besides the name
-    tags: str = ""  # subjects, grades, cost, tags, the blog's name
-    grades: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
-    cost: str = ""
-    day: str | None = None
-
-
-def rows_of(note: Any) -> Row:
-    """The catalog's row for a tool, link, post, tip or event."""
-    if isinstance(note, Tool):
-        tags = [*note.subjects, *note.grades, note.cost, *note.tags, *note.platforms]
-        return Row(
-            "tool",
-            note.keys[0],
-            note.name,
-            note.url,
-            "\n".join([note.summary, note.idea, note.privacy]),
-            " ".join([*tags, note.requested_by]),
-            tuple(note.grades),
-            tuple(note.subjects),
-            note.cost,
-        )
-    if isinstance(note, Link):
-        return Row("link", note.keys[0], note.title, note.url, note.note)
-    if isinstance(note, FeedItem):
-        return Row("post", note.keys[0], note.title, note.link, note.summary, note.source)
-    if isinstance(note, Event):
-        body = "\n".join([note.description, note.place])
-        return Row(
-            "event", note.key, note.title, note.signup, body, day=note.start.date().isoformat()
-        )
-    if isinstance(note, Request):
-        words = " ".join([note.id, *note.subjects, *note.grades, *note.answered_by])
-        return Row(
-            "request",
-            note.keys[0],
-            note.text,
-            "",
-            note.asked_by,
-            words,
-            tuple(note.grades),
-            tuple(note.subjects),
-        )
-    assert isinstance(note, ShortNote)
-    name = note.title or " ".join(note.text.split()[:8])
-    return Row("tip", note.keys[0], name, note.url, note.text)
-
-
-def issue_rows(issue: Issue) -> list[Row]:
-    notes: list[Any] = [
-        *issue.tools,
-        *issue.links,
-        *issue.feed_items,
-        *issue.events,
-        *issue.tips,
-        *issue.citizenship,
-        *issue.requests,
-    ]
-    return [rows_of(note) for note in notes]
+# Whichever command finds the catalog damaged says so (the catalog is everyone's):
+# the core logs it, and the command line shows it as a note (cli/terminal.py).
+_log = logging.getLogger("newsletter")
 
 
 class Catalog:
@@ -258,7 +186,7 @@ class Catalog:
                 return  # another command has made it again already
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        tell(
+        _log.warning(
             f"the catalog {shown(self.path)} could not be read ({_first_line(err)}); "
             "made it again from the archive."
         )
@@ -344,7 +272,7 @@ class Catalog:
             raise
         db.execute("COMMIT")
 
-    def _check_counts(self, files: dict[str, _File]) -> None:
+    def _check_counts(self, files: dict[str, SourceFile]) -> None:
         """A cheap look for damage SQLite does not report: the catalog must have as
         many issue files as issues/ has, and an issue for each readable one."""
         issue_files = sum(1 for name in files if name.startswith("issues/"))
@@ -358,7 +286,7 @@ class Catalog:
         if known != issue_files or readable != issues:
             raise sqlite3.DatabaseError("it does not match the archive")
 
-    def _files(self, zone: dt.tzinfo | None) -> dict[str, _File]:
+    def _files(self, zone: dt.tzinfo | None) -> dict[str, SourceFile]:
         """Every file the catalog is made of, by its path in the workspace."""
         paths: list[tuple[Path, dt.tzinfo | None]] = [
             (path, None) for path in archive_files(self.workspace)
@@ -375,10 +303,10 @@ class Catalog:
             except OSError:
                 continue  # gone since it was listed
             name = path.relative_to(self.workspace.root).as_posix()
-            files[name] = _File(path, stat.st_size, stat.st_mtime_ns, read_in)
+            files[name] = SourceFile(path, stat.st_size, stat.st_mtime_ns, read_in)
         return files
 
-    def _changes(self, files: dict[str, _File], with_notes: bool) -> list[str]:
+    def _changes(self, files: dict[str, SourceFile], with_notes: bool) -> list[str]:
         """The sources added, changed (by size or time) or gone since the last update.
         Notes are looked at only when they are being read."""
         known = {
@@ -389,7 +317,7 @@ class Catalog:
         changed = [p for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
         return gone + changed
 
-    def _record(self, file: _File, examined: Examined) -> None:
+    def _record(self, file: SourceFile, examined: Examined) -> None:
         """Put what one file holds into the catalog, unless it is there already."""
         db = self.db
         name = file.path.relative_to(self.workspace.root).as_posix()
@@ -595,110 +523,10 @@ class Catalog:
         return list(first.values())
 
 
-class Examined(NamedTuple):
-    """What the catalog keeps of one file, worked out without the catalog (so that
-    many files can be read at once, in other processes)."""
-
-    digest: str  # of its bytes (for notes, with the zone they were read in)
-    readable: bool
-    issue: tuple[Any, ...] | None  # the issues row, after its source
-    rows: list[Row]
-    featured: list[str]
-
-
-def examine(workspace: Workspace, file: _File) -> Examined:
-    if not file.path.is_file():  # a folder, a pipe or a broken link where a file should be
-        return Examined("", False, None, [], [])
-    try:
-        data = file.path.read_bytes()
-    except OSError:
-        return Examined("", False, None, [], [])
-    digest = hashlib.sha256(data).hexdigest() + (f"@{file.zone}" if file.zone else "")
-    if file.zone is not None and file.path.parent == workspace.notes_dir:
-        return _examine_notes(workspace, file, digest)
-    try:
-        entry = read_archived(file.path, data)  # its bytes, read once for the digest too
-    except InputError:
-        return Examined(digest, False, None, [], [])
-    issue = entry.issue
-    row = (
-        entry.number,
-        entry.date.isoformat(),
-        entry.subject,
-        entry.status,
-        entry.built_at.isoformat() if entry.built_at else None,
-        entry.sent_at.isoformat() if entry.sent_at else None,
-        entry.hand_edited,
-        entry.reached,
-        entry.recipients,
-        entry.rendered,
-        entry.tools,
-        entry.posts,
-        issue.edition,
-        issue.group,
-    )
-    return Examined(digest, True, row, issue_rows(issue), sorted(issue.featured_keys()))
-
-
-def _examine_notes(workspace: Workspace, file: _File, digest: str) -> Examined:
-    from newsletter.notes.kinds import KINDS
-    from newsletter.notes.read import read_kind
-
-    kind = next(k for k in KINDS.values() if k.file == file.path.name)
-    problems: list[InputError] = []
-    assert file.zone is not None
-    notes = read_kind(workspace, kind, file.zone, problems)
-    return Examined(digest, not problems, None, [rows_of(note) for note in notes], [])
-
-
-# Reading 500 issues from nothing takes seconds: past this many, other processes
-# read them too, one per core, while this one fills the catalog.
-_MANY = 40
-
-
-def examine_all(workspace: Workspace, files: list[_File]) -> Iterator[Examined]:
-    """Each file examined, in order."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if len(files) < _MANY or cores < 2:
-        yield from (examine(workspace, file) for file in files)
-        return
-    import concurrent.futures
-    import functools
-    import multiprocessing
-
-    # fork: the workers start at once, with everything already imported; they only
-    # read files and never touch the catalog's connection, nor hold its locks (lock.py
-    # lets go of them in a forked child).
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(
-        min(cores, 4), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        yield from pool.map(functools.partial(examine, workspace), files, chunksize=8)
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker of a command that is killed (kill -9) goes too, instead of waiting
-    for work forever (Linux's PR_SET_PDEATHSIG; elsewhere it ends with its queue)."""
-    import ctypes
-    import signal
-
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the command died before the line above
-        os._exit(1)
-
-
 _ISSUE_COLUMNS = (
     "i.number, i.date, i.subject, i.status, i.built_at, i.sent_at, i.hand_edited, "
     "i.reached, i.recipients, i.rendered, i.tools, i.posts, i.edition"
 )
-
-
-class _File(NamedTuple):
-    path: Path
-    size: int
-    mtime_ns: int
-    zone: dt.tzinfo | None  # notes are read in the workspace's zone
 
 
 def _first_line(err: Exception) -> str:

@@ -11,6 +11,7 @@ import click
 from newsletter import __version__
 from newsletter.cli import add, check, issues, lookup, notes, publish, send
 from newsletter.cli.group import ENV_VAR, Group
+from newsletter.cli.terminal import show_core_notes
 
 # Only click is imported for `newsletter --help`; each command imports what it uses.
 
@@ -44,6 +45,7 @@ def cli(ctx: click.Context, workspace_path: str | None) -> None:
       newsletter send       (to staff; or let 'newsletter cron' set up the Friday job)
     """
     ctx.obj = workspace_path
+    show_core_notes()
 
 
 # --- the commands, in the order of the weekly loop --------------------------------

@@ -111,3 +111,22 @@ def warn(lines: list[str]) -> None:
 def done(line: str, err: bool = False) -> None:
     """A line that says something worked, in green at a terminal."""
     click.echo(paint(line, "green"), err=err)
+
+
+def show_core_notes() -> None:
+    """From here on, what the core logs ('the catalog ... was made again') is shown
+    as a note on stderr: the core never prints, the command line does."""
+    import logging
+
+    logger = logging.getLogger("newsletter")
+    if any(getattr(handler, "shows_notes", False) for handler in logger.handlers):
+        return
+
+    class Notes(logging.Handler):
+        shows_notes = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(f"note: {record.getMessage()}", err=True)
+
+    logger.addHandler(Notes())
+    logger.propagate = False  # shown once, here
