@@ -15,7 +15,7 @@ from newsletter.archive.record import read_archived
 from newsletter.cli import cli
 from newsletter.email.message import message_for, prepare_email
 from newsletter.email.render import RenderedEmail, render_email
-from newsletter.issue.build import GMAIL_CLIP_BYTES
+from newsletter.email.rendered import GMAIL_CLIP_BYTES
 from newsletter.workspace.settings import load_settings
 from newsletter.workspace.staff import Recipient
 from tests.conftest import REPO

@@ -7,8 +7,8 @@ import pytest
 
 from newsletter.catalog.db import load_archive
 from newsletter.email.render import render_email, wrap
+from newsletter.email.rendered import rendered_email
 from newsletter.errors import InputError
-from newsletter.issue.build import rendered_email
 from newsletter.workspace.folder import Workspace
 from tests.conftest import write
 from tests.issues import sample_issue

@@ -99,7 +99,7 @@ def preview(ctx: click.Context, issue: str | None, print_path: bool, text: bool)
 
     from newsletter.archive.record import find_issue, newest_issues
     from newsletter.catalog.db import load_archive
-    from newsletter.issue.build import ensure_rendered
+    from newsletter.email.rendered import ensure_rendered
 
     workspace = context(ctx).workspace
     archive = load_archive(workspace)
@@ -146,7 +146,7 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     With editions, name one after a colon: 12:elementary."""
     from newsletter.archive.record import find_issue
     from newsletter.catalog.db import load_archive
-    from newsletter.issue.build import rendered_email
+    from newsletter.email.rendered import rendered_email
     from newsletter.text.plain import printable
     from newsletter.workspace.files import read_text
 

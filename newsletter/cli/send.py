@@ -54,7 +54,7 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
     SMTP host configured, messages go to .newsletter/outbox/ instead. With
     editions, each edition goes to its group; ISSUE may name one (12:elementary)."""
     from newsletter.catalog.db import load_archive
-    from newsletter.send.sender import choose_issues
+    from newsletter.send.jobs import choose_issues
 
     workspace = context(ctx).workspace
     to = options["to"]
@@ -166,7 +166,8 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
     all: one that fails does not stop the next, and the run fails at the end if any did."""
     import os
 
-    from newsletter.send.sender import NotForGroups, deliver, for_groups, prepare_send
+    from newsletter.send.jobs import NotForGroups, for_groups, prepare_send
+    from newsletter.send.sender import send_job
 
     to, groups, jobs = options["to"], options["groups"], []
     again = (options["resend_in_doubt"], options["retry_refused"])
@@ -200,7 +201,7 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
             progress.clear()  # a log line never runs into the progress line
             stamped(line)
 
-        outcome = deliver(ctx.workspace, ctx.settings, job, os.environ, say,
+        outcome = send_job(ctx.workspace, ctx.settings, job, os.environ, say,
                           options["verbose"], progress, ctx.clock)  # fmt: skip
         progress.clear()
         try:

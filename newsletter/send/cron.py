@@ -263,8 +263,7 @@ def _held_for_a_person(
     about it, and a mark of who it is about ('' and '' when the job can still send)."""
     from newsletter.archive.sendlog import log_for
     from newsletter.issue.editions import edition_of
-    from newsletter.send.sender import staff_of
-    from newsletter.workspace.staff import in_groups
+    from newsletter.workspace.staff import in_groups, staff_of
 
     staff = staff_of(workspace, settings).recipients
     lines, marks = [], []
@@ -333,9 +332,8 @@ def describe_plan(
     """A dry run's account: when the job acts, and what it would do then. A password
     the job could not get (cron has no shell settings) fails here, as it would then."""
     from newsletter.issue.editions import group_names
-    from newsletter.send.sender import staff_of
     from newsletter.send.transports import smtp_password, smtp_settings
-    from newsletter.workspace.staff import in_groups
+    from newsletter.workspace.staff import in_groups, staff_of
 
     smtp = smtp_settings(settings.smtp, environ)
     smtp_password(smtp, environ)

@@ -1,22 +1,17 @@
-"""Sending an issue: which issue, to whom, through which transport, each person
-exactly once; what a run's outcome means (for the editor and for cron's exit
-status); and recording in the archive how many of staff have it."""
+"""The sending: a prepared job through its transport (SMTP or the outbox), each
+person exactly once (the send log), paced and patient with a server that defers;
+and the archive told how many of staff have it. Choosing the job is jobs.py; what
+its outcome means, report.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
-from newsletter.archive.record import (
-    ArchivedIssue,
-    already_sent_line,
-    latest_unsent,
-    read_archived,
-    record_reach,
-)
+from newsletter.archive.record import read_archived, record_reach
 from newsletter.archive.sendlog import (
     ATTEMPT,
     DEFERRED,
@@ -25,14 +20,14 @@ from newsletter.archive.sendlog import (
     SENT,
     MemoryLog,
     SendLog,
-    SendState,
     log_for,
 )
 from newsletter.clock import now as clock_now
 from newsletter.email.message import PreparedEmail, message_for
-from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.issue.editions import edition_of
+from newsletter.errors import NewsletterError, shown
+from newsletter.send.jobs import SendJob
 from newsletter.send.replies import likely_cause
+from newsletter.send.report import Closing, SendReport, closing
 from newsletter.send.transports import (
     AddressRefused,
     InDoubt,
@@ -40,12 +35,10 @@ from newsletter.send.transports import (
     ServerRefused,
     TemporaryFailure,
 )
-from newsletter.text.plain import counted
-from newsletter.workspace import validate
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.lock import workspace_lock
-from newsletter.workspace.settings import SendSettings, Settings, SmtpSettings
-from newsletter.workspace.staff import Recipient, StaffList, in_groups, read_staff_list
+from newsletter.workspace.settings import SendSettings, Settings
+from newsletter.workspace.staff import Recipient
 
 # The same answer for this many recipients in a row is the server's answer to
 # every message, not something about those addresses: the run stops.
@@ -66,28 +59,6 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
     def abort(self) -> None: ...
-
-
-@dataclass
-class SendReport:
-    """What a run did, and where everyone it was for stands now."""
-
-    total: int = 0  # recipients this run was for
-    sent: list[str] = field(default_factory=list)  # this run
-    already_sent: int = 0  # by earlier runs
-    refused: dict[str, str] = field(default_factory=dict)  # address -> the server's reply
-    deferred: dict[str, str] = field(default_factory=dict)
-    in_doubt: dict[str, str] = field(default_factory=dict)
-    stopped: str = ""  # why this run stopped before the end, if it did (no full stop)
-    stopped_hint: str = ""  # and how to fix it, when that is known
-    connections: int = 0
-    reached: int = 0  # how many of the whole staff list have it, after this run
-    staff: int = 0  # of how many
-    status: str = ""  # the archive's status after this run
-
-    @property
-    def complete(self) -> bool:
-        return not self.stopped and not self.deferred
 
 
 @dataclass
@@ -250,188 +221,6 @@ class Sender:
 # --- choosing the issue and the recipients -------------------------------------------
 
 
-class NotForGroups(NewsletterError):
-    """send --group: nobody in those groups gets this edition, so it is left for now."""
-
-
-def for_groups(
-    settings: Settings, entries: list[ArchivedIssue], groups: tuple[str, ...]
-) -> list[ArchivedIssue]:
-    """send --group: a group that is an edition's sends that edition alone (to its
-    group); any other group sends each edition to those of its readers in the group."""
-    named = {group.lower() for group in groups}
-    own = [
-        entry
-        for entry in entries
-        if (edition := edition_of(settings.editions, entry.key)) and edition.group.lower() in named
-    ]
-    return own or entries
-
-
-def choose_issues(
-    archive: list[ArchivedIssue], ref: str | None, test: bool
-) -> tuple[list[ArchivedIssue], list[str]]:
-    """The issues `send` takes: the one named (each of its editions), else the newest
-    not yet sent to everyone (for a test copy, else the newest), with every edition
-    of its day not yet sent. Also the lines that say what is not sent, and why."""
-    from newsletter.archive.record import find_issues
-
-    if ref:
-        entries = find_issues(archive, ref)
-    else:
-        newest = latest_unsent(archive) or (archive[-1] if test and archive else None)
-        entries = [entry for entry in archive if newest and entry.date == newest.date]
-    if not entries:
-        state = "every issue in the archive has been sent" if archive else "no issue is built"
-        return [], [f"Nothing to send: {state}. Build the next one with 'newsletter build'."]
-    if test:  # a test copy may be of a sent issue too
-        return entries, []
-    said = [already_sent_line(entry) + "; nothing to do." for entry in entries if entry.sent]
-    return [entry for entry in entries if not entry.sent], said
-
-
-def staff_of(workspace: Workspace, settings: Settings) -> StaffList:
-    """Everyone the issue is for: the distribution list address when one is set,
-    otherwise the staff list."""
-    if settings.send.list_address:
-        return StaffList([Recipient(settings.send.list_address)])
-    return read_staff_list(workspace.root / settings.send.staff_list)
-
-
-@dataclass
-class SendJob:
-    """Everything decided before the first message goes out."""
-
-    entry: ArchivedIssue
-    recipients: list[Recipient]  # this run's: everyone, some groups, or one test address
-    staff: list[Recipient]  # everyone the issue is for, to tell when it is sent
-    problems: list[str]  # lines about the staff list: bad or repeated addresses
-    prepared: PreparedEmail
-    smtp: SmtpSettings  # NEWSLETTER_SMTP_* applied; no host: the outbox
-    test: bool
-    groups: tuple[str, ...] = ()
-    retry: frozenset[str] = frozenset()  # in-doubt or refused addresses to try again
-    everyone: list[Recipient] = field(default_factory=list)  # all of the staff list
-    state: SendState = field(default_factory=SendState)  # earlier runs, when prepared
-
-    @property
-    def outbox(self) -> bool:
-        return not self.smtp.host
-
-    @property
-    def pending(self) -> list[Recipient]:
-        """Who this run will send to."""
-        if self.test or self.outbox:
-            return self.recipients
-        return [
-            r
-            for r in self.recipients
-            if r.email.lower() not in self.state.sent
-            and (not self.state.done(r.email) or r.email.lower() in self.retry)
-        ]
-
-    @property
-    def via(self) -> str:
-        return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp.host
-
-    def dry_run_lines(self) -> list[str]:
-        """What --dry-run shows: the issue, and each person this run would send to."""
-        people = [f"  {r.email}" + (f"  ({r.name})" if r.name else "") for r in self.pending]
-        return [f"Would send {self.summary()}:", *people]
-
-    def summary(self) -> str:
-        """'issue #3 'Subject' to 6 recipients via smtp.example.org'."""
-        count = len(self.pending)
-        whom = f"{count} recipient{'s' if count != 1 else ''}"
-        if self.groups:
-            whom += f" (group {', '.join(self.groups)})"
-        resent = sorted(a for a in self.retry if a in self.state.in_doubt)
-        again = (
-            f"; {len(resent)} of them may have it already (in doubt: {', '.join(resent)})"
-            if resent
-            else ""
-        )
-        return (
-            f"issue #{self.entry.label} '{self.prepared.subject}' to {whom} via {self.via}{again}"
-        )
-
-
-def prepare_send(
-    workspace: Workspace,
-    settings: Settings,
-    entry: ArchivedIssue,
-    environ: Mapping[str, str],
-    to: str | None = None,
-    groups: tuple[str, ...] = (),
-    resend_in_doubt: bool = False,
-    retry_refused: bool = False,
-) -> SendJob:
-    """Pick the recipients and render the email once, for everyone."""
-    from newsletter.email.message import prepare_email
-    from newsletter.issue.build import rendered_files
-    from newsletter.send.transports import smtp_settings
-
-    smtp = smtp_settings(settings.smtp, environ)
-    if to:
-        try:
-            to = validate.address(to)
-        except ValueError as err:
-            raise InputError(
-                f"--to: {err}.", hint="Give one address, like you@your-district.org."
-            ) from None
-        prepared = prepare_email(
-            entry.issue, rendered_files(workspace, entry), settings, test=True, key=entry.key
-        )
-        return SendJob(entry, [Recipient(to)], [], [], prepared, smtp, test=True)
-    staff = staff_of(workspace, settings)
-    edition = edition_of(settings.editions, entry.key)
-    # Everyone the issue is for: its edition's group, or all of staff.
-    everyone = in_groups(staff.recipients, (edition.group,)) if edition else staff.recipients
-    recipients = in_groups(everyone, groups) if groups else everyone
-    for group in groups:
-        if not in_groups(staff.recipients, (group,)):
-            known = sorted({g for r in staff.recipients for g in r.groups})
-            raise InputError(
-                f"--group: nobody on the staff list is in the group '{group}'.",
-                hint=f"The groups in {settings.send.staff_list} are: "
-                + (", ".join(known) if known else "none (add a 'groups' column)")
-                + ".",
-            )
-    if not recipients and edition and everyone:
-        raise NotForGroups(
-            f"Issue #{entry.label}: nobody in the group {', '.join(groups)} gets the edition "
-            f"'{edition.name}' (it goes to the group '{edition.group}'); not sent."
-        )
-    if not recipients:
-        raise InputError(
-            f"Nobody in the group '{edition.group}' of staff.csv to send the edition "
-            f"'{edition.name}' to."
-            if edition
-            else "Nobody on the staff list to send to.",
-            hint="Check staff.csv (email,name,groups) or send.list_address.",
-        )
-    state = log_for(workspace.state_dir, entry.key).state()
-    retry: set[str] = set()
-    if resend_in_doubt:
-        retry |= set(state.in_doubt)
-    if retry_refused:
-        retry |= set(state.refused)
-    prepared = prepare_email(entry.issue, rendered_files(workspace, entry), settings, key=entry.key)
-    return SendJob(
-        entry,
-        recipients,
-        everyone,
-        staff.problems,
-        prepared,
-        smtp,
-        test=False,
-        groups=tuple(groups),
-        retry=frozenset(retry),
-        state=state,
-        everyone=staff.recipients,
-    )
-
-
 def make_transport(
     workspace: Workspace,
     job: SendJob,
@@ -448,7 +237,7 @@ def make_transport(
     return SmtpTransport(job.smtp, smtp_password(job.smtp, environ), say)
 
 
-def deliver(
+def send_job(
     workspace: Workspace,
     settings: Settings,
     job: SendJob,
@@ -502,91 +291,3 @@ def run_send(workspace: Workspace, job: SendJob, sender: Sender) -> SendReport:
 
 
 # --- what a run's outcome means ------------------------------------------------------
-
-
-@dataclass
-class Closing:
-    """The closing lines an IT person reads in the cron log, and whether the run
-    failed (exit status 1; the failure is the last line)."""
-
-    lines: list[str] = field(default_factory=list)  # results, to stdout
-    warnings: list[str] = field(default_factory=list)  # to stderr
-    failure: str = ""
-
-
-def closing(job: SendJob, report: SendReport, outbox_folder: str = "") -> Closing:
-    """Exit status 0 only when everyone this run was for has the issue, or there was
-    nothing to do; non-zero while anyone is refused, deferred or in doubt."""
-    number = job.entry.label
-    result = Closing()
-    if job.outbox:
-        count = len(report.sent)
-        result.lines.append(
-            f"Wrote {count} message{'s' if count != 1 else ''} to {outbox_folder} "
-            "(no SMTP host configured); nothing was sent and the issue is not marked sent."
-        )
-        return result
-    if job.test:
-        if report.sent:
-            result.lines.append(f"Sent a [TEST] copy of issue #{number} to {report.sent[0]}.")
-            return result
-        reasons = {**report.refused, **report.deferred, **report.in_doubt}
-        why = report.stopped or next(iter(reasons.values()), "no attempt was made")
-        hint = f" Hint: {report.stopped_hint}" if report.stopped_hint else ""
-        result.failure = f"The test copy to {job.recipients[0].email} was not sent: {why}.{hint}"
-        return result
-    done = len(report.sent) + report.already_sent
-    among = f"in group {', '.join(job.groups)}" if job.groups else "in all"
-    result.lines.append(
-        f"Issue #{number}: sent to {len(report.sent)} now, {done} of {report.total} "
-        f"{among}, over {counted(report.connections, 'connection')}."
-    )
-    for address, reason in sorted(report.in_doubt.items()):
-        result.warnings.append(
-            f"{address}: in doubt ({reason}); the server may have delivered it, so it is "
-            "not sent again. If they did not get it: 'newsletter send --resend-in-doubt'."
-        )
-    rows = {r.email: r.where for r in job.recipients}
-    for address, reason in sorted(report.refused.items()):
-        where = f"{rows[address]}: " if rows.get(address) else ""
-        result.warnings.append(f"{where}{address}: refused for good: {reason}")
-    if report.status == "sent":
-        result.lines.append(f"Issue #{number} is recorded as sent in {shown(job.entry.path)}.")
-    elif report.reached:
-        result.lines.append(
-            f"Issue #{number} is recorded as sent to {report.reached} of {report.staff} in "
-            f"{shown(job.entry.path)}."
-        )
-    if report.stopped:
-        doubt = (
-            f" {len(report.in_doubt)} in doubt, not sent again: "
-            + ", ".join(sorted(report.in_doubt))
-            + "."
-            if report.in_doubt
-            else ""
-        )
-        hint = f" Hint: {report.stopped_hint}" if report.stopped_hint else ""
-        result.failure = (
-            f"sending stopped: {report.stopped}. When the cause is fixed, run "
-            f"'newsletter send' again: it sends to everyone not yet reached, once.{doubt}{hint}"
-        )
-        return result
-    problems = []
-    if report.deferred:
-        problems.append(
-            f"{len(report.deferred)} deferred (run 'newsletter send' again later): "
-            + ", ".join(sorted(report.deferred))
-        )
-    if report.refused:
-        problems.append(
-            f"{len(report.refused)} refused for good (fix or remove them in the staff list, "
-            "or 'newsletter send --retry-refused'): " + ", ".join(sorted(report.refused))
-        )
-    if report.in_doubt:
-        problems.append(
-            f"{len(report.in_doubt)} in doubt (ask them; 'newsletter send --resend-in-doubt' "
-            "sends them a copy): " + ", ".join(sorted(report.in_doubt))
-        )
-    if problems:
-        result.failure = f"Issue #{number} did not reach everyone: " + "; ".join(problems) + "."
-    return result

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from newsletter.errors import InputError, shown
 from newsletter.workspace import validate
+from newsletter.workspace.folder import Workspace
+from newsletter.workspace.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -133,3 +135,11 @@ def in_groups(recipients: list[Recipient], groups: tuple[str, ...]) -> list[Reci
     """Those in any of `groups` (matched without case), each once."""
     wanted = {g.strip().lower() for g in groups}
     return [r for r in recipients if wanted & {g.lower() for g in r.groups}]
+
+
+def staff_of(workspace: Workspace, settings: Settings) -> StaffList:
+    """Everyone the issue is for: the distribution list address when one is set,
+    otherwise the staff list."""
+    if settings.send.list_address:
+        return StaffList([Recipient(settings.send.list_address)])
+    return read_staff_list(workspace.root / settings.send.staff_list)
