@@ -157,7 +157,8 @@ def test_a_field_added_to_the_dataclass_alone_is_read_written_and_archived(tmp_p
 
     import newsletter.model as model
     from newsletter.notes.kinds import KINDS
-    from newsletter.notes.read import entry_of, read_note
+    from newsletter.notes.read import read_note
+    from newsletter.notes.write import entry_of
     from newsletter.workspace.yamlfile import parse_yaml
 
     @dataclasses.dataclass

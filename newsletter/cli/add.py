@@ -133,7 +133,7 @@ def _parameter(field: NoteField) -> click.Parameter:
 def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None:
     from newsletter.archive.record import unreadable_line
     from newsletter.catalog.db import open_catalog
-    from newsletter.notes import read as notes
+    from newsletter.notes import read, write
 
     here = context(ctx)
     if values.pop("citizenship", False):
@@ -145,14 +145,14 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
     for field in kind.fields:
         if field.ask:  # asked for at a terminal; without one, a clear error
             label, example = field.ask
-            parse = functools.partial(notes.option_value, field, zone=zone)
+            parse = functools.partial(read.option_value, field, zone=zone)
             values[field.name] = required(values[field.name], field.option, label, parse, example)
-    note = notes.note_from_values(kind, values, here.today, zone)
-    _known_editions(here.settings, note)
+    note = read.note_from_values(kind, values, here.today, zone)
+    write.check_editions_known(here.settings, note)
     if getattr(note, "asked", None) and note.asked > here.today:
         raise BadInput(f"--date: {note.asked} is in the future; give the day it was asked.")
     if kind.name == "events" and not force:
-        _new_event(here, note)
+        write.check_new_event(here.workspace, here.settings, here.now, note)
     with open_catalog(here.workspace) as catalog:
         if kind.name == "tools":
             _requests_answered(here, catalog, note)
@@ -165,50 +165,11 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
                 _same_tool_question(note, catalog.featured_tools())
 
         used = _ids_in_use(here, catalog) if kind.numbered else set()
-        path, line = notes.add_note(
+        path, line = write.add_note(
             here.workspace, kind, note, catalog.featured_in, force=force, then=ask, used_ids=used
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     done(f"Added {label} to {shown(path)}:{line}")
-
-
-def _known_editions(settings: Any, note: Any) -> None:
-    """--editions names editions of newsletter.yaml: a typo would leave a note out."""
-    from newsletter.issue.editions import unknown_editions
-
-    named = getattr(note, "editions", None)
-    if named and not settings.editions:
-        raise BadInput(
-            "--editions: newsletter.yaml has no editions, so every issue goes to everyone. "
-            "Hint: add 'editions:' to newsletter.yaml first, or leave out --editions."
-        )
-    unknown = unknown_editions(note, settings.editions)
-    if unknown:
-        known = ", ".join(edition.name for edition in settings.editions)
-        raise BadInput(
-            f"--editions: newsletter.yaml has no edition '{unknown[0]}'; nothing was added. "
-            f"Hint: use one of: {known}."
-        )
-
-
-def _new_event(here: Any, event: Any) -> None:
-    """An event that is over, or in the notes already (same title, same start), is
-    most likely a mistake: refused, unless --force."""
-    from newsletter.calendar import occurrences
-    from newsletter.notes.kinds import EVENTS
-    from newsletter.notes.read import read_kind
-
-    times = occurrences(event, here.settings.zone)
-    if not times or times[-1].start < here.now:
-        when = f"{event.start:%Y-%m-%d %H:%M}" + (f" to {event.until}" if event.every else "")
-        raise BadInput(f"the event '{event.title}' ({when}) is over. Hint: check the date, "
-                       "or add it anyway with --force.")  # fmt: skip
-    for other in read_kind(here.workspace, EVENTS, here.settings.zone, []):
-        if other.title.casefold() == event.title.casefold() and other.start == event.start:
-            raise BadInput(
-                f"the event '{event.title}' at {event.start:%Y-%m-%d %H:%M} is in your notes "
-                "already. Hint: edit it in notes/events.yaml, or add it anyway with --force."
-            )
 
 
 def _ids_in_use(here: Any, catalog: Any) -> set[str]:

@@ -79,7 +79,7 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
     import tempfile
 
     from newsletter.notes.edit import lost_or_doubled
-    from newsletter.notes.read import notes_lock
+    from newsletter.notes.write import notes_lock
     from newsletter.workspace.files import read_text, write_atomically
 
     original = read_text(path) if path.is_file() else ""  # newlines as \n

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newsletter.errors import InputError, shown
 from newsletter.model import IssueKey
 from newsletter.workspace import validate
-from newsletter.workspace.settings import Edition, Settings, read_editions  # noqa: F401 - re-exported
+from newsletter.workspace.settings import Edition, Settings, read_editions, unknown_editions  # noqa: F401 - re-exported
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -64,13 +64,6 @@ def own_items(issue: Any, edition: Edition) -> int:
         if (getattr(item, "editions", None) or getattr(item, "grades", None))
         and goes_to(item, edition)
     )
-
-
-def unknown_editions(note: Any, editions: Sequence[Edition]) -> list[str]:
-    """The names in a note's `editions` field that newsletter.yaml has no edition for."""
-    known = {edition.name for edition in editions}
-    named = getattr(note, "editions", None) or []
-    return [name for name in named if name.strip().lower() not in known]
 
 
 def notes_for(notes: N, edition: Edition | None) -> N:

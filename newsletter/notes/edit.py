@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 from newsletter.errors import InputError, shown
 from newsletter.notes.kinds import KINDS, NoteKind
-from newsletter.notes.read import notes_lock, read_kind, read_note
+from newsletter.notes.read import read_kind, read_note
+from newsletter.notes.write import notes_lock
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.yamlfile import Sequence, load_yaml, replace_entry
 

@@ -14,7 +14,8 @@ from newsletter.calendar import calendar_domain, calendar_file, end_of, occurren
 from newsletter.errors import InputError, shown
 from newsletter.model import Event
 from newsletter.notes.kinds import EVENTS
-from newsletter.notes.read import notes_lock, read_kind, read_note
+from newsletter.notes.read import read_kind, read_note
+from newsletter.notes.write import notes_lock
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.yamlfile import Sequence, load_yaml, replace_entry
 

@@ -1,24 +1,21 @@
 """The editor's notes: tool finds, events, links, tips and digital citizenship
 items as YAML lists in notes/, and the intro as notes/intro.md.
 
-Reading checks every entry (file, line and field in each message). Adding
-appends the new entry's text to the end of the file, so what the editor wrote
-by hand (comments, order, layout) stays exactly as it was.
+Reading checks every entry (file, line and field in each message). Adding a
+note is write.py; editing a whole file, edit.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
-from newsletter.archive.record import ArchivedIssue, featured_line
-from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.model import Event, Link, Request, ShortNote, Tool, cleaned, normal_request_id
+from newsletter.errors import InputError, shown
+from newsletter.model import Event, Link, Request, ShortNote, Tool, cleaned
 from newsletter.notes.kinds import (
     COST,
     DAY,
@@ -39,17 +36,13 @@ from newsletter.notes.kinds import (
 )
 from newsletter.text.cleaned import clean_markdown
 from newsletter.workspace import validate
-from newsletter.workspace.files import read_text, write_atomically
+from newsletter.workspace.files import read_text
 from newsletter.workspace.folder import Workspace
-from newsletter.workspace.lock import waiting_lock
-from newsletter.workspace.starter import starter_text
 from newsletter.workspace.yamlfile import (
     Fields,
     Sequence,
     collecting,
-    dump_entries,
     load_yaml,
-    parse_yaml,
 )
 
 INTRO_FILE = "intro.md"
@@ -68,7 +61,7 @@ class Notes:
     edition_intros: dict[str, str] = default(default_factory=dict)
 
 
-def _regular_file(path: Path) -> bool:
+def regular_file(path: Path) -> bool:
     """True for a file to read; False when there is none. A folder, a device or a
     broken link where the file should be is a mistake to report, not an empty file."""
     if path.is_file():
@@ -81,18 +74,18 @@ def _regular_file(path: Path) -> bool:
     return False
 
 
-def _entries(path: Path) -> list[Any]:
-    if not _regular_file(path):
+def file_entries(path: Path) -> list[Any]:
+    if not regular_file(path):
         return []
     data = load_yaml(path)
     if data is None:
         return []
     if not isinstance(data, list):
-        raise _not_a_list(path)
+        raise not_a_list(path)
     return data
 
 
-def _not_a_list(path: Path) -> InputError:
+def not_a_list(path: Path) -> InputError:
     return InputError(
         f"{shown(path)}:1: expected a list of entries, each starting with '- '.",
         hint="See the example at the top of the file made by 'newsletter init'.",
@@ -277,7 +270,7 @@ def read_kind(
 ) -> list[Any]:
     """The notes of one kind (its file in notes/, or `path`), read as load_notes reads them."""
     path = path or workspace.notes_dir / kind.file
-    entries = collecting(problems, _entries, path) or []
+    entries = collecting(problems, file_entries, path) or []
 
     def read(entry: Any, path: Path) -> Any:
         return read_note(kind, entry, path, zone)
@@ -303,7 +296,7 @@ def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -
 
 def _read_intro(path: Path) -> str:
     """The intro's markdown without HTML comments (init's instructions live in one)."""
-    if not _regular_file(path):
+    if not regular_file(path):
         return ""
     text = read_text(path)
     for number, row in enumerate(text.splitlines(), 1):
@@ -325,168 +318,3 @@ def _read_intro(path: Path) -> str:
             )
         text = text[:start] + text[end + 3 :]
     return clean_markdown(text.strip())
-
-
-def append_entry(
-    path: Path,
-    entry: dict[str, Any],
-    lock_dir: Path,
-    check: Callable[[list[Any]], None] | None = None,
-) -> int:
-    """Add one entry to the end of a notes file without touching what is there.
-
-    Returns the line the new entry starts on. `check` sees the entries already
-    there first, and may refuse the addition. The whole new text is parsed (once:
-    appending costs one reading of the file) before it replaces the file, so a
-    mistake can never leave a broken file; the file's own line endings are kept; and
-    a lock makes two adds at once take turns, so neither is lost.
-    """
-    path = path.resolve() if path.is_symlink() and path.exists() else path  # keep the link
-    with notes_lock(lock_dir, path.name):
-        if _regular_file(path):
-            raw = path.read_bytes()
-            old = read_text(path) if b"\r" not in raw else raw.decode("utf-8", "strict")
-        else:
-            old = starter_text(f"notes/{path.name}")
-        newline = "\r\n" if "\r\n" in old else "\n"
-        clean = {key: value for key, value in entry.items() if value not in (None, "", [], {})}
-        addition = dump_entries([clean]).replace("\n", newline)
-        prefix = old if old.endswith("\n") or not old else old + newline
-        if prefix.strip() and not prefix.strip().endswith("#"):
-            prefix += newline  # a blank line between entries
-        line = prefix.count("\n") + 1
-        new = prefix + addition
-        after = _parsed_for_append(new, old, path)
-        added = after[-1] if isinstance(after, list) and after else None
-        # The addition must be a list item of its own, where we put it: not merged into
-        # the entry before it, nor swallowed by a block the file left open.
-        if (
-            not isinstance(after, Sequence)
-            or after.line_of_item(len(after) - 1) != line
-            or not isinstance(added, dict)
-            or set(added) != set(clean)
-        ):
-            raise InputError(
-                f"{shown(path)}: cannot add to this file safely; its last entry is not a "
-                "plain list item.",
-                hint="Make sure every entry starts with '- ' at the left margin, then try again.",
-            )
-        if check:
-            existing = Sequence(after[:-1])
-            existing.item_lines = after.item_lines[:-1]
-            check(existing)
-        write_atomically(path, new)
-        return line
-
-
-def _parsed_for_append(new: str, old: str, path: Path) -> Any:
-    try:
-        return parse_yaml(new, path)
-    except InputError:
-        before = parse_yaml(old, path)  # broken before? that is the problem to report
-        if before is not None and not isinstance(before, list):
-            raise _not_a_list(path) from None
-        raise InputError(
-            f"{shown(path)}: cannot add to this file safely; it is not written as a list of "
-            "'- ' entries (flow style like [ ... ] is valid YAML, but cannot be added to).",
-            hint="Write each entry on lines starting with '- ', or add this one by hand.",
-        ) from None
-
-
-def notes_lock(lock_dir: Path, name: str) -> AbstractContextManager[None]:
-    """One add at a time per notes file: wait (briefly) for the other to finish."""
-    return waiting_lock(
-        lock_dir / f"{name}.lock",
-        f"another command has been adding to {name} for 30 s; nothing was added.",
-    )
-
-
-def next_id(prefix: str, taken: Collection[Any]) -> str:
-    """'R4' after R1 to R3: the next number after the highest."""
-    numbers = [
-        int(str(t)[len(prefix) :])
-        for t in taken
-        if str(t).startswith(prefix) and str(t)[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1}"
-
-
-def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
-    """The entry a note is written as, its fields in the description's order."""
-    entry = {}
-    for field in kind.all_fields():
-        value = getattr(note, field.name)
-        if isinstance(value, dt.datetime):
-            value = value.strftime("%Y-%m-%d %H:%M")  # in the workspace's zone, as typed
-        entry[field.name] = value
-    return entry
-
-
-def add_note(
-    workspace: Workspace,
-    kind: NoteKind,
-    note: Any,
-    featured_in: Callable[[list[str]], list[tuple[ArchivedIssue, str]]] | None = None,
-    force: bool = False,
-    then: Callable[[], None] | None = None,
-    used_ids: Collection[str] = (),
-) -> tuple[Path, int]:
-    """Add a note to the end of its file. A kind featured once refuses a note that
-    was featured in an issue someone got (`featured_in` finds those issues), or is
-    in the notes already, unless forced; forced, it is featured again after the last
-    of those. `then` runs after that check, before the note is written (to ask about
-    a tool that only looks like one featured). A numbered kind's note gets the next
-    id after the highest in its file and in `used_ids` (those in the archive)."""
-    path = workspace.notes_dir / kind.file
-    label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
-    earlier = featured_in(note.keys) if featured_in and kind.featured_once else []
-    if earlier and not force:
-        first, name = earlier[0]
-        same = getattr(note, kind.fields[0].name)
-        known_as = f" as '{name}'" if name and name != same else ""  # the same address
-        raise InputError(
-            featured_line(label[0].upper() + label[1:], first) + known_as + "; nothing was added.",
-            hint="Add it with --force to feature it again.",
-        )
-    if earlier:  # forced: the next issue features it again
-        note.again_after = earlier[-1][0].number
-    if then is not None:
-        then()
-
-    def not_in_notes(entries: list[Any]) -> None:
-        if kind.numbered and any(
-            isinstance(e, dict) and normal_request_id(str(e.get("id"))) == note.id for e in entries
-        ):
-            raise _IdTaken(note.id)
-        if force or not kind.featured_once:
-            return
-        wanted = set(note.keys)
-        required = [f.name for f in kind.fields if f.required]
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
-                continue
-            existing = kind.cls(**{name: str(entry.get(name) or "") for name in required})
-            if wanted & set(existing.keys):
-                line = entries.line_of_item(index) if isinstance(entries, Sequence) else index + 1
-                raise InputError(
-                    f"{label[0].upper() + label[1:]} is already in your notes: "
-                    f"{shown(path)}:{line} ('{getattr(existing, required[0])}').",
-                    hint="Edit that entry, or add this one anyway with --force.",
-                )
-
-    for _ in range(50):
-        if kind.numbered:  # R1, R2, ...: after the highest ever used, never one used before
-            in_file = {
-                normal_request_id(str(e.get("id"))) for e in _entries(path) if isinstance(e, dict)
-            }
-            note.id = next_id(kind.numbered, [*in_file, *used_ids])
-        try:
-            line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
-        except _IdTaken:
-            continue  # another command took that number meanwhile: the next one, then
-        return path, line
-    raise NewsletterError(f"{shown(path)}: too many commands adding at once; nothing was added.")
-
-
-class _IdTaken(Exception):
-    """The id chosen for a note was taken, under the lock, by another command."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -391,3 +392,10 @@ def require_settings(path: Path) -> Settings:
     if not path.is_file():
         raise InputError(f"{shown(path)}: missing.", hint="Create it with 'newsletter init'.")
     return load_settings(path)
+
+
+def unknown_editions(note: Any, editions: Sequence[Edition]) -> list[str]:
+    """The names in a note's `editions` field that newsletter.yaml has no edition for."""
+    known = {edition.name for edition in editions}
+    named = getattr(note, "editions", None) or []
+    return [name for name in named if name.strip().lower() not in known]
