@@ -204,7 +204,7 @@ def _vevent(event: Event, zone_name: str, uid: str, now: dt.datetime) -> Any:
     entry.add("summary", event.title)
     if event.place:
         entry.add("location", event.place)
-    description = _plain(event.description)
+    description = _text_of(event.description)
     if event.signup:
         description = "\n\n".join(filter(None, [description, f"Sign up: {event.signup}"]))
         entry.add("url", event.signup)
@@ -285,7 +285,10 @@ def outlook_link(event: Event) -> str:
 
 
 def _details(event: Event) -> str:
-    parts = [_plain(event.description), f"Sign up: {event.signup}" if event.signup else ""]
+    parts = [
+        _text_of(event.description),
+        f"Sign up: {event.signup}" if event.signup else "",
+    ]
     return "\n\n".join(part for part in parts if part)[:1000]  # a link has room for so much
 
 
@@ -293,7 +296,8 @@ def _given(query: dict[str, str]) -> dict[str, str]:
     return {key: value for key, value in query.items() if value}
 
 
-def _plain(markdown: str) -> str:
+def _text_of(markdown: str) -> str:
+    """An event's markdown description as the plain text a calendar shows."""
     return markdown_to_text(markdown).strip()
 
 

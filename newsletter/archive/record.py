@@ -408,7 +408,7 @@ class Archive:
                 )
         return found
 
-    def whole(self) -> list[ArchivedIssue]:
+    def all_or_raise(self) -> list[ArchivedIssue]:
         """Every issue, for a command that needs them all: one that cannot be read
         stops it, named with file and line, and so do two with one number."""
         for problem in self.problems():

@@ -564,4 +564,4 @@ def load_archive(workspace: Workspace) -> list[ArchivedIssue]:
     """Every archived issue, oldest first, for a command that needs them all: an
     issue that cannot be read stops it, named with file and line."""
     with open_catalog(workspace) as catalog:
-        return catalog.archive().whole()
+        return catalog.archive().all_or_raise()

@@ -196,7 +196,7 @@ def report_archive(archive: Any, as_json: bool = False) -> None:
         _archive_lines(archive.entries)
     if len(archive.unreadable) > 1:
         warn([archive.unreadable_line()])
-    archive.whole()  # raises the first problem
+    archive.all_or_raise()  # raises the first problem
 
 
 def _archive_lines(entries: list[Any]) -> None:

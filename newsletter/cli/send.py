@@ -93,11 +93,16 @@ def cron(ctx: click.Context, at: str, check_it: bool) -> None:
     the password); output goes to .newsletter/logs/cron.log."""
     import os
 
-    from newsletter.send.cron import check_in_cron_environment, crontab_line, time_of_day
+    from newsletter.send.cron import check_in_cron_environment, crontab_line, hour_and_minute
 
     here = context(ctx)
     line = crontab_line(
-        here.workspace, here.settings, time_of_day(at), sys.argv[0], os.environ, today=here.today
+        here.workspace,
+        here.settings,
+        hour_and_minute(at),
+        sys.argv[0],
+        os.environ,
+        today=here.today,
     )
     for note in line.notes:
         click.echo(f"note: {note}", err=True)
@@ -134,16 +139,16 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
 
     from newsletter.send.cron import (
         describe_plan,
+        hour_and_minute,
         plan_job,
         remember_held,
         remember_told,
-        time_of_day,
     )
 
     if now is not None:  # the build and send it starts run at the same moment
         context(ctx).now = now
     workspace, settings, now = context(ctx).workspace, context(ctx).settings, context(ctx).now
-    plan = plan_job(workspace, settings, time_of_day(at), now, os.environ)
+    plan = plan_job(workspace, settings, hour_and_minute(at), now, os.environ)
     if dry_run:
         click.echo("\n".join(describe_plan(plan, workspace, settings, os.environ)))
         return
@@ -158,7 +163,7 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
     try:
         ctx.invoke(send, issue=plan.due.issue_date.isoformat(), yes=True)
     finally:  # a send that leaves only people in doubt said so: the next runs stay quiet
-        remember_held(workspace, settings, time_of_day(at), now, os.environ)
+        remember_held(workspace, settings, hour_and_minute(at), now, os.environ)
 
 
 def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None:

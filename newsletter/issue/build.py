@@ -115,7 +115,7 @@ def build_issues(
         workspace_lock(workspace.state_dir, "build"),
         open_catalog(workspace, thorough=True) as catalog,
     ):
-        archive = catalog.archive().whole()  # again: a send may have finished meanwhile
+        archive = catalog.archive().all_or_raise()  # again: a send may have finished meanwhile
         stops = _not_rebuilt(workspace, archive, keys, force)
         left_over = _other_drafts(workspace, archive, date, keys, force)
         told = catalog.published_events()  # events staff have seen in an issue already

@@ -39,7 +39,7 @@ def set_topic(
         if not isinstance(entries, Sequence):
             raise _no_such_talk(date, path)
         index, event = _the_event(entries, path, zone, date, title)
-        entry = _plain(entries[index])
+        entry = _as_written(entries[index])
         topics = dict(entry.get("topics") or {})
         topics.pop(date, None)
         if topic:
@@ -80,13 +80,13 @@ def _no_such_talk(date: dt.date, path: Path) -> InputError:
     )
 
 
-def _plain(value: Any) -> Any:
+def _as_written(value: Any) -> Any:
     """What the YAML loader made, as plain dicts and lists, to be written again (a
     date as a date, so that it is written as the editor wrote it: unquoted)."""
     if isinstance(value, dict):
-        return {_plain(key): _plain(item) for key, item in value.items()}
+        return {_as_written(key): _as_written(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_as_written(item) for item in value]
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return dt.date.fromisoformat(value)

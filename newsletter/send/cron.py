@@ -43,7 +43,9 @@ CARRIED = (
 PASSWORD_VAR = "NEWSLETTER_SMTP_PASSWORD"
 
 
-def time_of_day(text: str, option: str = "--at") -> dt.time:
+def hour_and_minute(text: str, option: str = "--at") -> dt.time:
+    """--at's HH:MM (24-hour), the time of the Friday job; validate.time_of_day reads
+    what an editor types for an event ('3:15 PM')."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
     if not match:
         raise InputError(

@@ -414,13 +414,13 @@ def _reads_as(text: str, path: Path, expected: list[Any], changed: int | None) -
     if len(found) != len(expected):
         return False
     pairs = enumerate(zip(found, expected, strict=True))
-    return all(i == changed or _plain(a) == _plain(b) for i, (a, b) in pairs)
+    return all(i == changed or _as_text(a) == _as_text(b) for i, (a, b) in pairs)
 
 
-def _plain(value: Any) -> Any:
+def _as_text(value: Any) -> Any:
     """A value as text, to compare what was read with what was meant."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _as_text(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_as_text(v) for v in value]
     return str(value)
