@@ -221,3 +221,13 @@ def test_the_print_check_finds_each_way_of_printing():
         "print() at line 2",
         "sys.stderr at line 3",
     ]
+
+
+def test_no_module_grows_past_about_600_lines():
+    """A module past that holds more than one idea: split it, in the package of its stage."""
+    long = {
+        module_name(path): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 620
+    }
+    assert long == {}

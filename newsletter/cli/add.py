@@ -124,7 +124,7 @@ def _parameter(field: NoteField) -> click.Parameter:
         [field.option, field.name],
         multiple=field.many,
         metavar=_METAVARS.get(field.read),
-        type=click.IntRange(min=1) if field.read == NUMBER else None,  # at most: notes.py
+        type=click.IntRange(min=1) if field.read == NUMBER else None,  # at most: notes/read.py
         callback=checked(check, field.option) if check else None,
         help=field.help,
     )

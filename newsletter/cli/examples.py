@@ -1,5 +1,5 @@
 """One or two examples for each command, shown at the end of its --help (the Group
-in commands.py adds them); a test runs each one's options through the command's
+in group.py adds them); a test runs each one's options through the command's
 parser, so an example never shows an option that does not exist."""
 
 EXAMPLES: dict[str, list[str]] = {

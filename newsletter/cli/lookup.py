@@ -1,5 +1,5 @@
-"""The commands that look things up in the catalog: `search` and `tools`. Like
-cli.py, they read options and call the core (search.py, catalog.py)."""
+"""The commands that look things up in the catalog: `search`, `tools` and
+`requests`. They read options and call the core (catalog/)."""
 
 from __future__ import annotations
 

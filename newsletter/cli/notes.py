@@ -1,5 +1,6 @@
 """The commands for the notes as files: `notes` (what is waiting, numbered), `edit`
-(a notes file in $EDITOR, checked on save) and `remove` (one entry)."""
+(a notes file in $EDITOR, checked on save) and `remove` (one entry); and for the
+repeating Tech Talks in them: `talks` (the dates ahead) and `talk-topic`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The commands about events in calendars: `calendar`, `talks` and `talk-topic`.
-Like cli.py, they read options and call the core (calendar.py, events.py)."""
+"""The commands that publish: `site` (the public site of the archive and the
+catalog) and `calendar` (the .ics of the events ahead). Like every command, they
+read options and call the core (site/, notes/events.py, calendar.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 of the email it feeds, its `add-*` command and that command's options, how each
 field is read and checked, and whether it is featured only once.
 
-The readers and writers in notes.py and the `add-*` commands in cli.py are made
+The readers and writers in notes/ and the `add-*` commands in cli/add.py are made
 from these descriptions, so a field is added in two places: the dataclass in
 model.py and its line here (then the templates that show it). This module
 imports nothing heavy (named tuples, not dataclasses): `newsletter --help` builds

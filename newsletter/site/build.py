@@ -5,7 +5,7 @@ tool with the issues that featured it, a catalog page with filters, an Atom feed
 and the calendar of upcoming events, searchable with Pagefind when it is installed.
 Nothing from staff.csv, no staff address and no teacher's name goes on it: a
 request shows as "a teacher asked". A rebuild makes again only the pages whose
-inputs changed (site_plan.py) and indexes only their search bundles (site_search.py).
+inputs changed (plan.py) and indexes only their search bundles (search.py).
 """
 
 from __future__ import annotations
