@@ -143,7 +143,7 @@ def test_the_core_never_imports_the_command_line():
 
 
 # The floors of the house, lowest first: a package imports its own modules and those
-# of the floors below, never one beside it or above (packages.png draws it).
+# of the floors below, never one beside it or above (the README lists them).
 FLOORS = [
     {"", "errors"},  # "": newsletter/__init__.py, the version
     {"clock", "text"},

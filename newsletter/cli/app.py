@@ -1,6 +1,6 @@
 """The `newsletter` command, a table of contents: the group, init, and every other
-command in the order of the weekly loop, each from the module of cli/ that holds its
-body. What the commands share (turning the core's errors into one line and an exit
+command, each from the module of cli/ that holds its body (`--help` lists them in
+the weekly loop's order, COMMAND_ORDER in group.py). What the commands share (turning the core's errors into one line and an exit
 status, the context, checked options) is in group.py; output and questions at the
 terminal in terminal.py."""
 

@@ -19,7 +19,7 @@ SUBJECT_FIELDS = ("title", "number", "date")
 
 
 # An edition (newsletter.yaml's `editions:`): its name becomes part of file names.
-# The rules about what goes into which edition are in editions.py.
+# The rules about what goes into which edition are in issue/editions.py.
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 EDITION_FIELDS = ("grades", "group", "title")
 
