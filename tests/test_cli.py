@@ -236,3 +236,22 @@ def test_init_takes_the_workspace_option_for_its_folder(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "newsletter.yaml").is_file()
     assert not (tmp_path / "newsletter.yaml").exists()
+
+
+def test_the_table_of_contents_shows_each_command_as_it_describes_itself():
+    from newsletter.cli.app import COMMANDS
+
+    assert sorted(name for name, *_ in COMMANDS) == sorted(set(cli.commands) - {"init"})
+    for name, _module, _attribute, summary in COMMANDS:
+        assert cli.commands[name].get_short_help_str(limit=200) == summary, name
+
+
+def test_help_imports_no_command_module():
+    code = (
+        "import sys; from newsletter.cli import main; sys.argv=['newsletter','--help']\n"
+        "try:\n  main()\nexcept SystemExit:\n  pass\n"
+        "bodies = ('add', 'notes', 'issues', 'check', 'send', 'lookup', 'publish')\n"
+        "print('LOADED', sorted(m for m in bodies if 'newsletter.cli.' + m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr

@@ -256,3 +256,11 @@ def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:
                 f"{line}; nothing was added. Hint: add it with --force to feature it again."
             )
         return
+
+
+# The commands, one per kind of note (cli/app.py lists them).
+add_tool = add_note_command("tools")
+add_event = add_note_command("events")
+add_link = add_note_command("links")
+add_tip = add_note_command("tips")
+request = add_note_command("requests")

@@ -1,15 +1,15 @@
 """The `newsletter` command, a table of contents: the group, init, and every other
-command, each from the module of cli/ that holds its body (`--help` lists them in
-the weekly loop's order, COMMAND_ORDER in group.py). What the commands share (turning the core's errors into one line and an exit
-status, the context, checked options) is in group.py; output and questions at the
-terminal in terminal.py."""
+command by name, with the module of cli/ that holds its body and the summary
+`--help` shows (in the weekly loop's order, COMMAND_ORDER in group.py). What the
+commands share (turning the core's errors into one line and an exit status, the
+context, checked options) is in group.py; output and questions at the terminal in
+terminal.py."""
 
 from __future__ import annotations
 
 import click
 
 from newsletter import __version__
-from newsletter.cli import add, check, issues, lookup, notes, publish, send
 from newsletter.cli.group import ENV_VAR, Group
 from newsletter.cli.terminal import show_core_notes
 
@@ -76,29 +76,63 @@ def init(ctx: click.Context, path: str | None, title: str) -> None:
     click.echo(f"Next: edit {root / 'newsletter.yaml'}, then 'newsletter add-tool'.", err=True)
 
 
-# The notes, any day of the week (add.py, notes.py)
-for _kind_name in ("tools", "events", "links", "tips", "requests"):  # add-tool, ..., request
-    cli.add_command(add.add_note_command(_kind_name))
-cli.add_command(notes.notes_list)
-cli.add_command(notes.edit)
-cli.add_command(notes.remove)
-cli.add_command(notes.talks)
-cli.add_command(notes.talk_topic)
-# The issue, on Friday (issues.py), and what is wrong before it (check.py)
-cli.add_command(issues.build)
-cli.add_command(issues.fetch)
-cli.add_command(issues.preview)
-cli.add_command(issues.list_issues)
-cli.add_command(issues.show)
-cli.add_command(issues.templates)
-cli.add_command(check.check)
-# Sending it (send.py)
-cli.add_command(send.send)
-cli.add_command(send.cron)
-cli.add_command(send.job)
-# Looking things up (lookup.py), and publishing the site and calendar (publish.py)
-cli.add_command(lookup.search)
-cli.add_command(lookup.tools)
-cli.add_command(lookup.requests_list)
-cli.add_command(publish.site_command)
-cli.add_command(publish.calendar_file_command)
+# Every other command: its name, the module of cli/ that holds it, and its summary
+# for `newsletter --help` (a test keeps each the same as the command's own). A
+# command's module is imported only when the command runs.
+COMMANDS = [
+    # The notes, any day of the week
+    ("add-tool", "add", "add_tool", "Record a tool find (an app or website) for the next issue."),
+    ("add-event", "add", "add_event",
+     "Record an upcoming Tech Talk, PD session or other event."),
+    ("add-link", "add", "add_link", "Record a link worth a click."),
+    ("add-tip", "add", "add_tip",
+     "Record a tip of the week (markdown), or a digital citizenship item."),
+    ("request", "add", "request", "Record a teacher's request: 'is there an app that does ...?'"),
+    ("notes", "notes", "notes_list",
+     "List what is waiting for the next issue, numbered by its place in its file."),
+    ("edit", "notes", "edit",
+     "Open a notes file in your editor ($VISUAL or $EDITOR), and check it on save."),
+    ("remove", "notes", "remove", "Remove note NUMBER of KIND (its number in 'newsletter notes')."),
+    ("talks", "notes", "talks",
+     "List the dates of every repeating event (the Tech Talks) with their topics."),
+    ("talk-topic", "notes", "talk_topic",
+     "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
+    # The issue, on Friday, and what is wrong before it
+    ("build", "issues", "build",
+     "Build the issue: archive it in issues/ and render its HTML and text email."),
+    ("fetch", "issues", "fetch",
+     "Fetch every feed now, refresh the cache, and show how each one went."),
+    ("preview", "issues", "preview",
+     "Open an issue's email in the browser (default: the newest issue, each edition)."),
+    ("list", "issues", "list_issues",
+     "List the archive: number, date, sent or draft, subject, and what is inside."),
+    ("show", "issues", "show", "Print one issue: ISSUE is a number (12) or a date (2026-11-27)."),
+    ("templates", "issues", "templates",
+     "List the email and archive templates, and which ones the workspace overrides."),
+    ("check", "check", "check",
+     "Check the whole workspace and report every problem at once, with file:line."),
+    # Sending it
+    ("send", "send", "send",
+     "Email an issue to staff (default: the newest issue not sent to everyone)."),
+    ("cron", "send", "cron",
+     "Print the crontab line that builds and sends each issue on the issue day."),
+    ("job", "send", "job", "The unattended Friday job that 'newsletter cron' schedules hourly."),
+    # Looking things up, and publishing the site and calendar
+    ("search", "lookup", "search",
+     "Search every tool, link, post, tip, event and request ever featured (and, marked, the "
+     "draft and the notes not yet sent), best match first."),
+    ("tools", "lookup", "tools",
+     "List every tool ever featured, once each: name, grades, subjects, cost, how many issues "
+     "featured it and the last one."),
+    ("requests", "lookup", "requests_list",
+     "List teachers' requests still waiting for a tool, oldest first, with how long each has "
+     "waited."),
+    ("site", "publish", "site_command",
+     "Write the public web archive: the sent issues, a page per tool, the tools catalog, an "
+     "Atom feed, the events calendar and a search (Pagefind)."),
+    ("calendar", "publish", "calendar_file_command",
+     "Write every upcoming event as one .ics file, for staff to subscribe to once it is "
+     "published (on the district's web server, say)."),
+]  # fmt: skip
+for _name, _module, _attribute, _summary in COMMANDS:
+    cli.add_command_later(_name, f"newsletter.cli.{_module}", _attribute, _summary)

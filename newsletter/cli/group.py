@@ -78,7 +78,42 @@ class BadInput(OneLine):
 
 
 class Group(click.Group):
-    """Turns the core's errors into one line each, never a traceback."""
+    """Turns the core's errors into one line each, never a traceback; and imports a
+    command's module only when that command runs (`newsletter --help` shows the
+    summaries of the table of contents, and imports none of them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._later: dict[str, tuple[str, str, str]] = {}  # name: module, attribute, summary
+        self._loaded: dict[str, click.Command] = {}
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        """Every command, each imported (for whatever needs them all)."""
+        for name in list(self._later):
+            self._load(name)
+        return self._loaded
+
+    @commands.setter
+    def commands(self, commands: Any) -> None:
+        self._loaded = dict(commands)
+
+    def add_command_later(self, name: str, module: str, attribute: str, summary: str) -> None:
+        """The command `name` is `attribute` of `module`, imported when it is used."""
+        self._later[name] = (module, attribute, summary)
+
+    def _load(self, name: str) -> click.Command:
+        import importlib
+
+        module, attribute, _ = self._later.pop(name)
+        command = getattr(importlib.import_module(module), attribute)
+        self.add_command(command, name)
+        return command  # type: ignore[no-any-return]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._later:
+            return self._load(cmd_name)
+        return self._loaded.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -108,14 +143,16 @@ class Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         # In the order of the weekly loop, not alphabetical.
-        return sorted(self.commands, key=lambda n: (COMMAND_ORDER + [n]).index(n))
+        names = [*self._loaded, *self._later]
+        return sorted(names, key=lambda n: (COMMAND_ORDER + [n]).index(n))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Each command with its whole first sentence (Click would cut it with '...')."""
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
+            if name in self._later:  # its summary, without importing it
+                rows.append((name, self._later[name][2]))
+            elif not (command := self._loaded[name]).hidden:
                 rows.append((name, command.get_short_help_str(limit=200)))
         if rows:
             with formatter.section("Commands"):
@@ -139,7 +176,8 @@ class Group(click.Group):
                 f"newsletter.yaml; or set {ENV_VAR}).",
             )
         )
-        super().add_command(cmd, name)
+        self._later.pop(name or cmd.name or "", None)
+        self._loaded[name or cmd.name or ""] = cmd
 
 
 def _quiet_broken_pipe() -> None:
