@@ -80,7 +80,7 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
     import tempfile
 
     from newsletter.notes.edit import lost_or_doubled
-    from newsletter.notes.write import notes_lock
+    from newsletter.workspace.entries import entries_lock
     from newsletter.workspace.files import read_text, write_atomically
 
     original = read_text(path) if path.is_file() else ""  # newlines as \n
@@ -107,7 +107,7 @@ def _edit_until_it_reads(here: Any, kind: Any, path: Any) -> None:
                 _give_up(copy, path, original, "you did not save it")
     except (click.Abort, KeyboardInterrupt):  # Ctrl-C, or the end of the input
         _give_up(copy, path, original, "you stopped")
-    with notes_lock(here.workspace.state_dir, path.name):
+    with entries_lock(here.workspace.state_dir, path.name):
         if (read_text(path) if path.is_file() else "") != original:
             raise BadInput(
                 f"{shown(path)} changed while you edited it (an add-* command?); your edit is "

@@ -11,9 +11,9 @@ from typing import Any, NamedTuple
 from newsletter.errors import InputError, shown
 from newsletter.notes.kinds import KINDS, NoteKind
 from newsletter.notes.read import read_kind, read_note
-from newsletter.notes.write import notes_lock
+from newsletter.workspace.entries import entries_lock, replace_entry
 from newsletter.workspace.folder import Workspace
-from newsletter.workspace.yamlfile import Sequence, load_yaml, replace_entry
+from newsletter.workspace.yamlfile import Sequence, load_yaml
 
 # The kinds as `notes`, `edit` and `remove` name them: their notes file's name.
 KIND_NAMES = tuple(KINDS)
@@ -111,7 +111,7 @@ def remove_note(
     added above it), that note is removed wherever it is now, and if it is not there
     any more, nothing is."""
     path = workspace.notes_dir / kind.file
-    with notes_lock(workspace.state_dir, path.name):
+    with entries_lock(workspace.state_dir, path.name):
         entries = load_yaml(path) if path.is_file() else None
         count = len(entries) if isinstance(entries, list) else 0
         if confirmed is not None and isinstance(entries, Sequence):

@@ -6,7 +6,6 @@ left it. calendar.py makes the files and links of events; it reads no notes."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ from newsletter.errors import InputError, shown
 from newsletter.model import Event
 from newsletter.notes.kinds import EVENTS
 from newsletter.notes.read import read_kind, read_note
-from newsletter.notes.write import notes_lock
+from newsletter.workspace.entries import as_written, entries_lock, replace_entry
 from newsletter.workspace.folder import Workspace
-from newsletter.workspace.yamlfile import Sequence, load_yaml, replace_entry
+from newsletter.workspace.yamlfile import Sequence, load_yaml
 
 
 def set_topic(
@@ -34,12 +33,12 @@ def set_topic(
     if len(topic) > 200:
         raise InputError(f"TOPIC: {len(topic)} characters; a topic is a title, at most 200.")
     path = workspace.notes_dir / EVENTS.file
-    with notes_lock(workspace.state_dir, path.name):
+    with entries_lock(workspace.state_dir, path.name):
         entries = load_yaml(path) if path.is_file() else None
         if not isinstance(entries, Sequence):
             raise _no_such_talk(date, path)
         index, event = _the_event(entries, path, zone, date, title)
-        entry = _as_written(entries[index])
+        entry = as_written(entries[index])
         topics = dict(entry.get("topics") or {})
         topics.pop(date, None)
         if topic:
@@ -78,21 +77,6 @@ def _no_such_talk(date: dt.date, path: Path) -> InputError:
         f"no repeating event in {shown(path)} falls on {date}.",
         hint="'newsletter talks' lists their dates.",
     )
-
-
-def _as_written(value: Any) -> Any:
-    """What the YAML loader made, as plain dicts and lists, to be written again (a
-    date as a date, so that it is written as the editor wrote it: unquoted)."""
-    if isinstance(value, dict):
-        return {_as_written(key): _as_written(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_written(item) for item in value]
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
 
 
 def upcoming_calendar(

@@ -36,13 +36,13 @@ from newsletter.notes.kinds import (
 )
 from newsletter.text.cleaned import clean_markdown
 from newsletter.workspace import validate
+from newsletter.workspace.entries import file_entries, regular_file
 from newsletter.workspace.files import read_text
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.yamlfile import (
     Fields,
     Sequence,
     collecting,
-    load_yaml,
 )
 
 INTRO_FILE = "intro.md"
@@ -59,37 +59,6 @@ class Notes:
     intro: str = ""
     # With editions: an edition's own intro (notes/intro-elementary.md), by edition name.
     edition_intros: dict[str, str] = default(default_factory=dict)
-
-
-def regular_file(path: Path) -> bool:
-    """True for a file to read; False when there is none. A folder, a device or a
-    broken link where the file should be is a mistake to report, not an empty file."""
-    if path.is_file():
-        return True
-    if path.exists() or path.is_symlink():
-        raise InputError(
-            f"{shown(path)}: not a file (a folder, a device or a broken link).",
-            hint="Put the file back, or remove what stands in its place.",
-        )
-    return False
-
-
-def file_entries(path: Path) -> list[Any]:
-    if not regular_file(path):
-        return []
-    data = load_yaml(path)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise not_a_list(path)
-    return data
-
-
-def not_a_list(path: Path) -> InputError:
-    return InputError(
-        f"{shown(path)}:1: expected a list of entries, each starting with '- '.",
-        hint="See the example at the top of the file made by 'newsletter init'.",
-    )
 
 
 def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,91 +15,14 @@ from newsletter.model import normal_request_id
 from newsletter.notes.kinds import (
     NoteKind,
 )
-from newsletter.notes.read import file_entries, not_a_list, read_kind, regular_file
-from newsletter.workspace.files import read_text, write_atomically
+from newsletter.notes.read import read_kind
+from newsletter.workspace.entries import append_entry, file_entries
 from newsletter.workspace.folder import Workspace
-from newsletter.workspace.lock import waiting_lock
 from newsletter.workspace.settings import Settings
 from newsletter.workspace.starter import starter_text
 from newsletter.workspace.yamlfile import (
     Sequence,
-    dump_entries,
-    parse_yaml,
 )
-
-
-def append_entry(
-    path: Path,
-    entry: dict[str, Any],
-    lock_dir: Path,
-    check: Callable[[list[Any]], None] | None = None,
-) -> int:
-    """Add one entry to the end of a notes file without touching what is there.
-
-    Returns the line the new entry starts on. `check` sees the entries already
-    there first, and may refuse the addition. The whole new text is parsed (once:
-    appending costs one reading of the file) before it replaces the file, so a
-    mistake can never leave a broken file; the file's own line endings are kept; and
-    a lock makes two adds at once take turns, so neither is lost.
-    """
-    path = path.resolve() if path.is_symlink() and path.exists() else path  # keep the link
-    with notes_lock(lock_dir, path.name):
-        if regular_file(path):
-            raw = path.read_bytes()
-            old = read_text(path) if b"\r" not in raw else raw.decode("utf-8", "strict")
-        else:
-            old = starter_text(f"notes/{path.name}")
-        newline = "\r\n" if "\r\n" in old else "\n"
-        clean = {key: value for key, value in entry.items() if value not in (None, "", [], {})}
-        addition = dump_entries([clean]).replace("\n", newline)
-        prefix = old if old.endswith("\n") or not old else old + newline
-        if prefix.strip() and not prefix.strip().endswith("#"):
-            prefix += newline  # a blank line between entries
-        line = prefix.count("\n") + 1
-        new = prefix + addition
-        after = _parsed_for_append(new, old, path)
-        added = after[-1] if isinstance(after, list) and after else None
-        # The addition must be a list item of its own, where we put it: not merged into
-        # the entry before it, nor swallowed by a block the file left open.
-        if (
-            not isinstance(after, Sequence)
-            or after.line_of_item(len(after) - 1) != line
-            or not isinstance(added, dict)
-            or set(added) != set(clean)
-        ):
-            raise InputError(
-                f"{shown(path)}: cannot add to this file safely; its last entry is not a "
-                "plain list item.",
-                hint="Make sure every entry starts with '- ' at the left margin, then try again.",
-            )
-        if check:
-            existing = Sequence(after[:-1])
-            existing.item_lines = after.item_lines[:-1]
-            check(existing)
-        write_atomically(path, new)
-        return line
-
-
-def _parsed_for_append(new: str, old: str, path: Path) -> Any:
-    try:
-        return parse_yaml(new, path)
-    except InputError:
-        before = parse_yaml(old, path)  # broken before? that is the problem to report
-        if before is not None and not isinstance(before, list):
-            raise not_a_list(path) from None
-        raise InputError(
-            f"{shown(path)}: cannot add to this file safely; it is not written as a list of "
-            "'- ' entries (flow style like [ ... ] is valid YAML, but cannot be added to).",
-            hint="Write each entry on lines starting with '- ', or add this one by hand.",
-        ) from None
-
-
-def notes_lock(lock_dir: Path, name: str) -> AbstractContextManager[None]:
-    """One add at a time per notes file: wait (briefly) for the other to finish."""
-    return waiting_lock(
-        lock_dir / f"{name}.lock",
-        f"another command has been adding to {name} for 30 s; nothing was added.",
-    )
 
 
 def next_id(prefix: str, taken: Collection[Any]) -> str:
@@ -185,7 +107,13 @@ def add_note(
             }
             note.id = next_id(kind.numbered, [*in_file, *used_ids])
         try:
-            line = append_entry(path, entry_of(kind, note), workspace.state_dir, not_in_notes)
+            line = append_entry(
+                path,
+                entry_of(kind, note),
+                workspace.state_dir,
+                not_in_notes,
+                new_file=starter_text(f"notes/{path.name}"),
+            )
         except _IdTaken:
             continue  # another command took that number meanwhile: the next one, then
         return path, line
