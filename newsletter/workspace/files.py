@@ -49,6 +49,9 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
         path = target
         if not os.path.islink(named):  # a link to nothing: its folder is not ours to make
             path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        if _unnamed_write(path, data, durable, mode):
+            return
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:  # a read-only folder: name the file, not a temporary one
         raise OSError(err.errno, err.strerror, str(named)) from None
@@ -58,7 +61,6 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
             if durable:
                 tmp.flush()
                 os.fsync(tmp.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except OSError as err:
@@ -68,6 +70,54 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _unnamed_write(path: Path, data: bytes, durable: bool, mode: int) -> bool:
+    """Where Linux allows it (O_TMPFILE), the new text is written (and made durable)
+    in a file with no name, which is named only at the last moment and then renamed
+    over `path`: a command killed while it writes leaves no temporary file behind.
+    False where this cannot be done (another system, a file system without it)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return False
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, mode)
+    except OSError:
+        return False
+    tmp_name = ""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if durable:
+            os.fsync(fd)
+        os.fchmod(fd, mode)
+        tmp_name = str(path.parent / f".{path.name}.{os.getpid()}.{id(data):x}.tmp")
+        if not _name_it(fd, tmp_name):
+            tmp_name = ""
+            return False
+        os.replace(tmp_name, path)
+    except BaseException:
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+    return True
+
+
+def _name_it(fd: int, name: str) -> bool:
+    """linkat(2) with AT_SYMLINK_FOLLOW, which gives an O_TMPFILE file a name (Python's
+    os.link does not pass the flag on Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, at_symlink_follow = -100, 0x400
+        source = f"/proc/self/fd/{fd}".encode()
+        return libc.linkat(at_fdcwd, source, at_fdcwd, os.fsencode(name), at_symlink_follow) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _file_to_replace(path: Path) -> Path | None:
