@@ -64,6 +64,11 @@ class Tool:
     image_alt: str = ""  # what the picture shows (required with an image)
     image_width: int | None = None  # pixels; at most the column's 536
     image_height: int | None = None  # pixels, at that width: Outlook keeps the space
+    # In an issue: the district's decision on it when the issue was built (made by the
+    # build from approvals.yaml, never read from the notes): its status, and the line
+    # that says it to this issue's readers.
+    status: str = field(default="", metadata={"archive_only": True})
+    district: str = field(default="", metadata={"archive_only": True})
 
     def __post_init__(self) -> None:
         self.answers = [normal_request_id(answer) for answer in self.answers]

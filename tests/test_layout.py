@@ -148,7 +148,7 @@ FLOORS = [
     {"", "errors"},  # "": newsletter/__init__.py, the version
     {"clock", "text"},
     {"workspace"},
-    {"model"},
+    {"model", "approvals"},
     {"feeds", "calendar", "archive"},
     {"notes", "email"},
     {"catalog"},

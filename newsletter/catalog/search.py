@@ -354,8 +354,3 @@ class _Same:
 
     def join(self, a: str, b: str) -> None:
         self._parent[self.one(b)] = self.one(a)
-
-
-def unsafe_cell(text: str) -> str:
-    """A CSV cell a spreadsheet will show as text, not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

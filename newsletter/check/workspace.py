@@ -1,5 +1,6 @@
 """newsletter check: read the whole workspace (settings, feeds, notes, templates,
-staff list, archive) and report every problem at once, each with file:line."""
+staff list, archive, the register of vetted tools) and report every problem at
+once, each with file:line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass, field
 
 from newsletter.archive.record import ArchivedIssue, check_numbers
 from newsletter.catalog.db import open_catalog
+from newsletter.catalog.search import Filters, featured_tools
+from newsletter.check.approvals import register_findings
 from newsletter.email.render import render_archive_body, render_email, template_syntax_problems
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds.sources import FEED_SECTIONS, load_feed_sources
@@ -40,6 +43,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         found = catalog.archive()  # the issues that cannot be read are read again, to name them
         answered = catalog.featured_keys()
         known_ids = catalog.request_ids()
+        featured = catalog.guarded(featured_tools, catalog, Filters())
     problems += found.problems()
     archive = found.entries
     collecting(problems, check_numbers, archive)
@@ -52,6 +56,11 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
         findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
+        wrong, worth_knowing = register_findings(
+            workspace, today, settings.approvals.remind_days, featured, notes.tools
+        )
+        findings.problems += wrong
+        findings.warnings += worth_knowing
     findings.warnings += _notes_twice(notes)
     findings.problems += _request_mistakes(notes, known_ids, today)
     return findings

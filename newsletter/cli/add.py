@@ -153,6 +153,7 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         raise BadInput(f"--date: {note.asked} is in the future; give the day it was asked.")
     if kind.name == "events" and not force:
         write.check_new_event(here.workspace, here.settings, here.now, note)
+    verdict = _district_verdict(here, note, force) if kind.name == "tools" else None
     with open_catalog(here.workspace) as catalog:
         if kind.name == "tools":
             _requests_answered(here, catalog, note)
@@ -170,6 +171,34 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
         )
     label = kind.said.format(**{f.name: getattr(note, f.name) for f in kind.all_fields()})
     done(f"Added {label} to {shown(path)}:{line}")
+    if verdict is not None and verdict.line:
+        click.echo(f"District: {verdict.line}")
+        warn(verdict.warnings)
+
+
+def _district_verdict(here: Any, tool: Any, force: bool) -> Any:
+    """The register's word on the tool: a tool the district refused is not added
+    (unless --force); one it has not decided on, or approved for fewer grades, is
+    added with a warning. A register that cannot be read is a warning too: the tool
+    is still added, so nothing typed is lost."""
+    from newsletter.approvals.register import load_register
+    from newsletter.approvals.verdict import at_add
+    from newsletter.issue.editions import goes_to
+
+    try:
+        register = load_register(here.workspace)
+    except InputError as err:
+        warn([f"{err.message} The tool's decision was not looked up."])
+        return None
+    editions = [(e.name, e.grades) for e in here.settings.editions if goes_to(tool, e)]
+    verdict = at_add(register, tool, editions, here.today)
+    if verdict.refusal and not force:
+        raise InputError(
+            f"{verdict.refusal}; nothing was added.",
+            hint="Add it with --force to feature it anyway, or record a new decision "
+            "with 'newsletter vet'.",
+        )
+    return verdict
 
 
 def _ids_in_use(here: Any, catalog: Any) -> set[str]:

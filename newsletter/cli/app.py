@@ -97,6 +97,12 @@ COMMANDS = [
      "List the dates of every repeating event (the Tech Talks) with their topics."),
     ("talk-topic", "notes", "talk_topic",
      "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
+    # The district's decisions on tools
+    ("vet", "approvals", "vet",
+     "Record or update the district's decision on a tool in approvals.yaml."),
+    ("approvals", "approvals", "approvals",
+     "List the register of vetted tools: each tool's decision, the grades it covers, its "
+     "agreement and when it expires, and when the newsletter last featured it."),
     # The issue, on Friday, and what is wrong before it
     ("build", "issues", "build",
      "Build the issue: archive it in issues/ and render its HTML and text email."),
@@ -122,8 +128,8 @@ COMMANDS = [
      "Search every tool, link, post, tip, event and request ever featured (and, marked, the "
      "draft and the notes not yet sent), best match first."),
     ("tools", "lookup", "tools",
-     "List every tool ever featured, once each: name, grades, subjects, cost, how many issues "
-     "featured it and the last one."),
+     "List every tool ever featured, once each: name, grades, subjects, cost, the district's "
+     "decision on it, how many issues featured it and the last one."),
     ("requests", "lookup", "requests_list",
      "List teachers' requests still waiting for a tool, oldest first, with how long each has "
      "waited."),

@@ -44,6 +44,17 @@ EXAMPLES: dict[str, list[str]] = {
     "calendar": ["newsletter calendar --out events.ics"],
     "talks": ["newsletter talks", "newsletter talks --all"],
     "talk-topic": ['newsletter talk-topic 2026-12-17 "Quizzes with Google Forms"'],
+    "vet": [
+        'newsletter vet "Padlet" --status approved --grades K-12 --agreement ndpa '
+        "--dpa https://sdpc.a4l.org/district_listing.php --signed 2025-08-01 "
+        "--expires 2028-08-01",
+        'newsletter vet "Gimkit" --status not-approved --conditions "no signed DPA"',
+    ],
+    "approvals": [
+        "newsletter approvals --expiring 60",
+        "newsletter approvals --status approved --format csv > approved-tools.csv",
+        "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
+    ],
     "site": ["newsletter site", "newsletter site --out /var/www/newsletter"],
     "send": [
         "newsletter send --to you@your-district.org",

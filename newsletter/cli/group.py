@@ -40,6 +40,8 @@ COMMAND_ORDER = [
     "calendar",
     "talks",
     "talk-topic",
+    "vet",
+    "approvals",
     "site",
     "send",
     "cron",
@@ -164,18 +166,9 @@ class Group(click.Group):
         examples = EXAMPLES.get(name or cmd.name or "", [])
         if examples:  # '\b': printed as written, not re-wrapped
             cmd.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in examples)
-        # `newsletter build --workspace X` as well as `newsletter --workspace X build`.
-        cmd.params.append(
-            click.Option(
-                ["--workspace", "-w"],
-                metavar="PATH",
-                type=click.Path(file_okay=False),
-                expose_value=False,
-                callback=_workspace_after_the_command,
-                help=f"The workspace folder (default: the nearest folder with "
-                f"newsletter.yaml; or set {ENV_VAR}).",
-            )
-        )
+        cmd.params.append(workspace_option())
+        for sub in getattr(cmd, "commands", {}).values():  # approvals import
+            sub.params.append(workspace_option())
         self._later.pop(name or cmd.name or "", None)
         self._loaded[name or cmd.name or ""] = cmd
 
@@ -190,6 +183,19 @@ def _quiet_broken_pipe() -> None:
         pass
     finally:
         os.close(devnull)
+
+
+def workspace_option() -> click.Option:
+    """`newsletter build --workspace X` as well as `newsletter --workspace X build`."""
+    return click.Option(
+        ["--workspace", "-w"],
+        metavar="PATH",
+        type=click.Path(file_okay=False),
+        expose_value=False,
+        callback=_workspace_after_the_command,
+        help=f"The workspace folder (default: the nearest folder with newsletter.yaml; "
+        f"or set {ENV_VAR}).",
+    )
 
 
 def _workspace_after_the_command(

@@ -14,6 +14,50 @@ from newsletter.cli.terminal import warn
 from newsletter.notes.kinds import COSTS
 
 KIND_CHOICES = ("tool", "link", "post", "tip", "event", "request")
+NOT_IN_REGISTER = "none"  # --status none: tools the register of vetted tools does not have
+
+
+def status_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--status for search and tools: the district's decision in approvals.yaml."""
+    return click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        help="Only tools with this decision in approvals.yaml (approved, pending, ..., or "
+        f"'{NOT_IN_REGISTER}' for those not in it); repeat or use commas.",
+    )(command)
+
+
+def _decisions(here: Any, found: list[Any], statuses: tuple[str, ...]) -> list[tuple[Any, Any]]:
+    """Each tool (or hit) with the register's decision on it, kept when its status is
+    one of `statuses` (all, when none). Other kinds of hit have no decision."""
+    from newsletter.approvals.register import STATUSES, Register, choice, load_register
+    from newsletter.errors import InputError
+
+    try:
+        wanted = {
+            s.strip() if s.strip() == NOT_IN_REGISTER else choice(s, STATUSES)
+            for given in statuses
+            for s in given.split(",")
+            if s.strip()
+        }
+    except ValueError as err:
+        raise InputError(f"--status: {err}.") from None
+    try:
+        register = load_register(here.workspace)
+    except InputError as err:
+        if wanted:
+            raise
+        warn([f"{err.message} The district's decisions are left out."])
+        register = Register()
+    pairs = []
+    for item in found:
+        is_tool = getattr(item, "kind", "tool") == "tool"
+        approval = register.find(item.name, item.url) if is_tool else None
+        status = approval.status if approval else NOT_IN_REGISTER
+        if not wanted or (is_tool and status in wanted):
+            pairs.append((item, approval))
+    return pairs
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,6 +103,7 @@ def _filters(kind: str | None = None, **options: Any) -> Any:
     default=20,
     show_default=True,
 )
+@status_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, for scripts.")
 @click.pass_context
 def search(
@@ -66,6 +111,7 @@ def search(
     query: tuple[str, ...],
     kind: str | None,
     limit: int,
+    statuses: tuple[str, ...],
     as_json: bool,
     **options: Any,
 ) -> None:
@@ -84,22 +130,34 @@ def search(
     with open_catalog(here.workspace, here.settings.zone) as catalog:
         found = catalog.guarded(find, catalog, " ".join(query), _filters(kind, **options), limit)
         _unreadable(catalog.unreadable())
-    hits = found.hits
+    decided = _decisions(here, found.hits, statuses)
+    hits = [hit for hit, _ in decided]
     if found.any_word:
         warn(["nothing has every word of the search; these have some of them."])
     if as_json:
-        click.echo(json.dumps([hit.as_dict() for hit in hits], indent=2, ensure_ascii=False))
+        data = [{**hit.as_dict(), **_status_of(hit, a)} for hit, a in decided]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    for hit in hits:
-        _show_hit(hit)
+    for hit, approval in decided:
+        _show_hit(hit, approval)
     nothing = f"Nothing found for {shortened(' '.join(query))!r}."
     click.echo(f"{len(hits)} found" if hits else nothing, err=True)
 
 
-def _show_hit(hit: Any) -> None:
+def _status_of(hit: Any, approval: Any) -> dict[str, Any]:
+    if hit.kind != "tool":
+        return {}
+    return {"status": approval.status if approval else None}
+
+
+def _show_hit(hit: Any, approval: Any) -> None:
+    from newsletter.approvals.wording import STATUS_LABELS
     from newsletter.text.plain import printable
 
-    details = " · ".join(part for part in (hit.grades, hit.subjects, hit.cost) if part)
+    district = STATUS_LABELS[approval.status if approval else ""] if hit.kind == "tool" else ""
+    district = f"district: {district}" if district else ""
+    parts = (hit.grades, hit.subjects, hit.cost, district)
+    details = " · ".join(part for part in parts if part)
     lines = [
         f"{hit.kind:<5} {' '.join(hit.name.split())}" + (f" <{hit.url}>" if hit.url else ""),
         f"      {details}" if details else "",
@@ -141,51 +199,61 @@ def _unreadable(paths: list[Any]) -> None:
     type=click.Choice(["text", "csv", "json"]),
     default="text",
     show_default=True,
-    help="csv: for a 'recommended tools' spreadsheet.",
+    help="csv: for a 'recommended tools' spreadsheet (with the district's decision on "
+    "each, its agreement and the student data it collects).",
 )
+@status_option
 @click.pass_context
-def tools(ctx: click.Context, sort: str, form: str, **options: Any) -> None:
-    """List every tool ever featured, once each: name, grades, subjects, cost, how
-    many issues featured it and the last one."""
+def tools(ctx: click.Context, sort: str, form: str, statuses: tuple[str, ...],
+          **options: Any) -> None:  # fmt: skip
+    """List every tool ever featured, once each: name, grades, subjects, cost, the
+    district's decision on it, how many issues featured it and the last one."""
     from newsletter.catalog.db import open_catalog
     from newsletter.catalog.search import featured_tools
 
-    with open_catalog(context(ctx).workspace) as catalog:
+    here = context(ctx)
+    with open_catalog(here.workspace) as catalog:
         found = catalog.guarded(featured_tools, catalog, _filters(**options), sort)
         _unreadable(catalog.unreadable())
+    decided = _decisions(here, found, statuses)
     if form == "text":
-        _tool_lines(found)
+        _tool_lines(decided)
     else:
-        _tool_data(found, form)
+        _tool_data(decided, form)
 
 
-def _tool_lines(found: list[Any]) -> None:
+def _tool_lines(decided: list[tuple[Any, Any]]) -> None:
+    from newsletter.approvals.wording import STATUS_LABELS
     from newsletter.text.plain import printable
 
-    if not found:
+    if not decided:
         click.echo("No tool featured yet (or none that fits).", err=True)
         return
-    names = [" ".join(tool.name.split()) for tool in found]  # one line, whatever was typed
+    names = [" ".join(tool.name.split()) for tool, _ in decided]  # one line, whatever was typed
     width = min(32, max(len(name) for name in names))
-    for name, tool in zip(names, found, strict=True):
+    for name, (tool, approval) in zip(names, decided, strict=True):
         times = f"{tool.times}x"
+        status = STATUS_LABELS[approval.status if approval else ""]
         click.echo(
             printable(
                 f"{name:<{width}}  {tool.grades or '-':<9} {tool.subjects or '-':<24} "
-                f"{tool.cost or '-':<8} {times:>3}  #{tool.last_number} ({tool.last_date})"
+                f"{tool.cost or '-':<8} {status:<25} {times:>3}  #{tool.last_number} "
+                f"({tool.last_date})"
             )
         )
 
 
-def _tool_data(found: list[Any], form: str) -> None:
+def _tool_data(decided: list[tuple[Any, Any]], form: str) -> None:
     import csv
     import io
     import json
 
-    from newsletter.catalog.search import unsafe_cell
+    from newsletter.text.plain import spreadsheet_cell
+    from newsletter.workspace.validate import grade_ranges
 
     if form == "json":
-        click.echo(json.dumps([tool.as_dict() for tool in found], indent=2, ensure_ascii=False))
+        data = [{**tool.as_dict(), "approval": a.as_dict() if a else None} for tool, a in decided]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     columns = [
         "name",
@@ -193,6 +261,13 @@ def _tool_data(found: list[Any], form: str) -> None:
         "grades",
         "subjects",
         "cost",
+        "status",
+        "approved_grades",
+        "agreement",
+        "dpa_url",
+        "expires",
+        "data_collected",
+        "purpose",
         "times_featured",
         "last_issue",
         "last_date",
@@ -202,18 +277,25 @@ def _tool_data(found: list[Any], form: str) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    for tool in found:
+    for tool, a in decided:
         row = [
             tool.name,
             tool.url,
             tool.grades,
             tool.subjects,
             tool.cost,
+            a.status if a else "",
+            grade_ranges(a.grades) if a else "",
+            a.agreement if a else "",
+            a.dpa_url if a else "",
+            str(a.expires or "") if a else "",
+            "; ".join(a.data_collected) if a else "",
+            a.purpose if a else "",
             tool.times,
             tool.last_number,
             tool.last_date,
         ]
-        writer.writerow([unsafe_cell(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([spreadsheet_cell(v) if isinstance(v, str) else v for v in row])
     click.echo(out.getvalue(), nl=False)
 
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import jinja2.sandbox
 
+from newsletter.approvals.register import APPROVED
 from newsletter.calendar import google_link, outlook_link
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue
@@ -133,6 +134,7 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
     )
     env.globals.update(
         cost_labels=COST_LABELS,
+        approved_statuses=APPROVED,  # a tool the district approves (approvals.yaml)
         section_titles=SECTION_TITLES,
         event_when=event_when,
         google_calendar=google_link,

@@ -7,6 +7,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
+from newsletter.approvals.register import Register
+from newsletter.approvals.verdict import not_approved_for, readers_grades
+from newsletter.approvals.wording import district_line
 from newsletter.archive.record import ArchivedIssue
 from newsletter.calendar import all_occurrences, occurrences
 from newsletter.feeds.collect import FeedOutcome
@@ -98,6 +101,23 @@ def assemble_issue(
     ]  # fmt: skip
     issue.preheader = preheader(issue)
     return cleaned_issue(issue)  # the masthead's footer, from newsletter.yaml, too
+
+
+def with_decisions(issue: Issue, register: Register, edition: Edition | None) -> list[str]:
+    """Give each tool of the issue the district's decision on it, said for the issue's
+    readers (the edition's grades the tool is for, or the tool's own); returns, for
+    each tool not approved for them, why. A workspace whose register is empty does
+    not keep one: its issues say nothing of decisions."""
+    problems = []
+    for tool in issue.tools:
+        approval = register.of(tool)
+        grades = readers_grades(tool.grades, edition.grades if edition else ())
+        tool.status = approval.status if approval else ""
+        tool.district = district_line(approval, grades, issue.date) if len(register) else ""
+        why = not_approved_for(approval, tool.name, grades, edition.name if edition else "")
+        if why:
+            problems.append(why)
+    return problems
 
 
 def is_empty(issue: Issue) -> bool:

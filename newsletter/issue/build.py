@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter.approvals.register import Register, load_register
 from newsletter.archive.record import (
     ArchivedIssue,
     already_sent_line,
@@ -28,6 +29,7 @@ from newsletter.issue.assemble import (
     choose_items,
     feed_window_start,
     next_issue_date,
+    with_decisions,
 )
 from newsletter.issue.editions import (
     Edition,
@@ -93,6 +95,7 @@ def build_issues(
     all, under the workspace lock, so that a send never sees (or undoes) half a build."""
     settings = require_settings(workspace.settings_file)
     notes = load_notes(workspace, settings.zone)
+    register = load_register(workspace)
     sources = load_feed_sources(workspace.feeds_file)
     editions = settings.editions
     if editions:
@@ -126,8 +129,8 @@ def build_issues(
             if stop:
                 results.append(stop)
                 continue
-            result, files = _build_one(workspace, settings, notes, outcomes, catalog, archive,
-                                       key, edition, now)  # fmt: skip
+            result, files = _build_one(workspace, settings, notes, register, outcomes, catalog,
+                                       archive, key, edition, now)  # fmt: skip
             results.append(result)
             writes += files
         if writes:  # everything rendered without error: all or none
@@ -153,6 +156,7 @@ def _build_one(
     workspace: Workspace,
     settings: Settings,
     notes: Notes,
+    register: Register,
     outcomes: list[FeedOutcome],
     catalog: Catalog,
     archive: list[ArchivedIssue],
@@ -170,6 +174,15 @@ def _build_one(
     mine = notes_for(notes, edition)
     issue = assemble_issue(with_title(settings, edition), mine, items, archive, key.date, featured)
     issue.edition, issue.group = key.edition, edition.group if edition else ""
+    not_approved = with_decisions(issue, register, edition)
+    if not_approved and settings.approvals.policy == "refuse":
+        more = f" (and {len(not_approved) - 1} more)" if len(not_approved) > 1 else ""
+        raise InputError(
+            f"{not_approved[0]}{more}; nothing was built (newsletter.yaml's approvals.policy "
+            "is refuse).",
+            hint="Record the district's decision with 'newsletter vet', take the tool out "
+            "of notes/tools.yaml, or set approvals.policy to warn.",
+        )
     email = render_email(issue, workspace.templates_dir)
     body = render_archive_body(issue, workspace.templates_dir)
     html_file, text_file = rendered_paths(workspace, key)
@@ -179,6 +192,8 @@ def _build_one(
     )
     result = BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
     result.warnings = [w for w in [size_warning(email.html, settings)] if w]
+    if len(register):  # an empty register: the workspace keeps none
+        result.warnings += [f"{why}: the issue says so under it." for why in not_approved]
     if edition is not None:
         result.edition = edition
         result.own_items = own_items(issue, edition)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from newsletter.approvals.register import load_register
 from newsletter.calendar import calendar_domain, calendar_file
 from newsletter.catalog.db import open_catalog
 from newsletter.errors import shown
@@ -73,7 +74,7 @@ def _build_site(
         if entry.key.edition and not entry.an_edition
     ]
     plan = plan_site(settings, sorted(published, key=lambda e: e.key), digests, out,
-                     _template_files(workspace))  # fmt: skip
+                     _template_files(workspace), load_register(workspace))  # fmt: skip
     search, dirty = bundles_for(plan.searched(), plan.search)
     dirty |= unindexed(out, search)
     inputs = plan.inputs()
@@ -147,6 +148,7 @@ def _pages(
         # A section left off the site has no page, nor a link to one on every page.
         "links_tools": plan.shows("tools"),
         "links_calendar": plan.shows("events"),
+        "links_approved": len(plan.register) > 0,
     }
     pages = {}
     if "index.html" in todo:
@@ -170,6 +172,7 @@ def _pages(
             pages[name] = render_template(
                 env, "site/tool.html.j2", **common, root="../", indexed=True,
                 page_title=tool.name, tool=tool, featured=page.featured[::-1],
+                decision=plan.decision(page),
             )  # fmt: skip
     if "tools.html" in todo:
         lines = sorted(
@@ -182,6 +185,11 @@ def _pages(
             grade_choices=grades,
             subject_choices=sorted({s for line in lines for s in line["subject_list"]}),
             cost_choices=sorted({line["cost"] for line in lines if line["cost"]}),
+        )  # fmt: skip
+    if "approved.html" in todo:
+        pages["approved.html"] = render_template(
+            env, "site/approved.html.j2", **common, root="", indexed=False,
+            page_title="Approved tools", approved=plan.approved(),
         )  # fmt: skip
     return pages
 
@@ -249,7 +257,7 @@ def _unstamped(text: str) -> str:
 def _remove_stale(out: Path, pages: set[str]) -> None:
     """An issue or tool page this build does not make (a draft since, say) goes, and
     so do the tools page and the calendar of a section now left off the site."""
-    for name in ("tools.html", "events.ics"):
+    for name in ("tools.html", "events.ics", "approved.html"):
         if name not in pages:
             (out / name).unlink(missing_ok=True)
     for folder in ("issues", "tools"):

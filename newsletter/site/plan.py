@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter import __version__
+from newsletter.approvals.public import public_decision
+from newsletter.approvals.register import Register
 from newsletter.archive.record import ArchivedIssue
 from newsletter.model import Issue, Tool, to_plain
 from newsletter.text.names import squash
@@ -128,6 +130,25 @@ class SitePlan:
     made: dict[str, str]  # each page as the last build made it: the digest of its inputs
     search: dict[str, Any]  # the search index's bundles, as the last build left them
     contents: dict[str, Issue] = field(default_factory=dict)  # the issues read, public
+    register: Register = field(default_factory=Register)  # the district's decisions, now
+
+    def decision(self, page: ToolPage) -> dict[str, Any]:
+        """The district's decision on a tool of the site, as the public may see it."""
+        return public_decision(self.register.find(page.facts["name"], page.facts["url"]))
+
+    def approved(self) -> list[dict[str, Any]]:
+        """The approved tools of the register, by name, for the 'Approved tools' page,
+        each with its page on the site when the newsletter featured it."""
+        pages = {}
+        for page in self.tools.values():
+            found = self.register.find(page.facts["name"], page.facts["url"])
+            if found is not None:
+                pages[id(found)] = page.page
+        return [
+            {**public_decision(a), "page": pages.get(id(a), "")}
+            for a in sorted(self.register.entries, key=lambda a: a.name.casefold())
+            if a.approved
+        ]
 
     def shows(self, section: str) -> bool:
         """Whether the site shows a section at all (site.exclude_sections)."""
@@ -160,7 +181,9 @@ class SitePlan:
             pages[f"issues/{entry.key.stem}.html"] = digest("issue", facts["digest"], links)
         for tool in self.tools.values():
             shown = [(e.key.stem, e.number) for e in tool.featured]  # the stem has the date
-            pages[f"tools/{tool.page}.html"] = digest("tool", tool.facts["content"], shown)
+            pages[f"tools/{tool.page}.html"] = digest(
+                "tool", tool.facts["content"], shown, self.decision(tool)
+            )
         listed = [(e.key.stem, e.number, e.date, e.subject) for e in self.entries]
         pages["index.html"] = digest("index", listed)
         if self.shows("tools"):  # left out, the site has no tools page to link
@@ -168,6 +191,8 @@ class SitePlan:
             pages["tools.html"] = digest(
                 "tools", sorted(t.page for t in tools), [t.facts["content"] for t in tools]
             )
+        if len(self.register):
+            pages["approved.html"] = digest("approved", self.approved())
         newest = [
             (e.key.stem, e.sent_at, self.facts[e.key.stem]["preheader"], e.subject)
             for e in self.entries[::-1][:50]
@@ -214,17 +239,20 @@ def plan_site(
     digests: dict[Path, str],
     out: Path,
     templates: list[Path],
+    register: Register | None = None,
 ) -> SitePlan:
     """The plan for `entries` (the issues someone got): an issue's facts come from
     the manifest when its file is unchanged, else from the file."""
-    sign = signature(settings, templates)
+    register = register or Register()
+    # Every page links to the approved tools when the register has entries.
+    sign = digest(signature(settings, templates), len(register) > 0)
     old = _manifest(out, sign)
     made, search = dict(old.get("pages", {})), dict(old.get("search", {}))
     pending = _pending(out)  # a run stopped halfway: what it was making is made again
     for page in pending.get("pages", []):
         made.pop(page, None)
     search["dirty"] = [*search.get("dirty", []), *pending.get("bundles", [])]
-    plan = SitePlan(settings, entries, {}, {}, sign, made, search)
+    plan = SitePlan(settings, entries, {}, {}, sign, made, search, register=register)
     known = old.get("issues", {})
     for entry in entries:
         stem, file_digest = entry.key.stem, digests.get(entry.path, "")

@@ -29,3 +29,8 @@ def printable(text: str) -> str:
 def counted(count: int, thing: str) -> str:
     """'1 tool', '3 tools': a number and its noun, as people write them."""
     return f"{count} {thing}" + ("" if count == 1 else "s")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV cell a spreadsheet will show as text, not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

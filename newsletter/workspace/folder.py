@@ -42,6 +42,11 @@ class Workspace:
         return self.root / "staff.csv"
 
     @property
+    def approvals_file(self) -> Path:
+        """The district's register of vetted tools."""
+        return self.root / "approvals.yaml"
+
+    @property
     def state_dir(self) -> Path:
         """The tool's own files (cache, rendered email, logs); git-ignored."""
         return self.root / ".newsletter"

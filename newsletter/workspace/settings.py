@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.errors import InputError, shown
 from newsletter.workspace import validate
-from newsletter.workspace.yamlfile import Fields, load_yaml
+from newsletter.workspace.yamlfile import Fields, load_yaml, suggest
 
 SECTIONS = ("intro", "tools", "events", "tip", "citizenship", "links", "feeds")
 SUBJECT_FIELDS = ("title", "number", "date")
@@ -124,6 +124,17 @@ class RequestSettings:
     remind_after_days: int = 21  # `check` names a teacher's request open longer than this
 
 
+POLICIES = ("warn", "refuse")
+
+
+@dataclass
+class ApprovalSettings:
+    """approvals: how the register of vetted tools (approvals.yaml) is held to."""
+
+    policy: str = "warn"  # refuse: build stops on a tool not approved for its readers' grades
+    remind_days: int = 60  # check names agreements that expire within this many days
+
+
 @dataclass
 class SiteSettings:
     base_url: str = ""  # where the public site is published: the feed's links are absolute then
@@ -150,6 +161,7 @@ class Settings:
     send: SendSettings = field(default_factory=SendSettings)
     requests: RequestSettings = field(default_factory=RequestSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     editions: list[Edition] = field(default_factory=list)  # none: one issue for everyone
     logo_url: str = ""  # logo: {url, alt, width}: a hosted https image above the title
     logo_alt: str = ""
@@ -180,6 +192,7 @@ TOP_FIELDS = (
     "send",
     "requests",
     "site",
+    "approvals",
     "editions",
     "logo",
     "colors",
@@ -261,6 +274,19 @@ def load_settings(path: Path) -> Settings:
         settings.requests.remind_after_days = asks.number("remind_after_days", 21, minimum=1)
     if data.get("site") is not None:
         settings.site = _site_settings(Fields(data["site"], path, "site", data.line_of("site")))
+    if data.get("approvals") is not None:
+        rules = Fields(data["approvals"], path, "approvals", data.line_of("approvals"))
+        rules.only(tuple(ApprovalSettings.__dataclass_fields__))
+        policy = rules.text("policy", default="warn")
+        if policy not in POLICIES:
+            near = suggest(policy, POLICIES)
+            raise rules.fail(
+                "policy",
+                f"'{policy}' is not warn or refuse.",
+                hint=(f"Did you mean '{near}'? " if near else "")
+                + "warn: build says which tools are not approved; refuse: it stops.",
+            )
+        settings.approvals = ApprovalSettings(policy, rules.number("remind_days", 60, 1, 3660))
     if data.get("logo") is not None:
         _logo(Fields(data["logo"], path, "logo", data.line_of("logo")), settings)
     if data.get("colors") is not None:
