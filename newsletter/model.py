@@ -92,6 +92,10 @@ class Request:
     grades: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     asked: dt.date | None = None
+    # The district's answer without a new tool (`newsletter answer`): a tool it already
+    # approves that does it ("We already have X"), or why it is declined.
+    already: str = ""
+    declined: str = ""
     # In an issue: the tools that answer it (made by the build, never read from the notes).
     answered_by: list[str] = field(default_factory=list, metadata={"archive_only": True})
 
@@ -260,6 +264,11 @@ class Issue:
     feed_items: list[FeedItem] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)  # answered by this issue's tools
     series: list[Event] = field(default_factory=list)  # the repeating events `events` come from
+
+    @property
+    def answered_already(self) -> list[Request]:
+        """The requests a tool the district already approves answers: 'We already have X'."""
+        return [request for request in self.requests if request.already]
 
     def items_in(self, section: str) -> list[FeedItem]:
         return [item for item in self.feed_items if item.section == section]

@@ -558,3 +558,108 @@ def test_a_workspace_with_an_empty_register_says_nothing_of_decisions(workspace,
     settings.write_text(settings.read_text() + "approvals:\n  policy: refuse\n")
     refused = run("build", "--offline", "--date", FRIDAY)
     assert refused.exit_code == 2 and "'Padlet' is not in approvals.yaml" in refused.output
+
+
+# --- teachers' requests --------------------------------------------------------------
+
+
+def test_a_request_is_answered_with_an_approved_tool_or_declined(workspace, run, register):
+    import datetime as dt
+
+    from newsletter.archive.record import record_reach
+    from newsletter.catalog.db import load_archive
+    from newsletter.workspace.folder import Workspace
+
+    requests = workspace / "notes" / "requests.yaml"
+    run("request", "Something for class discussion", "--from", "Ms. Reyes", "--grades", "3-5")
+    run("request", "A VR headset app")
+    run("request", "A quiz game")
+    before = requests.read_text()
+    for args, said in {
+        ("answer", "R3", "--already", "Gimkit"): "'Gimkit' is not-approved in approvals.yaml",
+        ("answer", "R3", "--already", "Nothing"): "'Nothing' is not in approvals.yaml",
+        ("answer", "R9", "--decline", "no"): "there is no request R9",
+        ("answer", "R3"): "give --already TOOL or --decline REASON",
+        ("answer", "X", "--decline", "no"): "'X' is not a request id",
+    }.items():
+        result = run(*args)
+        assert result.exit_code == 2 and said in result.output, (args, result.output)
+    assert requests.read_text() == before
+    assert run("answer", "R1", "--already", "padlet").exit_code == 0
+    declined = run("answer", "R2", "--decline", "The district has no headsets")
+    assert declined.exit_code == 0
+    text = requests.read_text()
+    assert "already: Padlet" in text and "declined: The district has no headsets" in text
+    assert text.startswith(before.split("- text: Something")[0])  # the comments stay
+    waiting = run("requests")
+    assert [line.split()[0] for line in waiting.stdout.splitlines()] == ["R3"]
+    listed = run("requests", "--all").stdout
+    assert "R1   we already have Padlet (the next issue says so)" in listed
+    assert "R2   declined: The district has no headsets: A VR headset app" in listed
+
+    assert add(run, "Blooket", "--grades", "3-5").exit_code == 0
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    out = workspace / ".newsletter" / "out"
+    text = " ".join((out / "2026-11-27.txt").read_text().split())
+    said = "We already have Padlet, which does that: the district approves it."
+    assert f'* You asked: "Something for class discussion" (Ms. Reyes) {said}' in text
+    assert "headsets" not in text  # a declined request is closed, not news
+    assert (
+        said.replace("Padlet", "<strong>Padlet</strong>").replace(
+            "We already have <strong>Padlet</strong>", "<strong>We already have Padlet</strong>"
+        )
+        in (out / "2026-11-27.html").read_text()
+    )
+    (entry,) = load_archive(Workspace(workspace))
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    assert (
+        "R1   answered by Padlet (we already have it) in #1 (2026-11-27)"
+        in run("requests", "--all").stdout
+    )
+    again = run("answer", "R1", "--decline", "changed my mind")
+    assert again.exit_code == 2 and "R1 was answered in #1 already" in again.output
+    assert run("build", "--offline", "--date", FRIDAY).exit_code == 0
+    assert "We already have" not in (out / f"{FRIDAY}.txt").read_text()  # said once
+
+
+def test_vets_at_once_lose_nothing(workspace):
+    """Several `vet` processes at once, for new tools and for one already there: every
+    decision is in the file afterwards, which reads, and none waits long."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from newsletter.approvals.register import read_register
+
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    path = workspace / "approvals.yaml"
+    for round_ in range(3):
+        started = time.monotonic()
+        runs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "newsletter",
+                    "vet",
+                    f"Tool {round_}-{n}",
+                    "--status",
+                    "pending" if n % 2 else "approved",
+                    "--purpose",
+                    f"round {round_}",
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            for n in range(6)
+        ]
+        for proc in runs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        assert time.monotonic() - started < 120
+        names = {entry.name for entry in read_register(path).entries}
+        assert {f"Tool {round_}-{n}" for n in range(6)} <= names
+    assert len(read_register(path).entries) == 18

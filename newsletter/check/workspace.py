@@ -162,7 +162,8 @@ def _waiting_requests(
         "remove it from notes/requests.yaml."
         for r in notes.requests
         if r.asked and (today - r.asked).days > days and r.keys[0] not in answered
-    ]
+        and not (r.declined or r.already)
+    ]  # fmt: skip
 
 
 def _check_templates(

@@ -88,6 +88,9 @@ COMMANDS = [
     ("add-tip", "add", "add_tip",
      "Record a tip of the week (markdown), or a digital citizenship item."),
     ("request", "add", "request", "Record a teacher's request: 'is there an app that does ...?'"),
+    ("answer", "notes", "answer",
+     "Answer a teacher's request without a new tool: with one the district already approves, "
+     "or by declining it with a reason."),
     ("notes", "notes", "notes_list",
      "List what is waiting for the next issue, numbered by its place in its file."),
     ("edit", "notes", "edit",

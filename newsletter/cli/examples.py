@@ -28,6 +28,10 @@ EXAMPLES: dict[str, list[str]] = {
         'newsletter request "An app for fraction practice" --from "Ms. Alvarez" --grades 3-5'
     ],  # fmt: skip
     "requests": ["newsletter requests", "newsletter requests --all"],
+    "answer": [
+        'newsletter answer R3 --already "Padlet"',
+        'newsletter answer R4 --decline "The district has no budget for it this year"',
+    ],
     "notes": ["newsletter notes", "newsletter notes tools"],
     "edit": ["newsletter edit tools", "EDITOR=nano newsletter edit events"],
     "remove": ["newsletter remove tools 2", "newsletter remove tips 1 --yes"],

@@ -27,6 +27,7 @@ COMMAND_ORDER = [
     "add-tip",
     "request",
     "requests",
+    "answer",
     "notes",
     "edit",
     "remove",

@@ -313,13 +313,13 @@ def requests_list(ctx: click.Context, everything: bool) -> None:
     from newsletter.catalog.db import open_catalog
     from newsletter.notes.kinds import REQUESTS
     from newsletter.notes.read import read_kind
-    from newsletter.notes.requests import request_states, waiting_line
+    from newsletter.notes.requests import is_open, request_states, waiting_line
     from newsletter.text.plain import printable
 
     here = context(ctx)
     requests = read_kind(here.workspace, REQUESTS, here.settings.zone, None)
     with open_catalog(here.workspace) as catalog:
-        states = [s for s in request_states(requests, catalog) if everything or not s.answered_in]
+        states = [s for s in request_states(requests, catalog) if everything or is_open(s)]
     for state in states:
         click.echo(printable(waiting_line(state, here.today)))
     if not states:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from newsletter.cli.group import BadInput, checked, context
-from newsletter.cli.terminal import interactive, warn
+from newsletter.cli.terminal import done, interactive, warn
 from newsletter.errors import InputError, shown
 
 KINDS_HELP = "tools, events, links, tips, citizenship or requests"
@@ -252,3 +252,37 @@ def talk_topic(ctx: click.Context, date: Any, topic: str, title: str | None) -> 
     path, line, event_title = set_topic(here.workspace, here.settings.zone, date, topic, title)
     said = f"'{event_title}: {topic}'" if topic.strip() else f"no topic for '{event_title}'"
     click.echo(f"{date}: {said}, in {path}:{line}")
+
+
+@click.command("answer")
+@click.argument("request_id", metavar="ID")
+@click.option(
+    "--already",
+    metavar="TOOL",
+    help="A tool the district already approves (in approvals.yaml) that does it: the next "
+    "issue says 'We already have TOOL, which does that'.",
+)
+@click.option("--decline", metavar="REASON", help="Decline it, saying why.")
+@click.pass_context
+def answer(ctx: click.Context, request_id: str, already: str | None, decline: str | None) -> None:
+    """Answer a teacher's request without a new tool: with one the district already
+    approves, or by declining it with a reason.
+
+    A request a new tool answers is answered with add-tool --answers ID instead."""
+    from newsletter.approvals.register import load_register
+    from newsletter.catalog.db import open_catalog
+    from newsletter.notes.requests import answer_request
+
+    if (already is None) == (decline is None):
+        raise BadInput("give --already TOOL or --decline REASON (one of them).")
+    here = context(ctx)
+    with open_catalog(here.workspace) as catalog:
+        answered = catalog.featured_keys()
+    path, line, request = answer_request(here.workspace, here.settings.zone, request_id,
+                                         load_register(here.workspace), answered, already,
+                                         decline)  # fmt: skip
+    if request.already:
+        done(f"{request.id}: we already have {request.already}; the next issue says so "
+             f"({path}:{line}).")  # fmt: skip
+    else:
+        done(f"{request.id}: declined ({request.declined}), in {path}:{line}.")

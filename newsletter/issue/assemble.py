@@ -16,7 +16,7 @@ from newsletter.feeds.collect import FeedOutcome
 from newsletter.issue.editions import goes_to
 from newsletter.model import FeedItem, Issue, Masthead, cleaned_issue, intro_key
 from newsletter.notes.read import Notes
-from newsletter.notes.requests import answered_here
+from newsletter.notes.requests import answered_already, answered_here
 from newsletter.text.plain import shorten
 from newsletter.workspace.settings import Edition, Settings, subject_for
 
@@ -94,6 +94,7 @@ def assemble_issue(
         feed_items=feed_items,
     )
     issue.requests = answered_here(notes.requests, issue.tools)  # "You asked, we found"
+    issue.requests += answered_already(notes.requests, fresh)  # "We already have X"
     shown = {(e.title, e.start) for e in events}
     issue.series = [  # for the calendar file: a repeating talk as one event with its rule
         s for s in notes.events

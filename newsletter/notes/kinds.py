@@ -316,6 +316,13 @@ REQUESTS = NoteKind(
         NoteField(
             "asked", "The day it was asked (default: today).", read=DAY, option_name="--date"
         ),
+        NoteField(
+            "already",
+            "A tool the district already approves that does it (newsletter answer sets it).",
+            no_option=True,
+            one_line=True,
+        ),
+        NoteField("declined", "Why it was declined (newsletter answer sets it).", no_option=True),
     ),
 )
 
