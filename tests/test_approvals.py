@@ -15,6 +15,7 @@ from newsletter.approvals.register import STATUSES
 from tests.conftest import REPO, write
 
 FRIDAY = "2026-12-04"
+FRIDAY_DAY = __import__("datetime").date(2026, 12, 4)
 
 REGISTER = """
 # The district's decisions. A comment the editor wrote.
@@ -425,8 +426,14 @@ def test_import_names_every_bad_row_and_writes_nothing(workspace, run, register)
     before = register.read_text()
     result = run("approvals", "import", str(export))
     assert result.exit_code == 2
-    assert "export.csv:6: column 'Approval Status': 'Aproved' is not one of" in result.output
-    assert "(and 2 more rows); nothing was imported" in result.output
+    assert "error: ws/export.csv:6: column 'Approval Status': 'Aproved' is not one of" in (
+        result.output
+    )
+    assert "error: ws/export.csv:7: column 'Website'" in result.output  # every bad row
+    assert "error: ws/export.csv:8: no name" in result.output
+    assert "3 rows of the file cannot be imported (listed above); nothing was imported" in (
+        result.output
+    )
     assert register.read_text() == before
     skipped = run("approvals", "import", str(export), "--skip-bad")
     assert skipped.exit_code == 0
@@ -453,9 +460,105 @@ def test_a_tool_named_twice_in_the_import_is_named_with_both_lines(workspace, ru
     export = write(workspace / "export.csv", "Name,Status\nKahoot!,Approved\nkahoot,Pending\n")
     result = run("approvals", "import", str(export))
     assert result.exit_code == 2
-    assert "export.csv:3: 'kahoot' is the tool of line 2 again; nothing was imported" in (
+    assert "export.csv:3: 'kahoot' is the tool of line 2 again; keep one of the two rows" in (
         result.output
     )
+    assert "nothing was imported" in result.output
+
+
+def test_two_rows_for_one_entry_or_one_row_for_two_entries_are_named(workspace, run, register):
+    before = register.read_text()
+    one_entry = write(workspace / "a.csv", "Product Name,Website,Approval Status\n"
+                      "Padlet,https://padlet.example.net,Approved\n"
+                      "Padlet Classic,https://padlet.com,Denied\n")  # fmt: skip
+    result = run("approvals", "import", str(one_entry))
+    assert result.exit_code == 2
+    assert "a.csv:3: 'Padlet Classic' is 'Padlet' (approvals.yaml:" in result.output
+    assert "which line 2 updates already" in result.output
+    two_entries = write(
+        workspace / "b.csv", "Name,URL,Status\nPadlet,https://phet.colorado.edu,Denied\n"
+    )
+    result = run("approvals", "import", str(two_entries))
+    assert result.exit_code == 2 and "its address is that of 'PhET'" in result.output
+    vetted = run("vet", "Padlet", "--url", "https://phet.colorado.edu", "--status", "retired")
+    assert vetted.exit_code == 2 and "the address of 'PhET'" in vetted.output
+    assert register.read_text() == before
+
+
+def test_import_reads_the_lists_own_words_dates_and_grades(workspace, run, register):
+    export = write(workspace / "lp.csv",
+                   "Product Name,Approval Status,Grade Levels,DPA Expiration,Agreement Type\n"
+                   "Wixie,Approved - Student Data,PreK-5,8/1/2028 12:00:00 AM,National DPA\n"
+                   "Nearpod,Approved,TK-2,2027-07-01T00:00:00,N/A\n"
+                   "Seesaw,Approved,K-2,1-Aug-2028,TBD\n")  # fmt: skip
+    refused = run("approvals", "import", str(export))
+    assert refused.exit_code == 2
+    assert "'Approved - Student Data' is not one of" in refused.output
+    assert "approved no student data" not in refused.output  # no suggestion of the opposite
+    assert "--value 'Approved - Student Data=WORD'" in refused.output
+    result = run("approvals", "import", str(export), "--value", "Approved - Student Data=approved")
+    assert result.exit_code == 0, result.output
+    from newsletter.approvals.register import read_register
+
+    found = {a.name: a for a in read_register(register).entries}
+    assert found["Wixie"].grades == ["K-5"] and str(found["Wixie"].expires) == "2028-08-01"
+    assert str(found["Nearpod"].expires) == "2027-07-01" and found["Nearpod"].agreement == ""
+    assert str(found["Seesaw"].expires) == "2028-08-01"
+    text = register.read_text()
+    assert "\n\n- name: Nearpod\n" in text and "\n\n- name: Seesaw\n" in text  # blank lines
+
+
+def test_a_dry_run_names_what_would_change_and_writes_nothing(workspace, run, register):
+    before = register.read_text()
+    export = write(workspace / "export.csv", EXPORT)
+    result = run("approvals", "import", str(export), "--dry-run")
+    assert result.exit_code == 0
+    assert "would add     Kahoot! (approved-with-conditions)" in result.output
+    assert "would update  Padlet (approved)" in result.output
+    assert "Would import 4 tools" in result.output and register.read_text() == before
+    write(register, "- {name: Padlet, status: pending}\n")  # a layout that cannot be cut
+    refused = run("approvals", "import", str(export), "--dry-run")
+    assert refused.exit_code == 2 and "cannot be cut out of the file safely" in refused.output
+    assert "newsletter edit" not in refused.output  # edit has no register to open
+
+
+def test_a_name_with_control_characters_is_one_line(workspace, run):
+    result = run("vet", "New\nTool", "--status", "approved")
+    assert result.exit_code == 2 and result.output.startswith("Error: NAME: contains control")
+
+
+def test_an_agreement_that_ended_is_no_approval(workspace, run, register):
+    run("vet", "Padlet", "--expires", "2026-11-01")
+    added = add(run, "Padlet", "--grades", "3-5", url="https://padlet.com")
+    assert "the agreement for 'Padlet' ended on 2026-11-01" in added.output
+    built = run("build", "--offline", "--date", FRIDAY)
+    assert "the agreement for 'Padlet' ended on 2026-11-01" in built.output
+    text = " ".join((workspace / ".newsletter" / "out" / f"{FRIDAY}.txt").read_text().split())
+    assert "For students: The district's DPA for it ended Nov 2026: ask before using it" in text
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "approvals:\n  policy: refuse\n")
+    assert run("build", "--offline", "--date", FRIDAY, "--force").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("decided_by", "shown"),
+    [
+        ("Technology committee", True),
+        ("Office of Curriculum and Instruction", True),
+        ("IT", True),
+        ("Jane Doe - Technology Director", False),
+        ("Director of Technology Jane Doe", False),
+        ("Jane Doe IT", False),
+        ("Ms. Doe", False),
+        ("Jane Doe", False),
+    ],
+)
+def test_decided_by_reaches_the_site_only_as_a_role(decided_by, shown):
+    from newsletter.approvals.public import public_decision
+    from newsletter.approvals.register import Approval
+
+    facts = public_decision(Approval("X", "approved", decided_by=decided_by), FRIDAY_DAY)
+    assert (facts["decided_by"] == decided_by) is shown
 
 
 # --- the public site ---------------------------------------------------------------
@@ -663,3 +766,33 @@ def test_vets_at_once_lose_nothing(workspace):
         names = {entry.name for entry in read_register(path).entries}
         assert {f"Tool {round_}-{n}" for n in range(6)} <= names
     assert len(read_register(path).entries) == 18
+
+
+# What a tool page says of each decision, as a reader sees it.
+PAGE_SAYS = {
+    "approved": "Status Approved",
+    "approved-with-conditions": "Status Approved with conditions",
+    "no-student-data": "Status Approved, no student data",
+    "pending": "Status Pending",
+    "under-review": "Status Under review",
+    "not-approved": "Not approved by the district",
+    "retired": "No longer approved by the district",
+}
+
+
+def test_each_status_on_a_tool_page_in_chromium(browser, vetted, served, run):  # noqa: F811
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="no axe")
+    lab = next((vetted / "tools").glob("labsim-*.html")).name
+    for status, said in PAGE_SAYS.items():
+        assert run("vet", "Lab Sim", "--status", status).exit_code == 0
+        assert run("site").exit_code == 0
+        page = browser.new_page(viewport={"width": 375, "height": 900})
+        page.goto(served + f"tools/{lab}")
+        text = " ".join(page.inner_text("main").split())
+        assert said in text, (status, text)
+        violations = [(v["id"], v["help"]) for v in axe.Axe().run(page).response["violations"]]
+        assert violations == [], (status, violations)
+        page.close()
+        listed = (vetted / "approved.html").read_text()
+        assert ("Lab Sim" in listed) is (status in ("approved", "approved-with-conditions",
+                                                    "no-student-data"))  # fmt: skip

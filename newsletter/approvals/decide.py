@@ -14,6 +14,7 @@ from newsletter.approvals.register import (
     REGISTER_FILE,
     Approval,
     ApprovalField,
+    Register,
     read_approval,
     read_register,
     value_of,
@@ -29,6 +30,8 @@ from newsletter.workspace.entries import (
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.starter import starter_text
 from newsletter.workspace.yamlfile import Sequence
+
+BY_HAND = f"Write it as '- name: ...' lines in {REGISTER_FILE} (any editor), then again."
 
 
 class Recorded(NamedTuple):
@@ -66,12 +69,16 @@ def record_decision(
     the fields given replace those there, the others stay. With a status and no
     decided_on, the decision is today's."""
     path, state_dir = workspace.approvals_file, workspace.state_dir
-    name = value_of(ApprovalField("name", ""), name)
+    try:
+        name = value_of(ApprovalField("name", ""), name)
+    except ValueError as err:
+        raise InputError(f"NAME: {err}.") from None
     if not name:
         raise InputError("NAME: no name given.", hint="Name the tool: newsletter vet Padlet ...")
     if values.get("status") and "decided_on" not in values:
         values = {**values, "decided_on": today}
     register = read_register(path)  # a mistake in the file is said before anything
+    two_tools(register, name, values.get("url") or "", "NAME and --url")
     if register.find(name, values.get("url") or "") is None:
         return _new_decision(path, state_dir, name, values)
     with entries_lock(state_dir, path.name):
@@ -89,8 +96,23 @@ def record_decision(
         line = entries.line_of_item(index) if isinstance(entries, Sequence) else 0
         approval = read_approval(entry, path, line)
         if approval != before and isinstance(entries, Sequence):
-            replace_entries(path, entries, {index: entry}, [], "the decision cannot be changed")
+            replace_entries(path, entries, {index: entry}, [], "the decision cannot be changed",
+                            hint=BY_HAND)  # fmt: skip
         return Recorded(_at(approval, line), shown(path), line, False, before)
+
+
+def two_tools(register: Register, name: str, url: str, what: str) -> None:
+    """A name that is one entry's and an address that is another's: which tool is
+    meant? Never the other one, silently."""
+    if not url:
+        return
+    by_name, by_url = register.find(name), register.find("", url)
+    if by_name and by_url and by_name is not by_url and by_url.name != by_name.name:
+        raise InputError(
+            f"{what}: '{name}' is the tool of {REGISTER_FILE}:{by_name.line}, and {url} "
+            f"the address of '{by_url.name}' ({REGISTER_FILE}:{by_url.line}); which is it?",
+            hint="Give the name and the address of the same tool.",
+        )
 
 
 def _new_decision(path: Path, state_dir: Path, name: str, values: dict[str, Any]) -> Recorded:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsletter.approvals.decide import BY_HAND
 from newsletter.approvals.register import (
     AGREEMENTS,
     FIELDS,
@@ -89,8 +90,9 @@ AGREEMENT_WORDS = {
     "vendor-terms": ("vendor terms", "terms of service", "tos", "terms"),
     "none": ("none", "no agreement", "n a", "na"),
 }  # fmt: skip
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%b %d, %Y", "%B %d, %Y", "%d %b %Y",
-                "%d %B %Y", "%Y/%m/%d")  # fmt: skip
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y",
+                "%B %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%Y/%m/%d")  # fmt: skip
+NOTHING = ("n a", "na", "tbd", "none given", "unknown", "")  # a cell that says nothing
 
 
 def _words(text: str) -> str:
@@ -122,6 +124,8 @@ def columns_of(header: list[str], mapping: Mapping[str, str], path: Path) -> dic
             continue
         if name in found.values():
             first = header[next(i for i, n in found.items() if n == name)]
+            if _words(first) == _words(title):
+                continue  # the same header twice: the first column is read (named below)
             raise InputError(
                 f"{shown(path)}:1: the columns '{first}' and '{title}' are both read as '{name}'.",
                 hint=f"Say which is not with --column '{title}=-'.",
@@ -139,6 +143,27 @@ def columns_of(header: list[str], mapping: Mapping[str, str], path: Path) -> dic
             hint="Name it with --column 'YOUR HEADER=status'.",
         )
     return found
+
+
+def checked_words(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--value 'Approved - Student Data=approved': a list's own word for a status or
+    an agreement."""
+    known = (*STATUSES, *AGREEMENTS)
+    words = {}
+    for pair in pairs:
+        said, equals, meant = pair.rpartition("=")
+        meant = "-".join(meant.strip().casefold().split())
+        if not equals or not said.strip():
+            raise InputError(f"--value: '{pair}' is not WORD=VALUE, like 'Denied=not-approved'.")
+        if meant not in known:
+            near = suggest(meant, known)
+            raise InputError(
+                f"--value: '{meant}' is no status or agreement"
+                + (f"; did you mean '{near}'?" if near else "."),
+                hint=f"Statuses: {', '.join(STATUSES)}; agreements: {', '.join(AGREEMENTS)}.",
+            )
+        words[_words(said)] = meant
+    return words
 
 
 def checked_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -162,7 +187,8 @@ def checked_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def read_rows(path: Path, mapping: Mapping[str, str]) -> tuple[list[tuple[int, dict[str, Any]]],
+def read_rows(path: Path, mapping: Mapping[str, str], words: Mapping[str, str]
+              ) -> tuple[list[tuple[int, dict[str, Any]]],
                                                                 list[str], list[str]]:  # fmt: skip
     """The rows of the file as register entries, each with its line, the bad rows
     (one line each), and the headers read as nothing."""
@@ -190,7 +216,7 @@ def read_rows(path: Path, mapping: Mapping[str, str]) -> tuple[list[tuple[int, d
         if not any(cell.strip() for cell in cells):
             continue
         try:
-            rows.append((start, _entry_of(cells, columns, header)))
+            rows.append((start, _entry_of(cells, columns, header, words)))
         except ValueError as err:
             bad.append(f"{shown(path)}:{start}: {err}")
     return rows, bad, ignored
@@ -207,14 +233,15 @@ def _text_of(path: Path) -> str:
         return data.decode("cp1252", errors="replace")  # Excel's 'CSV' on Windows
 
 
-def _entry_of(cells: list[str], columns: dict[int, str], header: list[str]) -> dict[str, Any]:
+def _entry_of(cells: list[str], columns: dict[int, str], header: list[str],
+              words: Mapping[str, str]) -> dict[str, Any]:  # fmt: skip
     entry: dict[str, Any] = {}
     for index, name in columns.items():
         raw = cells[index].strip() if index < len(cells) else ""
-        if not raw:
+        if not raw or _words(raw) in NOTHING:
             continue
         try:
-            entry[name] = _cell_value(name, raw)
+            entry[name] = _cell_value(name, raw, words)
         except ValueError as err:
             raise ValueError(f"column '{header[index]}': {err}") from None
     if not entry.get("name"):
@@ -228,9 +255,13 @@ def _column(columns: dict[int, str], name: str) -> int:
     return next(index for index, field_name in columns.items() if field_name == name)
 
 
-def _cell_value(name: str, raw: str) -> Any:
+def _cell_value(name: str, raw: str, words: Mapping[str, str]) -> Any:
     if name == "name":
         return value_of(ApprovalField("name", ""), raw)
+    if name in ("status", "agreement") and words.get(_words(raw)) in (*STATUSES, *AGREEMENTS):
+        chosen = words[_words(raw)]
+        if chosen in (STATUSES if name == "status" else AGREEMENTS):
+            return chosen
     if name == "status":
         return _word(raw, STATUS_WORDS, STATUSES)
     if name == "agreement":
@@ -250,15 +281,26 @@ def _word(raw: str, words: dict[str, tuple[str, ...]], choices: tuple[str, ...])
     for choice, forms in words.items():
         if said in forms or said == _words(choice):
             return choice
-    near = suggest(raw.casefold(), [*choices, *(w for forms in words.values() for w in forms)])
+    # A near word only of the vocabulary itself: 'Approved - Student Data' is not
+    # 'approved no student data' (a list's near words can mean the opposite).
+    near = suggest("-".join(said.split()), choices)
     hint = f" (did you mean '{near}'?)" if near else ""
-    raise ValueError(f"'{shorten(raw, 40)}' is not one of {', '.join(choices)}{hint}")
+    raise ValueError(
+        f"'{shorten(raw, 40)}' is not one of {', '.join(choices)}{hint}; say what it means "
+        f"with --value '{shorten(raw, 40)}=WORD'"
+    )
 
 
 def _date(raw: str) -> dt.date:
+    text = " ".join(raw.split())
+    try:  # 2028-08-01, 2028-08-01T00:00:00, 2028-08-01 00:00:00
+        return value_of(_FIELDS["signed"], dt.datetime.fromisoformat(text).date().isoformat())
+    except ValueError:
+        pass
+    text = re.sub(r"(?i)\s+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?$", "", text)  # a time of day
     for form in DATE_FORMATS:
         try:
-            day = dt.datetime.strptime(raw.strip(), form).date()
+            day = dt.datetime.strptime(text, form).date()
         except ValueError:
             continue
         return value_of(_FIELDS["signed"], day.isoformat())  # checks the year
@@ -268,11 +310,25 @@ def _date(raw: str) -> dt.date:
 def _grades(raw: str) -> list[str]:
     text = re.sub(r"(?i)\b(grades?|gr\.?)\b", " ", raw)
     text = re.sub(r"(?i)(\d+)(st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(r"(?i)\bkindergarten\b|\bkg\b", "K", text)
+    # Pre-K and transitional K come before the grades the newsletter knows: K.
+    text = re.sub(r"(?i)\b(pre-?k|pk|tk|prek|kindergarten|kg)\b", "K", text)
     text = re.sub(r"\s*(?:-|–|to|through)\s*", "-", text)
     if _words(text) in ("all", "k 12", "all grades"):
         return ["K-12"]
     return value_of(_FIELDS["grades"], text)
+
+
+class BadRows(InputError):
+    """Rows of the file that do not read: each one line, with its line."""
+
+    def __init__(self, rows: list[str]) -> None:
+        count = len(rows)
+        super().__init__(
+            f"{count} row{'s' if count != 1 else ''} of the file cannot be imported (listed "
+            "above); nothing was imported.",
+            hint="Fix the rows in the file, or import the others with --skip-bad.",
+        )
+        self.rows = rows
 
 
 def import_register(
@@ -281,21 +337,16 @@ def import_register(
     mapping: Mapping[str, str],
     skip_bad: bool,
     dry_run: bool = False,
+    words: Mapping[str, str] | None = None,
 ) -> Imported:
     """Read every row of `source`; then add the tools the register does not have and
     update those it has (the columns given replace its fields, the rest stay), in one
-    write. Rows that do not read stop it, writing nothing, unless `skip_bad`."""
+    write. Rows that do not read stop it, writing nothing, unless `skip_bad`; with
+    `dry_run` nothing is written either way. `words`: a list's own words for a
+    status or an agreement ('Approved - Student Data=approved')."""
     path, state_dir = workspace.approvals_file, workspace.state_dir
-    rows, bad, ignored = read_rows(source, mapping)
-    result = Imported(skipped=bad, ignored=ignored, file=shown(path))
-    if bad and not skip_bad:
-        more = (
-            f" (and {len(bad) - 1} more row{'s' if len(bad) > 2 else ''})" if len(bad) > 1 else ""
-        )
-        raise InputError(
-            f"{bad[0]}{more}; nothing was imported.",
-            hint="Fix the rows in the file, or import the others with --skip-bad.",
-        )
+    rows, bad, ignored = read_rows(source, mapping, words or {})
+    result = Imported(ignored=ignored, file=shown(path))
     with entries_lock(state_dir, path.name):
         register = read_register(path)
         entries = file_entries(path)
@@ -303,25 +354,34 @@ def import_register(
         index_of = {lines(i): i for i in range(len(entries))} if lines else {}
         changes: dict[int, dict[str, Any]] = {}
         added: list[dict[str, Any]] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = {}  # each tool's key: the row that named it
+        updated_by: dict[int, int] = {}  # each entry of the register: the row that updates it
         for line, row in rows:
             approval = read_approval(row, source, line)
-            keys = approval.keys
-            twice = next((seen[key] for key in keys if key in seen), None)
-            if twice is not None:
-                problem = (f"{shown(source)}:{line}: '{approval.name}' is the tool of line "
-                           f"{twice} again")  # fmt: skip
-                if not skip_bad:
-                    raise InputError(f"{problem}; nothing was imported.",
-                                     hint="Keep one of the two rows.")  # fmt: skip
-                result.skipped.append(problem)
-                continue
-            seen.update(dict.fromkeys(keys, line))
+            twice = next((seen[key] for key in approval.keys if key in seen), None)
+            by_name, by_url = register.find(approval.name), register.find("", approval.url)
             before = register.find(approval.name, approval.url)
+            where = f"{shown(source)}:{line}: '{approval.name}'"
+            if twice is not None:
+                bad.append(f"{where} is the tool of line {twice} again; keep one of the two rows")
+                continue
+            if by_name and by_url and by_name is not by_url and approval.url:
+                bad.append(f"{where} is the tool of {REGISTER_FILE}:{by_name.line} by its name, "
+                           f"and its address is that of '{by_url.name}' "
+                           f"({REGISTER_FILE}:{by_url.line}); give the name and the address "
+                           "of the same tool")  # fmt: skip
+                continue
+            if before is not None and before.line in updated_by:
+                bad.append(f"{where} is '{before.name}' ({REGISTER_FILE}:{before.line}), which "
+                           f"line {updated_by[before.line]} updates already; keep one of the "
+                           "two rows")  # fmt: skip
+                continue
+            seen.update(dict.fromkeys(approval.keys, line))
             if before is None:
                 added.append(approval.as_entry())
                 result.added.append(approval)
                 continue
+            updated_by[before.line] = line
             index = index_of[before.line]
             entry = as_written(entries[index])
             entry.update({k: v for k, v in row.items() if k != "name"})
@@ -331,11 +391,15 @@ def import_register(
                 continue
             changes[index] = entry
             result.updated.append(after)
-        if (changes or added) and not dry_run:
-            if not path.exists():
+        if bad and not skip_bad:
+            raise BadRows(bad)
+        result.skipped = bad
+        if changes or added:
+            if not path.exists() and not dry_run:
                 write_atomically(path, starter_text(REGISTER_FILE))
                 entries = file_entries(path)
-            replace_entries(path, _listed(entries), changes, added, "the import cannot update it")
+            replace_entries(path, _listed(entries), changes, added, "the import cannot update it",
+                            hint=BY_HAND, write=not dry_run)  # fmt: skip
     return result
 
 

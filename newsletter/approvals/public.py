@@ -13,31 +13,123 @@ from newsletter.approvals.register import Approval
 from newsletter.approvals.wording import AGREEMENT, SIGN_IN, STATUS_LABELS
 from newsletter.workspace.validate import grade_ranges
 
-# Words a role or a committee is named with ('Technology committee', 'Office of
-# Curriculum'); with none of them, or with a title or a comma ('Ms. Alvarez',
-# 'Jane Smith, Director'), it may be a person, and stays off the site.
-_ROLE = re.compile(
-    r"(?i)\b(committee|council|board|department|dept|office|team|services|division|"
-    r"district|review|technology|curriculum|instruction|it|privacy|cabinet|administration)\b"
+# The words a role or a committee is named with ('Technology committee', 'Office of
+# Curriculum and Instruction', 'IT'). `decided_by` is shown only when it is made of
+# these alone: any other word may be a person's name, and stays off the site.
+ROLE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "on",
+        "to",
+        "in",
+        "at",
+        "with",
+        "academic",
+        "academics",
+        "administration",
+        "administrative",
+        "advisory",
+        "assistant",
+        "associate",
+        "board",
+        "business",
+        "cabinet",
+        "chief",
+        "committee",
+        "compliance",
+        "coordinator",
+        "council",
+        "counsel",
+        "curriculum",
+        "data",
+        "department",
+        "dept",
+        "deputy",
+        "digital",
+        "director",
+        "district",
+        "division",
+        "education",
+        "educational",
+        "elementary",
+        "executive",
+        "finance",
+        "governance",
+        "group",
+        "high",
+        "information",
+        "instruction",
+        "instructional",
+        "integration",
+        "it",
+        "learning",
+        "legal",
+        "library",
+        "media",
+        "middle",
+        "office",
+        "officer",
+        "operations",
+        "panel",
+        "principal",
+        "principals",
+        "privacy",
+        "procurement",
+        "purchasing",
+        "resources",
+        "review",
+        "school",
+        "schools",
+        "secondary",
+        "security",
+        "services",
+        "specialist",
+        "specialists",
+        "staff",
+        "student",
+        "students",
+        "superintendent",
+        "systems",
+        "task",
+        "force",
+        "teaching",
+        "team",
+        "technology",
+        "tech",
+        "working",
+        "k-12",
+        "hr",
+        "cto",
+        "cio",
+        "ciso",
+    ]
 )
-_PERSON = re.compile(r"(?i)\b(mr|mrs|ms|mx|dr|miss|prof)\b\.?|[,(@]")
 
 
 def shows_no_person(text: str) -> bool:
-    """Whether `decided_by` reads as a role or a committee, never a person's name."""
-    return bool(_ROLE.search(text)) and not _PERSON.search(text)
+    """Whether `decided_by` reads as a role or a committee alone, never a person's name."""
+    words = re.findall(r"[\w'-]+", text.casefold())
+    return bool(words) and all(word.strip("'-") in ROLE_WORDS for word in words)
 
 
-def public_decision(approval: Approval | None) -> dict[str, Any]:
-    """The decision's facts for the site's pages (plain values: kept in its manifest)."""
+def public_decision(approval: Approval | None, today: dt.date) -> dict[str, Any]:
+    """The decision's facts for the site's pages (plain values: kept in its manifest),
+    as of `today`: an approval whose agreement has ended is no approval."""
     if approval is None:
         return {}
+    lapsed = approval.lapsed(today)
     return {
         "name": approval.name,
         "url": approval.url,
         "status": approval.status,
-        "label": STATUS_LABELS[approval.status],
-        "approved": approval.approved,
+        "label": "agreement ended" if lapsed else STATUS_LABELS[approval.status],
+        "lapsed": lapsed,
+        "approved": approval.approved and not lapsed,
         "refused": approval.refused,
         "conditions": approval.conditions,
         "grades": grade_ranges(approval.grades) if approval.grades else "All grades",
@@ -45,7 +137,8 @@ def public_decision(approval: Approval | None) -> dict[str, Any]:
         "data_collected": ", ".join(approval.data_collected)
         or ("None" if approval.status == "no-student-data" else ""),
         "sign_in": SIGN_IN.get(approval.student_accounts, "").capitalize(),
-        "agreement": AGREEMENT.get(approval.agreement, ""),
+        "agreement": AGREEMENT.get(approval.agreement, "")
+        or ("None" if approval.agreement == "none" else ""),
         "agreement_url": approval.dpa_url,
         "expires": _long(approval.expires),
         "decided_on": _long(approval.decided_on),

@@ -139,6 +139,10 @@ class Approval:
     def refused(self) -> bool:
         return self.status in REFUSED
 
+    def lapsed(self, day: dt.date) -> bool:
+        """Approved, but its agreement ended before `day`: no longer to be used."""
+        return self.approved and self.expires is not None and self.expires < day
+
     @property
     def renew_by(self) -> dt.date | None:
         """The day it needs the district again: the agreement's end, or the review."""
@@ -258,7 +262,8 @@ def choice(raw: Any, choices: Iterable[str]) -> str:
 def read_approval(entry: Any, path: Path, line: int) -> Approval:
     f = Fields(entry, path, "register entry", line)
     f.only(FIELD_NAMES)
-    name = f.checked("name", validate.one_line, required=True) or ""
+    name = f.text("name", required=True)  # says what is wrong with 'name: yes' or a list
+    name = f.checked("name", validate.one_line, required=True) or name
     if "status" not in f.data or f.data["status"] is None:
         raise f.missing("status")
     values: dict[str, Any] = {}
@@ -266,9 +271,11 @@ def read_approval(entry: Any, path: Path, line: int) -> Approval:
         raw = f.data.get(item.name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
-        if item.read == TEXT and isinstance(raw, (dict, list, bool)):
+        if item.read in (TEXT, URL, CHOICE, DAY) and isinstance(raw, (dict, list, bool)):
             values[item.name] = f.text(item.name)  # says what is wrong with it
             continue
+        if item.read in (WORDS, GRADES) and isinstance(raw, dict):
+            raise f.fail(item.name, "expected a list, found a mapping.", hint="Write [a, b].")
         try:
             values[item.name] = value_of(item, raw)
         except ValueError as err:

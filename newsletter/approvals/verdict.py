@@ -57,7 +57,12 @@ def at_add(
     if approval.refused:
         return Verdict(approval, f"'{name}' is {decision(approval)} in {where(approval)}", [], line)
     warnings = []
-    if not approval.approved:
+    if approval.lapsed(day):
+        warnings.append(
+            f"the agreement for '{name}' ended on {approval.expires} ({where(approval)}): the "
+            f"issue will say \"{line}\" (record the renewal with 'newsletter vet')."
+        )
+    elif not approval.approved:
         warnings.append(
             f"'{name}' is {approval.status} in {where(approval)}: the issue will say \"{line}\"."
         )
@@ -80,15 +85,18 @@ def at_add(
 
 
 def not_approved_for(approval: Approval | None, name: str, grades: Sequence[str],
-                     edition: str = "") -> str:  # fmt: skip
-    """Why a tool is not approved for readers of `grades` ('' when it is)."""
-    if approved_for(approval, grades):
+                     day: dt.date, edition: str = "") -> str:  # fmt: skip
+    """Why a tool is not approved for readers of `grades` on `day` ('' when it is)."""
+    if approved_for(approval, grades, day):
         return ""
     readers = f"the edition '{edition}'" if edition else "this issue"
     if approval is None:
         return f"'{name}' is not in {REGISTER_FILE}, so not approved for {readers}"
     if not approval.approved:
         return f"'{name}' is {approval.status} in {where(approval)}, not approved for {readers}"
+    if approval.lapsed(day):
+        return (f"the agreement for '{name}' ended on {approval.expires} ({where(approval)}), "
+                f"so it is not approved for {readers}")  # fmt: skip
     short = grade_ranges(uncovered(approval, grades))
     return (f"'{name}' is approved for {grade_ranges(approval.grades)} only "
             f"({where(approval)}), not for grades {short} of {readers}")  # fmt: skip

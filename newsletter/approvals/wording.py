@@ -39,6 +39,20 @@ STATUS_LABELS = {
     "retired": "retired",
     "": "not in the register",
 }
+
+
+def status_label(approval: Approval | None, day: dt.date) -> str:
+    """A decision in a few words, for a listing: 'approved for K-2', 'agreement ended'."""
+    if approval is None:
+        return STATUS_LABELS[""]
+    if approval.lapsed(day):
+        return "agreement ended"
+    label = STATUS_LABELS[approval.status]
+    if approval.approved and approval.grades:
+        label += f" for {grade_ranges(approval.grades)}"
+    return label
+
+
 NOT_REVIEWED = "Not reviewed by the district yet: ask before using it with students"
 
 
@@ -54,10 +68,15 @@ def uncovered(approval: Approval, grades: Sequence[str]) -> list[str]:
     return grades_in(grade_mask(grades) & ~grade_mask(approval.grades))
 
 
-def approved_for(approval: Approval | None, grades: Sequence[str]) -> bool:
-    """Whether teachers of `grades` may use it with students (no grades: the status
-    alone decides)."""
-    return approval is not None and approval.approved and not uncovered(approval, grades)
+def approved_for(approval: Approval | None, grades: Sequence[str], day: dt.date) -> bool:
+    """Whether teachers of `grades` may use it with students on `day` (no grades: the
+    status and the agreement's end alone decide)."""
+    return (
+        approval is not None
+        and approval.approved
+        and not approval.lapsed(day)
+        and not uncovered(approval, grades)
+    )
 
 
 def district_line(approval: Approval | None, grades: Sequence[str], day: dt.date) -> str:
@@ -71,6 +90,10 @@ def district_line(approval: Approval | None, grades: Sequence[str], day: dt.date
         return "Not approved by the district: do not use it with students"
     if approval.status == "retired":
         return "No longer approved by the district: do not use it with students"
+    if approval.lapsed(day) and approval.expires:
+        ended = AGREEMENT.get(approval.agreement, "agreement")
+        return (f"The district's {ended} for it ended {month(approval.expires)}: ask "
+                "before using it with students")  # fmt: skip
     parts = [_approval_part(approval, grades)]
     if approval.status == "no-student-data":
         parts.append("collects no student data")
@@ -80,10 +103,7 @@ def district_line(approval: Approval | None, grades: Sequence[str], day: dt.date
         parts.append(UNDER_13[approval.under_13])
     agreement = AGREEMENT.get(approval.agreement)
     if agreement and approval.expires:
-        if approval.expires < day:
-            parts.append(f"{agreement} expired {month(approval.expires)}: ask before using it")
-        else:
-            parts.append(f"{agreement} through {month(approval.expires)}")
+        parts.append(f"{agreement} through {month(approval.expires)}")
     elif agreement and agreement != "vendor's terms":
         parts.append(f"{agreement} signed")
     return " · ".join(parts)

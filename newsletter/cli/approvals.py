@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from newsletter.approvals.register import FIELDS, STATUSES, ApprovalField
-from newsletter.cli.group import context
+from newsletter.cli.group import context, paint
 from newsletter.cli.terminal import done, warn
 
 
@@ -157,11 +157,19 @@ def _data(rows: list[Any], form: str) -> None:
     help="Read the column HEADER as FIELD (name, url, status, grades, expires, ...), "
     "or leave it out with HEADER=-; repeat for several.",
 )
+@click.option(
+    "--value",
+    "values",
+    multiple=True,
+    metavar="WORD=VALUE",
+    help="Read the list's own word as a status or agreement ('Approved - Student "
+    "Data=approved'); repeat for several.",
+)
 @click.option("--skip-bad", is_flag=True, help="Import the rows that read; name the others.")
 @click.option("--dry-run", is_flag=True, help="Say what would change, and write nothing.")
 @click.pass_context
-def import_command(ctx: click.Context, file: str, columns: tuple[str, ...], skip_bad: bool,
-                   dry_run: bool) -> None:  # fmt: skip
+def import_command(ctx: click.Context, file: str, columns: tuple[str, ...],
+                   values: tuple[str, ...], skip_bad: bool, dry_run: bool) -> None:  # fmt: skip
     """Import the district's list (a CSV file: a LearnPlatform export, a spreadsheet)
     into approvals.yaml.
 
@@ -170,12 +178,27 @@ def import_command(ctx: click.Context, file: str, columns: tuple[str, ...], skip
     end. Nothing is written unless every row reads; importing twice changes nothing."""
     from pathlib import Path
 
-    from newsletter.approvals.importing import checked_mapping, import_register
+    from newsletter.approvals.importing import (
+        BadRows,
+        checked_mapping,
+        checked_words,
+        import_register,
+    )
 
     here = context(ctx)
-    mapping = checked_mapping(columns)
-    result = import_register(here.workspace, Path(file), mapping, skip_bad, dry_run)
+    mapping, words = checked_mapping(columns), checked_words(values)
+    try:
+        result = import_register(here.workspace, Path(file), mapping, skip_bad, dry_run, words)
+    except BadRows as err:
+        for line in err.rows:
+            click.echo(f"{paint('error:', 'red')} {line}.", err=True)
+        raise
     warn([f"{line}; skipped." for line in result.skipped])
+    if dry_run:
+        for approval in result.added:
+            click.echo(f"would add     {approval.name} ({approval.status})")
+        for approval in result.updated:
+            click.echo(f"would update  {approval.name} ({approval.status})")
     if result.ignored:
         names = ", ".join(repr(h) for h in result.ignored)
         warn([f"columns not read: {names} (--column HEADER=FIELD reads one)."])

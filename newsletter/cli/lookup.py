@@ -15,6 +15,7 @@ from newsletter.notes.kinds import COSTS
 
 KIND_CHOICES = ("tool", "link", "post", "tip", "event", "request")
 NOT_IN_REGISTER = "none"  # --status none: tools the register of vetted tools does not have
+UNREAD = "unread"  # in place of a decision: the register could not be read
 
 
 def status_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,7 +32,7 @@ def status_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def _decisions(here: Any, found: list[Any], statuses: tuple[str, ...]) -> list[tuple[Any, Any]]:
     """Each tool (or hit) with the register's decision on it, kept when its status is
     one of `statuses` (all, when none). Other kinds of hit have no decision."""
-    from newsletter.approvals.register import STATUSES, Register, choice, load_register
+    from newsletter.approvals.register import STATUSES, choice, load_register
     from newsletter.errors import InputError
 
     try:
@@ -42,14 +43,14 @@ def _decisions(here: Any, found: list[Any], statuses: tuple[str, ...]) -> list[t
             if s.strip()
         }
     except ValueError as err:
-        raise InputError(f"--status: {err}.") from None
+        raise InputError(f"--status: {err}, or {NOT_IN_REGISTER} (not in the register).") from None
     try:
         register = load_register(here.workspace)
     except InputError as err:
         if wanted:
             raise
         warn([f"{err.message} The district's decisions are left out."])
-        register = Register()
+        return [(item, UNREAD) for item in found]
     pairs = []
     for item in found:
         is_tool = getattr(item, "kind", "tool") == "tool"
@@ -139,22 +140,28 @@ def search(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for hit, approval in decided:
-        _show_hit(hit, approval)
+        _show_hit(hit, approval, here.today)
     nothing = f"Nothing found for {shortened(' '.join(query))!r}."
     click.echo(f"{len(hits)} found" if hits else nothing, err=True)
 
 
 def _status_of(hit: Any, approval: Any) -> dict[str, Any]:
-    if hit.kind != "tool":
+    if hit.kind != "tool" or approval == UNREAD:
         return {}
     return {"status": approval.status if approval else None}
 
 
-def _show_hit(hit: Any, approval: Any) -> None:
-    from newsletter.approvals.wording import STATUS_LABELS
+def _label(approval: Any, day: Any) -> str:
+    """The decision in a few words ('' when the register could not be read)."""
+    from newsletter.approvals.wording import status_label
+
+    return "" if approval == UNREAD else status_label(approval, day)
+
+
+def _show_hit(hit: Any, approval: Any, day: Any) -> None:
     from newsletter.text.plain import printable
 
-    district = STATUS_LABELS[approval.status if approval else ""] if hit.kind == "tool" else ""
+    district = _label(approval, day) if hit.kind == "tool" else ""
     district = f"district: {district}" if district else ""
     parts = (hit.grades, hit.subjects, hit.cost, district)
     details = " · ".join(part for part in parts if part)
@@ -217,13 +224,12 @@ def tools(ctx: click.Context, sort: str, form: str, statuses: tuple[str, ...],
         _unreadable(catalog.unreadable())
     decided = _decisions(here, found, statuses)
     if form == "text":
-        _tool_lines(decided)
+        _tool_lines(decided, here.today)
     else:
         _tool_data(decided, form)
 
 
-def _tool_lines(decided: list[tuple[Any, Any]]) -> None:
-    from newsletter.approvals.wording import STATUS_LABELS
+def _tool_lines(decided: list[tuple[Any, Any]], day: Any) -> None:
     from newsletter.text.plain import printable
 
     if not decided:
@@ -233,7 +239,7 @@ def _tool_lines(decided: list[tuple[Any, Any]]) -> None:
     width = min(32, max(len(name) for name in names))
     for name, (tool, approval) in zip(names, decided, strict=True):
         times = f"{tool.times}x"
-        status = STATUS_LABELS[approval.status if approval else ""]
+        status = _label(approval, day) or "-"
         click.echo(
             printable(
                 f"{name:<{width}}  {tool.grades or '-':<9} {tool.subjects or '-':<24} "
@@ -252,7 +258,10 @@ def _tool_data(decided: list[tuple[Any, Any]], form: str) -> None:
     from newsletter.workspace.validate import grade_ranges
 
     if form == "json":
-        data = [{**tool.as_dict(), "approval": a.as_dict() if a else None} for tool, a in decided]
+        data = [
+            {**tool.as_dict(), **({} if a == UNREAD else {"approval": a.as_dict() if a else None})}
+            for tool, a in decided
+        ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     columns = [
@@ -277,7 +286,8 @@ def _tool_data(decided: list[tuple[Any, Any]], form: str) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    for tool, a in decided:
+    for tool, decision in decided:
+        a = None if decision == UNREAD else decision
         row = [
             tool.name,
             tool.url,

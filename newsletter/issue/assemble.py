@@ -115,7 +115,8 @@ def with_decisions(issue: Issue, register: Register, edition: Edition | None) ->
         grades = readers_grades(tool.grades, edition.grades if edition else ())
         tool.status = approval.status if approval else ""
         tool.district = district_line(approval, grades, issue.date) if len(register) else ""
-        why = not_approved_for(approval, tool.name, grades, edition.name if edition else "")
+        why = not_approved_for(approval, tool.name, grades, issue.date,
+                               edition.name if edition else "")  # fmt: skip
         if why:
             problems.append(why)
     return problems

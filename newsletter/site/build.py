@@ -74,7 +74,8 @@ def _build_site(
         if entry.key.edition and not entry.an_edition
     ]
     plan = plan_site(settings, sorted(published, key=lambda e: e.key), digests, out,
-                     _template_files(workspace), load_register(workspace))  # fmt: skip
+                     _template_files(workspace), load_register(workspace),
+                     now.astimezone(settings.zone).date())  # fmt: skip
     search, dirty = bundles_for(plan.searched(), plan.search)
     dirty |= unindexed(out, search)
     inputs = plan.inputs()

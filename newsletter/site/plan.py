@@ -10,6 +10,7 @@ issue's page, its tools' pages and the lists, not every page of ten years.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -131,10 +132,12 @@ class SitePlan:
     search: dict[str, Any]  # the search index's bundles, as the last build left them
     contents: dict[str, Issue] = field(default_factory=dict)  # the issues read, public
     register: Register = field(default_factory=Register)  # the district's decisions, now
+    today: dt.date = dt.date.min  # the day the site is made: an agreement may have ended
 
     def decision(self, page: ToolPage) -> dict[str, Any]:
         """The district's decision on a tool of the site, as the public may see it."""
-        return public_decision(self.register.find(page.facts["name"], page.facts["url"]))
+        found = self.register.find(page.facts["name"], page.facts["url"])
+        return public_decision(found, self.today)
 
     def approved(self) -> list[dict[str, Any]]:
         """The approved tools of the register, by name, for the 'Approved tools' page,
@@ -145,9 +148,9 @@ class SitePlan:
             if found is not None:
                 pages[id(found)] = page.page
         return [
-            {**public_decision(a), "page": pages.get(id(a), "")}
+            {**public_decision(a, self.today), "page": pages.get(id(a), "")}
             for a in sorted(self.register.entries, key=lambda a: a.name.casefold())
-            if a.approved
+            if a.approved and not a.lapsed(self.today)
         ]
 
     def shows(self, section: str) -> bool:
@@ -240,6 +243,7 @@ def plan_site(
     out: Path,
     templates: list[Path],
     register: Register | None = None,
+    today: dt.date = dt.date.min,
 ) -> SitePlan:
     """The plan for `entries` (the issues someone got): an issue's facts come from
     the manifest when its file is unchanged, else from the file."""
@@ -252,7 +256,7 @@ def plan_site(
     for page in pending.get("pages", []):
         made.pop(page, None)
     search["dirty"] = [*search.get("dirty", []), *pending.get("bundles", [])]
-    plan = SitePlan(settings, entries, {}, {}, sign, made, search, register=register)
+    plan = SitePlan(settings, entries, {}, {}, sign, made, search, register=register, today=today)
     known = old.get("issues", {})
     for entry in entries:
         stem, file_digest = entry.key.stem, digests.get(entry.path, "")

@@ -139,6 +139,8 @@ def replace_entries(
     changes: Mapping[int, dict[str, Any] | None],
     added: list[dict[str, Any]],
     what: str,
+    hint: str = "Change it with 'newsletter edit', or in any editor.",
+    write: bool = True,
 ) -> None:
     """Write the entries at the indexes of `changes` again where they stand (None:
     remove it), each from its '-' line up to the next entry's, keeping the blank and
@@ -146,7 +148,8 @@ def replace_entries(
     the rest of the file stays exactly as the editor left it. The result is read
     back before it is written: if any other entry would read differently (a layout
     this cannot cut safely), nothing is written. `what` says what cannot be done
-    then ('its topic cannot be added')."""
+    then ('its topic cannot be added'), and `hint` how to do it by hand. Without
+    `write`, the new text is made and checked, and not written (a dry run)."""
     raw = path.read_bytes().decode("utf-8") if path.exists() else ""
     lines = raw.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in raw else "\n"
@@ -166,7 +169,7 @@ def replace_entries(
         one_line = re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")) if block else None
         if not block or first >= last or first < done or (entry is not None and one_line):
             # '- {title: ...}' is the editor's one-line style, not ours to rewrite
-            raise _cannot_cut(path, first, what)
+            raise _cannot_cut(path, first, what, hint)
         pieces += lines[done:first]
         pieces.append(dump_entries([entry]).replace("\n", newline) if entry is not None else "")
         done = last
@@ -177,22 +180,24 @@ def replace_entries(
             text += newline
         if text.strip():
             text += newline
-        text += dump_entries(added).replace("\n", newline)
+        blocks = [dump_entries([entry]).replace("\n", newline) for entry in added]
+        text += newline.join(blocks)  # a blank line between entries, as the editor writes
     expected = [changes.get(i, e) for i, e in enumerate(entries)]
     written = {i for i, e in changes.items() if e is not None}
     kept = [(i in written, e) for i, e in enumerate(expected) if e is not None]
     kept += [(True, e) for e in added]
     if not _reads_as(text, path, kept):
         first = _dash_line(lines, entries.line_of_item(min(changes)) - 1) if changes else 0
-        raise _cannot_cut(path, first, what)
-    write_atomically(path, text)
+        raise _cannot_cut(path, first, what, hint)
+    if write:
+        write_atomically(path, text)
 
 
-def _cannot_cut(path: Path, first: int, what: str) -> InputError:
+def _cannot_cut(path: Path, first: int, what: str, hint: str) -> InputError:
     return InputError(
         f"{shown(path)}:{first + 1}: this entry is written in a way that cannot be cut "
         f"out of the file safely (YAML's one-line style, say), so {what}.",
-        hint="Change it with 'newsletter edit', or in any editor.",
+        hint=hint,
     )
 
 
