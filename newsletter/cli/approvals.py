@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from newsletter.approvals.register import FIELDS, STATUSES, ApprovalField
-from newsletter.cli.group import context, paint
+from newsletter.cli.group import context, paint, table_format
 from newsletter.cli.terminal import done, warn
 
 
@@ -74,14 +74,7 @@ vet = click.Command(
     type=click.IntRange(0, 3660),
     help="Only agreements that expire (or are due for review) within DAYS, or already have.",
 )
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["text", "csv", "json"]),
-    default="text",
-    show_default=True,
-    help="csv: for the committee's spreadsheet; json: for scripts.",
-)
+@table_format("csv: for the committee's spreadsheet; json: for scripts.")
 @click.pass_context
 def approvals(ctx: click.Context, statuses: tuple[str, ...], expiring: int | None,
               form: str) -> None:  # fmt: skip

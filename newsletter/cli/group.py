@@ -237,3 +237,15 @@ def checked(parse: Callable[[Any], Any] | str, option: str) -> Callable[..., Any
             raise BadInput(f"{option}: {err}.") from None
 
     return callback
+
+
+def table_format(help_text: str) -> Callable[..., Any]:
+    """--format text|csv|json, for the commands that list a table (tools, approvals)."""
+    return click.option(
+        "--format",
+        "form",
+        type=click.Choice(["text", "csv", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )

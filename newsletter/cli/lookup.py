@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from newsletter.cli.group import checked, context
+from newsletter.cli.group import checked, context, table_format
 from newsletter.cli.terminal import warn
 from newsletter.notes.kinds import COSTS
 
@@ -200,14 +200,9 @@ def _unreadable(paths: list[Any]) -> None:
     show_default=True,
     help="By name, or by when last featured (newest first).",
 )
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(["text", "csv", "json"]),
-    default="text",
-    show_default=True,
-    help="csv: for a 'recommended tools' spreadsheet (with the district's decision on "
-    "each, its agreement and the student data it collects).",
+@table_format(
+    "csv: for a 'recommended tools' spreadsheet (with the district's decision on each, its "
+    "agreement and the student data it collects)."
 )
 @status_option
 @click.pass_context
