@@ -55,7 +55,7 @@ def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
     for when in rrule.rrule(
         getattr(rrule, freq), interval=interval, dtstart=first.replace(tzinfo=None), until=last
     ):
-        if when.date() in event.skip:
+        if when.date() in event.skip or when.date().isoformat() in event.breaks:
             continue
         start = when.replace(tzinfo=zone)
         topic = event.topics.get(when.date().isoformat(), "")
@@ -69,6 +69,7 @@ def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
                 until=None,
                 skip=[],
                 topics={},
+                breaks={},
             )
         )
     return found
@@ -221,7 +222,8 @@ def _repeat(entry: Any, event: Event, zone_name: str) -> None:
     until = dt.datetime.combine(event.until, dt.time(23, 59, 59), zone).astimezone(dt.UTC)
     entry.add("rrule", {"freq": freq, "interval": interval, "until": until})
     start = event.start.astimezone(zone)
-    for day in event.skip:
+    closed = [dt.date.fromisoformat(day) for day in event.breaks]  # the school year's breaks
+    for day in sorted({*event.skip, *closed}):
         entry.add("exdate", dt.datetime.combine(day, start.time(), zone))
 
 

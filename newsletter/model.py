@@ -127,6 +127,9 @@ class Event:
     skip: list[dt.date] = field(default_factory=list)  # days it does not happen
     topics: dict[str, str] = field(default_factory=dict)  # '2026-12-17': that talk's topic
     editions: list[str] = field(default_factory=list)  # only these editions (default: all)
+    # The dates of its rule inside a break of the school year ('2026-12-24': 'Winter
+    # break'): skipped, as `skip` is (made from newsletter.yaml, never read from notes).
+    breaks: dict[str, str] = field(default_factory=dict, metadata={"archive_only": True})
 
     @property
     def key(self) -> str:
@@ -264,6 +267,9 @@ class Issue:
     feed_items: list[FeedItem] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)  # answered by this issue's tools
     series: list[Event] = field(default_factory=list)  # the repeating events `events` come from
+    # Before a break: when the next issue comes ('No issue next week (Winter break, Dec 21
+    # - Jan 1): the next comes Friday, January 8.'), from the school year.
+    next_issue: str = ""
 
     @property
     def answered_already(self) -> list[Request]:

@@ -56,12 +56,12 @@ def front_matter(path):
 def test_issue_day_is_the_next_configured_weekday(workspace):
     settings = load_settings(workspace / "newsletter.yaml")  # friday, America/Chicago
     saturday = dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)
-    assert issue_date(settings, None, saturday) == dt.date(2026, 12, 4)
+    assert issue_date(settings, None, saturday) == (dt.date(2026, 12, 4), "")
     friday_morning = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
-    assert issue_date(settings, None, friday_morning) == dt.date(2026, 11, 27)
+    assert issue_date(settings, None, friday_morning) == (dt.date(2026, 11, 27), "")
     # 02:00 UTC on Saturday is still Friday evening in Chicago.
     friday_night = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
-    assert issue_date(settings, None, friday_night) == dt.date(2026, 11, 27)
+    assert issue_date(settings, None, friday_night) == (dt.date(2026, 11, 27), "")
 
 
 def test_build_writes_archive_and_email_and_prints_paths(workspace, run):

@@ -17,8 +17,10 @@ from newsletter.feeds.sources import FEED_SECTIONS, load_feed_sources
 from newsletter.issue.assemble import assemble_issue
 from newsletter.issue.editions import edition_problems, without_edition
 from newsletter.model import FeedItem
+from newsletter.notes.events import with_breaks
 from newsletter.notes.read import Notes, load_notes
 from newsletter.workspace.folder import Workspace
+from newsletter.workspace.schoolyear import year_warnings
 from newsletter.workspace.settings import Settings, require_settings
 from newsletter.workspace.staff import Recipient, read_staff_list
 from newsletter.workspace.starter import placeholders_left
@@ -39,6 +41,8 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
     notes = load_notes(workspace, zone, problems)
+    if settings:
+        notes.events = with_breaks(notes.events, settings)
     with open_catalog(workspace, thorough=True) as catalog:
         found = catalog.archive()  # the issues that cannot be read are read again, to name them
         answered = catalog.featured_keys()
@@ -55,6 +59,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.problems += _drafts_of_other_editions(settings, archive)
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
+        findings.warnings += year_warnings(settings.school_year, today, settings.issue_weekday)
         findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
         wrong, worth_knowing = register_findings(
             workspace, today, settings.approvals.remind_days, featured, notes.tools

@@ -106,6 +106,10 @@ COMMANDS = [
     ("approvals", "approvals", "approvals",
      "List the register of vetted tools: each tool's decision, the grades it covers, its "
      "agreement and when it expires, and when the newsletter last featured it."),
+    # The school year
+    ("school-year", "schoolyear", "school_year",
+     "List the issue days of the school year, and the weeks without an issue (a break, a day "
+     "off), from newsletter.yaml's school_year."),
     # The issue, on Friday, and what is wrong before it
     ("build", "issues", "build",
      "Build the issue: archive it in issues/ and render its HTML and text email."),

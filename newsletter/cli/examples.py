@@ -59,6 +59,11 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter approvals --status approved --format csv > approved-tools.csv",
         "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
     ],
+    "school-year": [
+        "newsletter school-year",
+        "newsletter school-year import district-calendar-2026-27.ics",
+        "newsletter school-year import calendar.ics --first-day 2026-08-24 --print",
+    ],
     "site": ["newsletter site", "newsletter site --out /var/www/newsletter"],
     "send": [
         "newsletter send --to you@your-district.org",

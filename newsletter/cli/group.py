@@ -43,6 +43,7 @@ COMMAND_ORDER = [
     "talk-topic",
     "vet",
     "approvals",
+    "school-year",
     "site",
     "send",
     "cron",

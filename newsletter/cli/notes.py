@@ -214,7 +214,10 @@ def talks(ctx: click.Context, everything: bool) -> None:
     """List the dates of every repeating event (the Tech Talks) with their topics.
 
     Set a date's topic with: newsletter talk-topic DATE "Google Forms quizzes"."""
+    import dataclasses
+
     from newsletter.calendar import occurrences
+    from newsletter.notes.events import with_breaks
     from newsletter.notes.kinds import EVENTS
     from newsletter.notes.read import read_kind
     from newsletter.text.plain import printable
@@ -222,13 +225,20 @@ def talks(ctx: click.Context, everything: bool) -> None:
     here = context(ctx)
     zone = here.settings.zone
     series = [e for e in read_kind(here.workspace, EVENTS, zone, None) if e.every]
-    dates = sorted((o for e in series for o in occurrences(e, zone)), key=lambda o: o.start)
-    shown = [o for o in dates if everything or o.start >= here.now]
-    for talk in shown:
+    series = with_breaks(series, here.settings)
+    # Every date of each rule, those in a break too: listed, marked, not held.
+    dates = sorted(
+        ((o, e.breaks.get(o.start.astimezone(zone).date().isoformat(), ""))
+         for e in series for o in occurrences(dataclasses.replace(e, breaks={}), zone)),
+        key=lambda pair: pair[0].start,
+    )  # fmt: skip
+    shown = [(o, why) for o, why in dates if everything or o.start >= here.now]
+    for talk, closed in shown:
         start = talk.start.astimezone(zone)
         end = f"-{talk.end.astimezone(zone):%H:%M}" if talk.end else ""
         place = f" ({talk.place})" if talk.place else ""
-        click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end}  {talk.title}{place}"))
+        said = f"  ({closed.lower()}: no talk)" if closed else ""
+        click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end}  {talk.title}{place}{said}"))
     if not shown:
         click.echo(
             'No repeating events. Add one with: newsletter add-event "Tech Talk" '

@@ -152,6 +152,9 @@ def job(ctx: click.Context, at: str, dry_run: bool, now: dt.datetime | None) -> 
     if dry_run:
         click.echo("\n".join(describe_plan(plan, workspace, settings, os.environ)))
         return
+    if plan.no_issue and plan.due.now and not plan.done:  # a break: said once, in the log
+        click.echo(remember_told(workspace, plan) or plan.no_issue)
+        return
     if not plan.acts:
         return  # quiet: the log gets a line only when something happens
     if plan.held:  # said once: the hourly runs after it stay quiet until that changes

@@ -101,7 +101,21 @@ def assemble_issue(
         if s.every and any((o.title, o.start) in shown for o in occurrences(s, settings.zone))
     ]  # fmt: skip
     issue.preheader = preheader(issue)
+    issue.next_issue = next_issue_line(settings, date)
     return cleaned_issue(issue)  # the masthead's footer, from newsletter.yaml, too
+
+
+def next_issue_line(settings: Settings, date: dt.date) -> str:
+    """Before a break (the next issue day has no issue): when the next issue comes."""
+    year = settings.school_year
+    following = date + dt.timedelta(days=7)
+    why = year.no_issue(following) if year else ""
+    if not year or not why:
+        return ""
+    after = year.next_issue_day(following, settings.issue_weekday)
+    if after is None:
+        return f"This is the last issue of the school year ({why})."
+    return f"No issue next week ({why}): the next comes {after:%A, %B} {after.day}."
 
 
 def with_decisions(issue: Issue, register: Register, edition: Edition | None) -> list[str]:

@@ -40,6 +40,7 @@ from newsletter.issue.editions import (
     with_title,
 )
 from newsletter.model import Event, Issue, IssueKey
+from newsletter.notes.events import with_breaks
 from newsletter.notes.read import Notes, load_notes
 from newsletter.workspace.files import write_together
 from newsletter.workspace.folder import Workspace
@@ -74,10 +75,32 @@ class BuildResult:
     kept: ArchivedIssue | None = None  # a draft edited by hand, left as it is
 
 
-def issue_date(settings: Settings, date: dt.date | None, now: dt.datetime) -> dt.date:
+def issue_date(
+    settings: Settings, date: dt.date | None, now: dt.datetime, force: bool = False
+) -> tuple[dt.date, str]:
+    """The date to build, and what to say of it. Given (--date), a date in a break or
+    outside the school year is refused without --force. Not given, it is the next
+    issue day that has an issue; outside the school year, the next issue day, said so."""
+    year = settings.school_year
     if date is not None:
-        return date
-    return next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
+        closed = year.no_issue(date) if year else ""
+        if year and closed and not force:
+            following = year.next_issue_day(date, settings.issue_weekday)
+            nxt = f"Build the next issue with --date {following}, or add" if following else "Add"
+            raise InputError(
+                f"no issue on {date}: {closed} (newsletter.yaml's school_year).",
+                hint=f"{nxt} --force to build this one anyway.",
+            )
+        return date, ""
+    date = next_issue_date(now.astimezone(settings.zone).date(), settings.issue_weekday)
+    closed = year.no_issue(date) if year else ""
+    if not year or not closed:
+        return date, ""
+    following = year.next_issue_day(date, settings.issue_weekday)
+    if following is None:
+        return date, (f"{date} is {closed}: built anyway; the Friday job sends nothing "
+                      "until newsletter.yaml has the next school year.")  # fmt: skip
+    return following, f"no issue on {date} ({closed}): this is the issue of {following}."
 
 
 def build_issues(
@@ -95,12 +118,13 @@ def build_issues(
     all, under the workspace lock, so that a send never sees (or undoes) half a build."""
     settings = require_settings(workspace.settings_file)
     notes = load_notes(workspace, settings.zone)
+    notes.events = with_breaks(notes.events, settings)  # no Tech Talk over a break
     register = load_register(workspace)
     sources = load_feed_sources(workspace.feeds_file)
     editions = settings.editions
     if editions:
         check_editions(workspace, settings, notes)
-    date = issue_date(settings, date, now)
+    date, said = issue_date(settings, date, now, force)
     keys = issue_keys(editions, date)
     # A first look, so that no feed is fetched for issues that will not be built.
     stops = _not_rebuilt(workspace, load_archive(workspace), keys, force)
@@ -140,6 +164,8 @@ def build_issues(
                 path.unlink(missing_ok=True)
     events = all_occurrences(notes.events, settings.zone)
     first = next((r for r in results if not (r.already_sent or r.kept)), None)
+    if first is not None and said:
+        first.warnings.insert(0, said)
     if first is not None:  # said once, not once per edition
         first.warnings += missed_events([e for e in events if e.key not in told], date, now,
                                         settings)  # fmt: skip

@@ -5,6 +5,7 @@ left it. calendar.py makes the files and links of events; it reads no notes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,25 @@ def _no_such_talk(date: dt.date, path: Path) -> InputError:
     )
 
 
+def with_breaks(events: list[Event], settings: Any) -> list[Event]:
+    """The events, each repeating one with the dates of its rule that fall in a break
+    of the school year (or on a day without an issue) taken out: a Tech Talk does not
+    meet over winter break. Without a school year, the events as they are."""
+    year = settings.school_year
+    if year is None:
+        return events
+    made = []
+    for event in events:
+        closed = {}
+        if event.every:
+            for date in occurrences(dataclasses.replace(event, breaks={}), settings.zone):
+                found = year.closed(date.start.astimezone(settings.zone).date())
+                if found:
+                    closed[date.start.astimezone(settings.zone).date().isoformat()] = found.name
+        made.append(dataclasses.replace(event, breaks=closed) if closed else event)
+    return made
+
+
 def upcoming_calendar(
     workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
 ) -> tuple[bytes, int]:
@@ -95,7 +115,7 @@ def upcoming_events(
     workspace: Any, settings: Any, now: dt.datetime, problems: list[Any] | None = None
 ) -> list[Event]:
     """The events of the notes not yet over (a series while any of its dates is)."""
-    events = read_kind(workspace, EVENTS, settings.zone, problems)
+    events = with_breaks(read_kind(workspace, EVENTS, settings.zone, problems), settings)
     return sorted(
         (e for e in events if any(end_of(o) >= now for o in occurrences(e, settings.zone))),
         key=lambda e: e.start,

@@ -211,11 +211,12 @@ class JobPlan:
     done: str  # why there is nothing left to do, if so
     number: int | None = None  # the issue's number, once built
     held: str = ""  # only people in doubt or refused are left: what to tell IT, once
-    held_mark: str = ""  # what `held` is about; a change is said again
+    held_mark: str = ""  # what `held` (or `no_issue`) is about; a change is said again
+    no_issue: str = ""  # the issue day is in a break or outside the school year: why
 
     @property
     def acts(self) -> bool:
-        return self.due.now and not self.done
+        return self.due.now and not self.done and not self.no_issue
 
 
 def plan_job(
@@ -233,6 +234,12 @@ def plan_job(
     from newsletter.send.transports import smtp_settings
 
     due = job_due(now, settings, at)
+    closed = no_issue_line(settings, due.issue_date)
+    if closed:  # said once, on the issue day: the hourly runs after it stay quiet
+        mark = f"no-issue:{due.issue_date}"
+        if due.now and _told(workspace) == mark:
+            return JobPlan(due, False, "no issue this week", no_issue=closed)
+        return JobPlan(due, False, "", no_issue=closed, held_mark=mark)
     keys = issue_keys(settings.editions, due.issue_date)  # one per edition
     archive = {a.key: a for a in load_archive(workspace)}
     entries = [archive[key] for key in keys if key in archive]
@@ -254,6 +261,13 @@ def plan_job(
             return JobPlan(due, False, "", number, held, mark)
     # An issue built by hand (and looked at) is sent as it is, not built again.
     return JobPlan(due, len(entries) < len(keys), "", number)
+
+
+def no_issue_line(settings: Settings, date: dt.date) -> str:
+    """'No issue this week (Winter break, Dec 21 - Jan 1); the next is Friday Jan 8',
+    or '' when `date` has an issue (always, without a school year)."""
+    year = settings.school_year
+    return year.no_issue_line(date, settings.issue_weekday) if year else ""
 
 
 def _held_for_a_person(
@@ -345,10 +359,14 @@ def describe_plan(
         recipients = len(in_groups(staff, group_names(settings.editions)))
     via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
+    if plan.no_issue:
+        return [*lines, plan.no_issue]
     if plan.done:  # this week's issue is out: say what a later week brings
         lines[0] = f"Nothing to do this week: {plan.done}."
         at = plan.due.starts.time()
-        while plan.done:  # issues can be sent ahead of their day
+        for _ in range(60):  # issues can be sent ahead of their day; breaks have none
+            if not (plan.done or plan.no_issue):
+                break
             following = plan.due.starts + dt.timedelta(days=7)
             plan = plan_job(workspace, settings, at, following.astimezone(dt.UTC), environ)
         when = f"{plan.due.starts:%A %Y-%m-%d %H:%M} {settings.time_zone}"

@@ -7,12 +7,15 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.errors import InputError, shown
 from newsletter.workspace import validate
 from newsletter.workspace.yamlfile import Fields, load_yaml, suggest
+
+if TYPE_CHECKING:
+    from newsletter.workspace.schoolyear import SchoolYear
 
 SECTIONS = ("intro", "tools", "events", "tip", "citizenship", "links", "feeds")
 SUBJECT_FIELDS = ("title", "number", "date")
@@ -162,6 +165,7 @@ class Settings:
     requests: RequestSettings = field(default_factory=RequestSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
+    school_year: SchoolYear | None = None  # none: every issue day has an issue
     editions: list[Edition] = field(default_factory=list)  # none: one issue for everyone
     logo_url: str = ""  # logo: {url, alt, width}: a hosted https image above the title
     logo_alt: str = ""
@@ -193,6 +197,7 @@ TOP_FIELDS = (
     "requests",
     "site",
     "approvals",
+    "school_year",
     "editions",
     "logo",
     "colors",
@@ -287,6 +292,12 @@ def load_settings(path: Path) -> Settings:
                 + "warn: build says which tools are not approved; refuse: it stops.",
             )
         settings.approvals = ApprovalSettings(policy, rules.number("remind_days", 60, 1, 3660))
+    if data.get("school_year") is not None:
+        from newsletter.workspace.schoolyear import read_school_year
+
+        line = data.line_of("school_year")
+        settings.school_year = read_school_year(Fields(data["school_year"], path, "school_year",
+                                                       line))  # fmt: skip
     if data.get("logo") is not None:
         _logo(Fields(data["logo"], path, "logo", data.line_of("logo")), settings)
     if data.get("colors") is not None:

@@ -333,6 +333,12 @@ def dump_entries(entries: list[dict[str, Any]]) -> str:
     return yaml.dump(entries, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+def dump_block(data: Any) -> str:
+    """A mapping for a settings file, in block style as the editor writes it (short
+    lists of words inline)."""
+    return yaml.dump(data, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def dump_yaml(data: Any) -> str:
     return yaml.dump(
         data,

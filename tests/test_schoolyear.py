@@ -1,0 +1,258 @@
+"""The school year of newsletter.yaml: no issue in a break, on a day off or outside
+the year (the Friday job, cron --check, build), no Tech Talk over a break, the last
+issue before a break saying when the next comes, and the district's calendar read
+into it. The clock is pinned for each case (NEWSLETTER_NOW, or job --now)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+import pytest
+
+from newsletter.archive.record import record_reach
+from newsletter.catalog.db import load_archive
+from newsletter.workspace.folder import Workspace
+from tests.conftest import STAFF, use, write
+from tests.feedserver import Route, rss
+
+YEAR = """
+school_year:
+  first_day: 2026-08-24
+  last_day: 2027-06-04
+  breaks:
+    - name: Winter break
+      from: 2026-12-21
+      to: 2027-01-01
+  days_off:
+    - name: Snow day
+      date: 2027-01-15
+"""
+CHRISTMAS_MORNING = "2026-12-25T07:05:00-06:00"  # a Friday, in the workspace's zone
+
+
+@pytest.fixture
+def school(built, run):
+    """The built workspace (staff, a sender; tests/conftest.py) with a school year, a
+    Tech Talk every two weeks through the break, and the issue of Dec 18 sent."""
+    settings = built / "newsletter.yaml"
+    settings.write_text(settings.read_text() + YEAR)
+    talk = run("add-event", "Tech Talk", "--every", "2 weeks", "--from", "2026-12-10",
+               "--until", "2027-02-25", "--at", "12:00-12:40", "--place", "Library")  # fmt: skip
+    assert talk.exit_code == 0, talk.output
+    for entry in load_archive(Workspace(built)):  # the issue of Nov 27: sent
+        record_reach(entry, len(STAFF), len(STAFF), dt.datetime(2026, 11, 27, 14, tzinfo=dt.UTC))
+    assert (
+        run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
+    )
+    assert run("build", "--offline", "--date", "2026-12-18").exit_code == 0
+    last = next(e for e in load_archive(Workspace(built)) if e.date == dt.date(2026, 12, 18))
+    record_reach(last, len(STAFF), len(STAFF), dt.datetime(2026, 12, 18, 13, 30, tzinfo=dt.UTC))
+    return built
+
+
+def test_on_christmas_morning_the_job_sends_nothing_and_says_so_once(
+    school, run, smtp, monkeypatch, feed_server
+):
+    feed_server.routes["/blog.xml"] = Route(rss("Blog", [
+        {"title": "Over the break", "link": "https://blog.example.org/break",
+         "date": "Mon, 28 Dec 2026 10:00:00 GMT"},
+        {"title": "Sent already", "link": "https://blog.example.org/before",
+         "date": "Thu, 17 Dec 2026 10:00:00 GMT"},
+    ]))  # fmt: skip
+    write(
+        school / "feeds.yaml", f"feeds:\n  - name: Blog\n    url: {feed_server.url('/blog.xml')}\n"
+    )
+    server = smtp()
+    use(monkeypatch, server)
+    said = "No issue this week (Winter break, Dec 21 - Jan 1); the next is Friday Jan 8."
+    first = run("job", "--now", CHRISTMAS_MORNING)
+    assert (first.exit_code, first.output) == (0, said + "\n")
+    later = run("job", "--now", "2026-12-25T08:05:00-06:00")  # the hourly run after it
+    assert (later.exit_code, later.output) == (0, "")
+    dry = run("job", "--dry-run", "--now", CHRISTMAS_MORNING)
+    assert dry.exit_code == 0 and said in dry.output
+    new_year = run("job", "--now", "2027-01-01T07:05:00-06:00")
+    assert new_year.output == "No issue this week (Winter break, Dec 21 - Jan 1); the next is " \
+        "Friday Jan 8.\n"  # fmt: skip
+    assert server.mailbox.received == []
+    assert not (school / "issues" / "2026-12-25.md").exists()
+
+    back = run("job", "--now", "2027-01-08T07:05:00-06:00")
+    assert back.exit_code == 0, back.output
+    assert "Built issue #3 for 2027-01-08" in back.output
+    assert len(server.mailbox.received) == len(STAFF)
+    (issue,) = [e.issue for e in load_archive(Workspace(school)) if e.date == dt.date(2027, 1, 8)]
+    # Its posts come from after the last issue sent (Dec 18), the break included.
+    assert [item.title for item in issue.feed_items] == ["Over the break"]
+
+
+def test_build_for_a_day_without_an_issue_says_why_and_wants_force(school, run):
+    refused = run("build", "--offline", "--date", "2026-12-25")
+    assert refused.exit_code == 2
+    assert "no issue on 2026-12-25: Winter break, Dec 21 - Jan 1" in refused.output
+    assert "Build the next issue with --date 2027-01-08, or add --force" in refused.output
+    snow = run("build", "--offline", "--date", "2027-01-15")
+    assert snow.exit_code == 2 and "Snow day, Jan 15" in snow.output
+    assert run("build", "--offline", "--date", "2026-12-25", "--force").exit_code == 0
+    summer = run("build", "--offline", "--date", "2027-06-11")
+    assert summer.exit_code == 2 and "after the school year, which ended Jun 4, 2027" in (
+        summer.output
+    )
+
+
+def test_build_without_a_date_over_the_break_builds_the_next_issue(school, run, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_NOW", "2026-12-22T10:00:00-06:00")
+    result = run("build", "--offline")
+    assert result.exit_code == 0, result.output
+    assert "no issue on 2026-12-25 (Winter break, Dec 21 - Jan 1): this is the issue of " \
+        "2027-01-08" in result.output  # fmt: skip
+    assert (school / "issues" / "2027-01-08.md").exists()
+
+
+def test_the_last_issue_before_the_break_says_when_the_next_comes(school):
+    text = " ".join((school / ".newsletter" / "out" / "2026-12-18.txt").read_text().split())
+    said = "No issue next week (Winter break, Dec 21 - Jan 1): the next comes Friday, January 8."
+    assert said in text
+    assert said in (school / ".newsletter" / "out" / "2026-12-18.html").read_text()
+    assert (
+        said.replace("(", "\\(").replace(")", "\\)")
+        in (school / "issues" / "2026-12-18.md").read_text()
+    )
+
+
+def test_a_tech_talk_skips_the_break_in_talks_the_issue_and_the_calendar(school, run, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_NOW", "2026-12-14T10:00:00-06:00")
+    talks = run("talks").stdout.splitlines()
+    assert "Thu 2026-12-24 12:00-12:40  Tech Talk (Library)  (winter break: no talk)" in talks
+    assert any(line.startswith("Thu 2027-01-07") and "no talk" not in line for line in talks)
+    (issue,) = [e.issue for e in load_archive(Workspace(school)) if e.date == dt.date(2026, 12, 18)]
+    days = [event.start.date() for event in issue.events]
+    assert dt.date(2026, 12, 24) not in days and dt.date(2027, 1, 7) in days
+    out = school / "events.ics"
+    assert run("calendar", "--out", str(out)).exit_code == 0
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    (series,) = [e for e in calendar.walk("VEVENT") if e.get("rrule")]
+    exdates = series.get("exdate")
+    exdates = exdates if isinstance(exdates, list) else [exdates]
+    skipped = {d.dt.date() for ex in exdates for d in ex.dts}
+    assert skipped == {dt.date(2026, 12, 24)}
+
+
+def test_school_year_lists_the_issue_days(school, run):
+    listed = run("school-year").stdout
+    assert "Fri 2026-12-18  issue" in listed
+    assert "Fri 2026-12-25  no issue: Winter break, Dec 21 - Jan 1" in listed
+    assert "Fri 2027-01-15  no issue: Snow day, Jan 15" in listed
+    assert listed.splitlines()[-1].startswith("Fri 2027-06-04  issue")
+
+
+@pytest.mark.parametrize(
+    ("block", "said"),
+    [
+        ("school_year:\n  first_day: 2026-08-24\n  last_day: 2027-06-04\n  breaks:\n"
+         "    - name: Winter break\n      from: 2027-01-01\n      to: 2026-12-21\n",
+         "newsletter.yaml:8: break field 'to': 2026-12-21 is before 'from' (2027-01-01)."),
+        ("school_year:\n  first_day: 2027-06-04\n  last_day: 2026-08-24\n",
+         "newsletter.yaml:4: school_year field 'last_day': 2026-08-24 is before the first day"),
+        ("school_year:\n  first_day: 2026-08-24\n  last_day: 2027-06-04\n  days_off:\n"
+         "    - 2027-02-30\n", "newsletter.yaml:6: days_off: '2027-02-30' is not a date"),
+        ("school_year:\n  first_day: 2026-08-24\n  last_day: 2027-06-04\n  holidays: []\n",
+         "unknown school_year field 'holidays'"),
+    ],
+)  # fmt: skip
+def test_a_bad_school_year_is_one_line_with_its_place(workspace, run, block, said):
+    write(workspace / "newsletter.yaml", "title: Tech Tidbits\n" + block)
+    result = run("check")
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_check_warns_of_no_year_an_ended_year_and_overlapping_breaks(workspace, run, monkeypatch):
+    assert "newsletter.yaml has no school_year" in run("check").output
+    write(workspace / "newsletter.yaml", """
+        title: Tech Tidbits
+        school_year:
+          first_day: 2025-08-25
+          last_day: 2026-06-05
+          breaks:
+            - name: Winter break
+              from: 2025-12-22
+              to: 2026-01-02
+            - name: New Year
+              from: 2026-01-01
+              to: 2026-01-05
+            - name: Summer camp
+              from: 2026-07-06
+              to: 2026-07-10
+    """)  # fmt: skip
+    output = run("check").output
+    assert "the school year ended on 2026-06-05, so the Friday job sends nothing" in output
+    assert "'New Year' (Jan 1 - Jan 5) overlaps 'Winter break'" in output
+    assert "'Summer camp' (Jul 6 - Jul 10) lies outside the school year" in output
+
+
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Maple Valley//District Calendar//EN
+BEGIN:VEVENT
+UID:1@mv.example.org
+DTSTART;VALUE=DATE:20260824
+DTEND;VALUE=DATE:20260825
+SUMMARY:First Day of School
+END:VEVENT
+BEGIN:VEVENT
+UID:2@mv.example.org
+DTSTART;VALUE=DATE:20260907
+DTEND;VALUE=DATE:20260908
+SUMMARY:Labor Day - No School
+END:VEVENT
+BEGIN:VEVENT
+UID:3@mv.example.org
+DTSTART;VALUE=DATE:20261221
+DTEND;VALUE=DATE:20270102
+SUMMARY:Winter Break
+END:VEVENT
+BEGIN:VEVENT
+UID:4@mv.example.org
+DTSTART:20261015T180000
+DTEND:20261015T200000
+SUMMARY:Board of Education Meeting
+END:VEVENT
+BEGIN:VEVENT
+UID:5@mv.example.org
+DTSTART;VALUE=DATE:20270604
+DTEND;VALUE=DATE:20270605
+SUMMARY:Last Day of School
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_the_districts_calendar_is_read_into_the_school_year(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    before = settings.read_text()
+    ics = write(workspace / "district.ics", CALENDAR)
+    result = run("school-year", "import", str(ics))
+    assert result.exit_code == 0, result.output
+    assert "left out 'Board of Education Meeting' (Oct 15)" in result.output  # no terminal
+    assert "Wrote the school year 2026-08-24 to 2027-06-04" in result.output
+    text = settings.read_text()
+    assert text.startswith(before)  # every line the editor wrote stays
+    assert "  breaks:\n  - name: Winter Break\n    from: 2026-12-21\n    to: 2027-01-01\n" in text
+    assert "  days_off:\n  - name: Labor Day - No School\n    date: 2026-09-07\n" in text
+    assert "Board" not in text
+    assert "no issue: Winter Break, Dec 21 - Jan 1" in run("school-year").stdout
+    again = run("school-year", "import", str(ics))  # replaced, not added twice
+    assert again.exit_code == 0 and settings.read_text() == text
+
+
+def test_a_file_that_is_not_a_calendar_changes_nothing(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    before = settings.read_text()
+    bad = write(workspace / "notes.ics", "Dear staff, the calendar is attached.\n")
+    result = run("school-year", "import", str(bad))
+    assert result.exit_code == 2 and "notes.ics: not a calendar file" in result.output
+    undated = write(workspace / "events.ics", CALENDAR.replace("First Day of School", "Open House"))
+    refused = run("school-year", "import", str(undated))
+    assert refused.exit_code == 2 and "names no first day of school" in refused.output
+    assert settings.read_text() == before
