@@ -176,6 +176,35 @@ class ShortNote:
 
 
 @dataclass
+class Lesson:
+    """A digital citizenship lesson of the plan, for one grade band."""
+
+    grades: str  # the band as the plan names it: 'K-2'
+    title: str = ""
+    url: str = ""
+    minutes: int | None = None
+
+
+@dataclass
+class CitizenshipTopic:
+    """The plan's digital citizenship topic for an issue's day, with the lessons for its
+    readers' grades (notes/citizenship-plan.yaml)."""
+
+    topic: str
+    school_year: str = ""  # the year's first day: the same topic next year is new again
+    introduces: str = ""  # 'yes' in the first issue of the topic (it introduces it)
+    lessons: list[Lesson] = field(default_factory=list)
+    family_tip: str = ""
+    observances: list[str] = field(default_factory=list)  # 'Digital Citizenship Week, Oct 19'
+
+    @property
+    def keys(self) -> list[str]:
+        """The topic as sent, and to which bands: `citizenship --coverage` reads them."""
+        topic = f"lesson:{self.school_year}:{squash(self.topic)}"
+        return [topic] + [f"{topic}:{lesson.grades}" for lesson in self.lessons]
+
+
+@dataclass
 class FeedItem:
     """A post from an edtech blog, cleaned for the email."""
 
@@ -270,6 +299,7 @@ class Issue:
     # Before a break: when the next issue comes ('No issue next week (Winter break, Dec 21
     # - Jan 1): the next comes Friday, January 8.'), from the school year.
     next_issue: str = ""
+    lesson: CitizenshipTopic | None = None  # this month's digital citizenship topic
 
     @property
     def answered_already(self) -> list[Request]:
@@ -294,6 +324,8 @@ class Issue:
             keys.update(note.keys)
         if self.intro.strip():
             keys.add(intro_key(self.intro))
+        if self.lesson is not None:
+            keys.update(self.lesson.keys)
         return keys
 
     def to_dict(self) -> dict[str, Any]:

@@ -256,3 +256,125 @@ def test_a_file_that_is_not_a_calendar_changes_nothing(workspace, run):
     refused = run("school-year", "import", str(undated))
     assert refused.exit_code == 2 and "names no first day of school" in refused.output
     assert settings.read_text() == before
+
+
+# --- the digital citizenship plan ----------------------------------------------------
+
+PLAN = """
+topics:
+  - month: 2026-11
+    topic: Digital Footprint & Identity
+  - month: 2026-12
+    topic: Privacy & Security
+    lessons:
+      K-2: {title: "Private and personal", url: "https://lessons.example.org/k2", minutes: 25}
+      3-5: {title: "Strong passwords", url: "https://lessons.example.org/35", minutes: 45}
+      6-8: {title: "Privacy settings", minutes: 50}
+    family_tip: Check one app's privacy settings together.
+  - month: 2027-01
+    topic: News & Media Literacy
+    lessons:
+      3-5: {title: "Is it real?"}
+observances:
+  - name: Safer Internet Day
+    rule: FREQ=YEARLY;BYMONTH=2;BYDAY=2TU
+  - name: Winter safety week
+    rule: FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=7
+    days: 5
+"""
+
+EDITIONS = """
+editions:
+  elementary:
+    grades: [K-5]
+    group: K-2
+  middle:
+    grades: [6-8]
+    group: 3-5
+"""
+
+
+def test_each_issue_carries_the_months_topic_first_introducing_then_reminding(school, run):
+    write(school / "notes" / "citizenship-plan.yaml", PLAN)
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    text = " ".join((school / ".newsletter" / "out" / "2026-12-04.txt").read_text().split())
+    assert "* This month: Privacy & Security" in text
+    assert "Grades K-2: Private and personal (25 min) <https://lessons.example.org/k2>" in text
+    assert "Grades 6-8: Privacy settings (50 min)" in text
+    assert "For families: Check one app's privacy settings together." in text
+    assert "Coming up: Winter safety week, Dec 7 - Dec 11" in text
+    html = (school / ".newsletter" / "out" / "2026-12-04.html").read_text()
+    assert 'href="https://lessons.example.org/35"' in html and "Strong passwords</a>" in html
+    (dec4,) = [e for e in load_archive(Workspace(school)) if e.date == dt.date(2026, 12, 4)]
+    record_reach(dec4, len(STAFF), len(STAFF), dt.datetime(2026, 12, 4, 14, tzinfo=dt.UTC))
+    assert run("build", "--offline", "--date", "2026-12-11").exit_code == 0
+    later = " ".join((school / ".newsletter" / "out" / "2026-12-11.txt").read_text().split())
+    assert "* Still this month: Privacy & Security" in later
+    listed = run("citizenship").stdout
+    assert "Privacy & Security" in listed and "sent in #" in listed
+    bands = run("citizenship", "--coverage").stdout
+    assert "Grades K-2\n  sent:     Privacy & Security\n" in bands
+    assert "Grades 3-5\n  sent:     Privacy & Security\n  ahead:    News & Media Literacy" in bands
+
+
+def test_an_edition_gets_the_lessons_of_its_bands_only(school, run):
+    write(school / "notes" / "citizenship-plan.yaml", PLAN)
+    settings = school / "newsletter.yaml"
+    settings.write_text(settings.read_text() + EDITIONS)
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    out = school / ".newsletter" / "out"
+    elementary = " ".join((out / "2026-12-04-elementary.txt").read_text().split())
+    middle = " ".join((out / "2026-12-04-middle.txt").read_text().split())
+    assert "Grades K-2" in elementary and "Grades 3-5" in elementary
+    assert "Grades 6-8" not in elementary
+    assert "Grades 6-8: Privacy settings" in middle and "Grades K-2" not in middle
+
+
+def test_check_warns_in_march_of_a_band_the_plan_has_no_room_left_for(school, run, monkeypatch):
+    write(school / "notes" / "citizenship-plan.yaml", PLAN)
+    monkeypatch.setenv("NEWSLETTER_NOW", "2027-03-02T10:00:00-06:00")
+    output = run("check").output
+    assert "grades K-2 have not had 'Digital Footprint & Identity', 'Privacy & Security'" in output
+    assert "grades 3-5 have not had" in output
+    monkeypatch.setenv("NEWSLETTER_NOW", "2027-01-05T10:00:00-06:00")
+    assert "have not had" not in run("check").output  # before March: time enough
+
+
+@pytest.mark.parametrize(
+    ("plan", "said"),
+    [
+        ("topics:\n  - month: 2027-09\n    topic: Late\n",
+         "citizenship-plan.yaml:2: plan entry field 'month': 'Late' (2027-09-01 to 2027-09-30) "
+         "lies outside the school year"),
+        ("topics:\n  - month: 2026-13\n    topic: X\n", "'2026-13' is not a month"),
+        ("topics:\n  - month: 2026-12\n    topic: X\n    lessons:\n      K-13: {title: Y}\n",
+         "'K-13': '13' is not a grade"),
+        ("observances:\n  - name: X\n    rule: EVERY OCTOBER\n",
+         "'EVERY OCTOBER' is not a repeat rule"),
+        ("topics:\n  - month: 2026-12\n    topic: X\n    lesson: {}\n",
+         "unknown plan entry field 'lesson'. Hint: Did you mean 'lessons'?"),
+    ],
+)  # fmt: skip
+def test_a_bad_plan_is_one_line_with_its_place(school, run, plan, said):
+    write(school / "notes" / "citizenship-plan.yaml", plan)
+    result = run("check")
+    assert result.exit_code == 2 and said in result.output, result.output
+    built = run("build", "--offline", "--date", "2026-12-04")
+    assert built.exit_code == 2 and said in built.output
+
+
+def test_the_starter_plan_is_commented_and_the_example_has_one(workspace, run):
+    from tests.conftest import REPO
+
+    starter = (workspace / "notes" / "citizenship-plan.yaml").read_text()
+    assert all(line.startswith("#") or not line.strip() for line in starter.splitlines())
+    assert "Digital Citizenship Week" in starter and "Safer Internet Day" in starter
+    assert "has no topics yet" in run("citizenship").output
+    example = REPO / "notes" / "citizenship-plan.yaml"
+    from newsletter.notes.plan import load_plan
+    from newsletter.workspace.settings import load_settings
+
+    year = load_settings(REPO / "newsletter.yaml").school_year
+    plan = load_plan(Workspace(REPO), year)
+    assert len(plan.entries) >= 9 and {o.name for o in plan.observances} >= {"Safer Internet Day"}
+    assert example.is_file()

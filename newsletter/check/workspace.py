@@ -18,6 +18,7 @@ from newsletter.issue.assemble import assemble_issue
 from newsletter.issue.editions import edition_problems, without_edition
 from newsletter.model import FeedItem
 from newsletter.notes.events import with_breaks
+from newsletter.notes.plan import coverage_warnings, load_plan
 from newsletter.notes.read import Notes, load_notes
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.schoolyear import year_warnings
@@ -52,6 +53,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     archive = found.entries
     collecting(problems, check_numbers, archive)
     findings = Findings([str(p) for p in problems])
+    problems_of_plan: list[InputError] = []
     if settings:
         findings.problems += _check_templates(workspace, settings, notes, archive, today)
         staff = _check_staff(workspace, settings, findings)
@@ -60,6 +62,10 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
         findings.warnings += _waiting_requests(notes, answered, today, settings)
         findings.warnings += placeholders_left(workspace.settings_file)
         findings.warnings += year_warnings(settings.school_year, today, settings.issue_weekday)
+        plan = collecting(problems_of_plan, load_plan, workspace, settings.school_year)
+        findings.problems += [str(p) for p in problems_of_plan]
+        if plan is not None:
+            findings.warnings += coverage_warnings(plan, settings.school_year, answered, today)
         findings.warnings += _empty_next_issue(settings, notes, archive, today, answered)
         wrong, worth_knowing = register_findings(
             workspace, today, settings.approvals.remind_days, featured, notes.tools

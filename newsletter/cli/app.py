@@ -91,6 +91,9 @@ COMMANDS = [
     ("answer", "notes", "answer",
      "Answer a teacher's request without a new tool: with one the district already approves, "
      "or by declining it with a reason."),
+    ("citizenship", "notes", "citizenship",
+     "Show the year's digital citizenship plan: each topic, what has gone out already and "
+     "what comes next."),
     ("notes", "notes", "notes_list",
      "List what is waiting for the next issue, numbered by its place in its file."),
     ("edit", "notes", "edit",

@@ -59,6 +59,7 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter approvals --status approved --format csv > approved-tools.csv",
         "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
     ],
+    "citizenship": ["newsletter citizenship", "newsletter citizenship --coverage"],
     "school-year": [
         "newsletter school-year",
         "newsletter school-year import district-calendar-2026-27.ics",

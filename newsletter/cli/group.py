@@ -41,6 +41,7 @@ COMMAND_ORDER = [
     "calendar",
     "talks",
     "talk-topic",
+    "citizenship",
     "vet",
     "approvals",
     "school-year",

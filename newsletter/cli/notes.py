@@ -296,3 +296,60 @@ def answer(ctx: click.Context, request_id: str, already: str | None, decline: st
              f"({path}:{line}).")  # fmt: skip
     else:
         done(f"{request.id}: declined ({request.declined}), in {path}:{line}.")
+
+
+@click.command("citizenship")
+@click.option(
+    "--coverage",
+    "by_band",
+    is_flag=True,
+    help="Per grade band: the topics its readers have been sent this school year, those "
+    "ahead, and those the plan has no room left for.",
+)
+@click.pass_context
+def citizenship(ctx: click.Context, by_band: bool) -> None:
+    """Show the year's digital citizenship plan: each topic, what has gone out already
+    and what comes next.
+
+    The plan is notes/citizenship-plan.yaml."""
+    from newsletter.catalog.db import open_catalog
+    from newsletter.notes.plan import coverage, load_plan, span_of, topic_key, where_is
+    from newsletter.text.plain import printable
+
+    here = context(ctx)
+    year = here.settings.school_year
+    plan = load_plan(here.workspace, year)
+    if not plan.entries:
+        raise BadInput(
+            f"{where_is(plan)} has no topics yet. Hint: fill in the plan (newsletter init "
+            "writes a commented one to start from)."
+        )
+    with open_catalog(here.workspace) as catalog:
+        featured = catalog.featured_keys()
+    if by_band:
+        for band in coverage(plan, year, featured, here.today):
+            click.echo(printable(f"Grades {band.band}"))
+            click.echo(printable(f"  sent:     {', '.join(band.sent) or '-'}"))
+            click.echo(printable(f"  ahead:    {', '.join(band.planned) or '-'}"))
+            if band.missing:
+                click.echo(printable(f"  not in what is left: {', '.join(band.missing)}"))
+        return
+    upcoming = False
+    for entry in plan.entries:
+        key = topic_key(year, entry)
+        if key in featured:
+            state = f"sent in #{featured[key]}"
+        elif entry.first <= here.today <= entry.last:
+            state = "now"
+        elif entry.first > here.today and not upcoming:
+            state, upcoming = "next", True
+        else:
+            state = "ahead" if entry.first > here.today else "not sent"
+        span = f"{entry.first:%b %Y}" if entry.first.day == 1 else f"{entry.first} to {entry.last}"
+        bands = ", ".join(lesson.grades for lesson in entry.lessons) or "no lessons yet"
+        click.echo(printable(f"{span:<10}  {entry.topic:<44} {state:<12} ({bands})"))
+    for observance in plan.observances:
+        start = year.first_day if year else here.today
+        end = year.last_day if year else here.today.replace(year=here.today.year + 1)
+        dates = ", ".join(span_of(a, b) for a, b in observance.dates(start, end))
+        click.echo(printable(f"{'':<10}  {observance.name}: {dates or '-'}"))

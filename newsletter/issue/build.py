@@ -41,6 +41,7 @@ from newsletter.issue.editions import (
 )
 from newsletter.model import Event, Issue, IssueKey
 from newsletter.notes.events import with_breaks
+from newsletter.notes.plan import Plan, load_plan, topic_for
 from newsletter.notes.read import Notes, load_notes
 from newsletter.workspace.files import write_together
 from newsletter.workspace.folder import Workspace
@@ -120,6 +121,7 @@ def build_issues(
     notes = load_notes(workspace, settings.zone)
     notes.events = with_breaks(notes.events, settings)  # no Tech Talk over a break
     register = load_register(workspace)
+    plan = load_plan(workspace, settings.school_year)
     sources = load_feed_sources(workspace.feeds_file)
     editions = settings.editions
     if editions:
@@ -153,8 +155,8 @@ def build_issues(
             if stop:
                 results.append(stop)
                 continue
-            result, files = _build_one(workspace, settings, notes, register, outcomes, catalog,
-                                       archive, key, edition, now)  # fmt: skip
+            result, files = _build_one(workspace, settings, notes, (register, plan), outcomes,
+                                       catalog, archive, key, edition, now)  # fmt: skip
             results.append(result)
             writes += files
         if writes:  # everything rendered without error: all or none
@@ -182,7 +184,7 @@ def _build_one(
     workspace: Workspace,
     settings: Settings,
     notes: Notes,
-    register: Register,
+    register_and_plan: tuple[Register, Plan],
     outcomes: list[FeedOutcome],
     catalog: Catalog,
     archive: list[ArchivedIssue],
@@ -200,7 +202,10 @@ def _build_one(
     mine = notes_for(notes, edition)
     issue = assemble_issue(with_title(settings, edition), mine, items, archive, key.date, featured)
     issue.edition, issue.group = key.edition, edition.group if edition else ""
+    register, plan = register_and_plan
     not_approved = with_decisions(issue, register, edition)
+    grades = edition.grades if edition else ()
+    issue.lesson = topic_for(plan, key.date, grades, settings.school_year, featured)
     if not_approved and settings.approvals.policy == "refuse":
         more = f" (and {len(not_approved) - 1} more)" if len(not_approved) > 1 else ""
         raise InputError(
