@@ -124,7 +124,7 @@ def test_the_last_issue_before_the_break_says_when_the_next_comes(school):
 def test_a_tech_talk_skips_the_break_in_talks_the_issue_and_the_calendar(school, run, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_NOW", "2026-12-14T10:00:00-06:00")
     talks = run("talks").stdout.splitlines()
-    assert "Thu 2026-12-24 12:00-12:40  Tech Talk (Library)  (winter break: no talk)" in talks
+    assert "Thu 2026-12-24 12:00-12:40  Tech Talk (Library)  (Winter break: no talk)" in talks
     assert any(line.startswith("Thu 2027-01-07") and "no talk" not in line for line in talks)
     (issue,) = [e.issue for e in load_archive(Workspace(school)) if e.date == dt.date(2026, 12, 18)]
     days = [event.start.date() for event in issue.events]
@@ -224,6 +224,56 @@ DTSTART;VALUE=DATE:20270604
 DTEND;VALUE=DATE:20270605
 SUMMARY:Last Day of School
 END:VEVENT
+BEGIN:VEVENT
+UID:6@mv.example.org
+DTSTART;VALUE=DATE:20270212
+DTEND;VALUE=DATE:20270213
+SUMMARY:Winter Carnival
+END:VEVENT
+BEGIN:VEVENT
+UID:7@mv.example.org
+DTSTART;VALUE=DATE:20261218
+DTEND;VALUE=DATE:20261219
+SUMMARY:Winter Break Begins - Early Dismissal
+END:VEVENT
+BEGIN:VEVENT
+UID:8@mv.example.org
+DTSTART;TZID=America/Chicago:20261022T000000
+DTEND;TZID=America/Chicago:20261023T000000
+SUMMARY:Parent-Teacher Conferences - No School
+END:VEVENT
+BEGIN:VEVENT
+UID:9@mv.example.org
+DTSTART;VALUE=DATE:20261125
+DURATION:P3D
+SUMMARY:Thanksgiving Recess
+END:VEVENT
+BEGIN:VEVENT
+UID:10@mv.example.org
+DTSTART;VALUE=DATE:20270115
+DTEND;VALUE=DATE:20270116
+STATUS:CANCELLED
+SUMMARY:Snow Day
+END:VEVENT
+BEGIN:VEVENT
+UID:11@mv.example.org
+DTSTART;VALUE=DATE:20260911
+DTEND;VALUE=DATE:20260912
+RRULE:FREQ=MONTHLY;BYDAY=2FR;COUNT=3
+SUMMARY:No School - Teacher Work Day
+END:VEVENT
+BEGIN:VEVENT
+UID:12@mv.example.org
+DTSTART;VALUE=DATE:20270823
+DTEND;VALUE=DATE:20270824
+SUMMARY:First Day of School
+END:VEVENT
+BEGIN:VEVENT
+UID:13@mv.example.org
+DTSTART;VALUE=DATE:20280602
+DTEND;VALUE=DATE:20280603
+SUMMARY:Last Day of School
+END:VEVENT
 END:VCALENDAR
 """
 
@@ -234,13 +284,25 @@ def test_the_districts_calendar_is_read_into_the_school_year(workspace, run):
     ics = write(workspace / "district.ics", CALENDAR)
     result = run("school-year", "import", str(ics))
     assert result.exit_code == 0, result.output
-    assert "left out 'Board of Education Meeting' (Oct 15)" in result.output  # no terminal
+    # Without a terminal, the day-long events of other names are named, not taken.
+    assert "left out 'Winter Carnival' (Fri Feb 12)" in result.output
+    assert "left out 'Winter Break Begins - Early Dismissal' (Fri Dec 18)" in result.output
+    assert "Board of Education" not in result.output  # at a time of day: no day off
+    assert "no school: Winter Break (Mon Dec 21 - Jan 1)" in result.output  # what it took
+    # The year today is in (2026-12-01), not the next one the calendar also has.
     assert "Wrote the school year 2026-08-24 to 2027-06-04" in result.output
     text = settings.read_text()
     assert text.startswith(before)  # every line the editor wrote stays
-    assert "  breaks:\n  - name: Winter Break\n    from: 2026-12-21\n    to: 2027-01-01\n" in text
+    assert (
+        "  breaks:\n  - name: Thanksgiving Recess\n    from: 2026-11-25\n    to: 2026-11-27\n"
+        in text
+    )
+    assert "  - name: Winter Break\n    from: 2026-12-21\n    to: 2027-01-01\n" in text
     assert "  days_off:\n  - name: Labor Day - No School\n    date: 2026-09-07\n" in text
-    assert "Board" not in text
+    # Outlook's midnight-to-midnight day, a repeating work day, and no cancelled one.
+    assert "  - name: Parent-Teacher Conferences - No School\n    date: 2026-10-22\n" in text
+    assert "date: 2026-10-09" in text and "date: 2026-11-13" in text
+    assert "Snow Day" not in text and "Board" not in text and "Carnival" not in text
     assert "no issue: Winter Break, Dec 21 - Jan 1" in run("school-year").stdout
     again = run("school-year", "import", str(ics))  # replaced, not added twice
     assert again.exit_code == 0 and settings.read_text() == text
@@ -252,9 +314,18 @@ def test_a_file_that_is_not_a_calendar_changes_nothing(workspace, run):
     bad = write(workspace / "notes.ics", "Dear staff, the calendar is attached.\n")
     result = run("school-year", "import", str(bad))
     assert result.exit_code == 2 and "notes.ics: not a calendar file" in result.output
-    undated = write(workspace / "events.ics", CALENDAR.replace("First Day of School", "Open House"))
+    undated = write(workspace / "events.ics", CALENDAR.replace("First Day of School", "Open House")
+                    .replace("Last Day of School", "Field Day"))  # fmt: skip
     refused = run("school-year", "import", str(undated))
     assert refused.exit_code == 2 and "names no first day of school" in refused.output
+    broken = write(
+        workspace / "broken.ics",
+        CALENDAR.replace("DTSTART;VALUE=DATE:20270212", "DTSTART;VALUE=DATE:2027-02-12"),
+    )
+    result = run("school-year", "import", str(broken))
+    assert result.exit_code == 2 and "the event 'Winter Carnival' has a date that cannot" in (
+        result.output
+    )
     assert settings.read_text() == before
 
 
@@ -378,3 +449,60 @@ def test_the_starter_plan_is_commented_and_the_example_has_one(workspace, run):
     plan = load_plan(Workspace(REPO), year)
     assert len(plan.entries) >= 9 and {o.name for o in plan.observances} >= {"Safer Internet Day"}
     assert example.is_file()
+
+
+def test_importing_keeps_every_other_line_and_the_files_line_endings(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    text = settings.read_text().replace("# Editions by grade band", YEAR.strip() + "\n"
+                                        "# a comment of the editor's after the block\n\n"
+                                        "# Editions by grade band")  # fmt: skip
+    settings.write_bytes(text.replace("\n", "\r\n").encode())
+    assert run("school-year").exit_code == 0
+    ics = write(workspace / "district.ics", CALENDAR)
+    result = run("school-year", "import", str(ics))
+    assert result.exit_code == 0, result.output
+    after = settings.read_bytes().decode()
+    assert "\n" not in after.replace("\r\n", "")  # every line ends as before: CRLF
+    assert "# a comment of the editor's after the block\r\n" in after
+    assert "# editions:" in after and "# colors:" in after  # the comments after it stay
+    assert after.count("\r\nschool_year:") == 1 and "Snow day" not in after  # replaced
+
+
+def test_a_dry_run_in_a_break_says_what_the_job_does_after_it(school, run, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_SMTP_HOST", "127.0.0.1")  # nothing is sent: a dry run
+    dry = run("job", "--dry-run", "--now", "2026-12-23T07:05:00-06:00")
+    assert dry.exit_code == 0, dry.output
+    assert "No issue this week (Winter break, Dec 21 - Jan 1); the next is Friday Jan 8." in (
+        dry.output
+    )
+    assert "It acts next at Friday 2027-01-08 07:00 America/Chicago." in dry.output
+    assert "Then it would build the issue of 2027-01-08" in dry.output
+    monkeypatch.delenv("NEWSLETTER_SMTP_HOST")
+    failed = run("job", "--dry-run", "--now", "2026-12-25T07:05:00-06:00")
+    assert failed.exit_code == 1 and "no SMTP host is set" in failed.output  # in a break too
+
+
+def test_every_overlap_is_named_and_a_break_past_the_year(workspace, run):
+    write(workspace / "newsletter.yaml", """
+        title: Tech Tidbits
+        school_year:
+          first_day: 2026-08-24
+          last_day: 2027-06-04
+          breaks:
+            - name: December
+              from: 2026-12-01
+              to: 2027-01-31
+            - name: Winter break
+              from: 2026-12-20
+              to: 2026-12-22
+            - name: Summer
+              from: 2027-06-01
+              to: 2027-06-30
+          days_off:
+            - name: Christmas
+              date: 2026-12-25
+    """)  # fmt: skip
+    output = run("check").output
+    assert "'Winter break' (Dec 20 - Dec 22) overlaps 'December'" in output
+    assert "'Christmas' (Dec 25) overlaps 'December'" in output
+    assert "'Summer' (Jun 1 - Jun 30) runs past the school year" in output

@@ -237,7 +237,7 @@ def talks(ctx: click.Context, everything: bool) -> None:
         start = talk.start.astimezone(zone)
         end = f"-{talk.end.astimezone(zone):%H:%M}" if talk.end else ""
         place = f" ({talk.place})" if talk.place else ""
-        said = f"  ({closed.lower()}: no talk)" if closed else ""
+        said = f"  ({closed}: no talk)" if closed else ""
         click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end}  {talk.title}{place}{said}"))
     if not shown:
         click.echo(

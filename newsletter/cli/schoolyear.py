@@ -64,10 +64,9 @@ def import_calendar(ctx: click.Context, file: str, first_day: dt.date | None,
     )
 
     here = context(ctx)
-    found = read_district_calendar(Path(file))
-    old = here.settings.school_year
-    first = first_day or found.first_day or (old.first_day if old else None)
-    last = last_day or found.last_day or (old.last_day if old else None)
+    found = read_district_calendar(Path(file), here.today)
+    first = first_day or found.first_day
+    last = last_day or found.last_day
     if first is None or last is None:
         missing = "first" if first is None else "last"
         raise BadInput(
@@ -75,14 +74,20 @@ def import_calendar(ctx: click.Context, file: str, first_day: dt.date | None,
             f"--{missing}-day YYYY-MM-DD."
         )
     if last < first:
-        raise BadInput(f"the last day ({last}) is before the first ({first}).")
+        raise BadInput(
+            f"the last day ({last}) is before the first ({first}). Hint: give the school "
+            "year's days with --first-day and --last-day."
+        )
     inside = [b for b in found.closed if b.last >= first and b.first <= last]
     unsure = [b for b in found.unsure if b.last >= first and b.first <= last]
     inside += _asked(unsure)
-    block = school_year_block(first, last, sorted(inside, key=lambda b: (b.first, b.last)))
+    inside.sort(key=lambda b: (b.first, b.last))
+    block = school_year_block(first, last, inside)
     if only_print:
         click.echo(block, nl=False)
         return
+    for item in inside:  # what it takes, so a school day taken for a day off is seen
+        click.echo(f"  no school: {item.name} ({item.first:%a} {item.span})", err=True)
     write_school_year(here.workspace.settings_file, block)
     breaks = sum(1 for b in inside if b.first != b.last)
     done(f"Wrote the school year {first} to {last} into newsletter.yaml: {breaks} break"
@@ -93,15 +98,21 @@ def import_calendar(ctx: click.Context, file: str, first_day: dt.date | None,
 def _asked(unsure: list[Any]) -> list[Any]:
     """The events the calendar does not say are days off: asked about one by one at a
     terminal; without one, none is taken, and each is named."""
+    from newsletter.workspace.district_calendar import MOST_ASKED
+
     if not unsure:
         return []
-    if not interactive():
-        warn([f"left out '{b.name}' ({b.span}): not a break or a day off by its name; "
-              "run at a terminal to be asked, or add it to days_off by hand."
-              for b in unsure])  # fmt: skip
+    if not interactive() or len(unsure) > MOST_ASKED:
+        warn([f"left out '{b.name}' ({b.first:%a} {b.span}): not a break or a day off by its "
+              "name; run at a terminal to be asked, or add it to days_off by hand."
+              for b in unsure[:MOST_ASKED]])  # fmt: skip
+        if len(unsure) > MOST_ASKED:
+            warn([f"and {len(unsure) - MOST_ASKED} more events like these, left out."])
         return []
     return [
         b
         for b in unsure
-        if click.confirm(f"Is '{b.name}' ({b.span}) a day without an issue?", default=False)
+        if click.confirm(
+            f"Is '{b.name}' ({b.first:%a} {b.span}) a day without school?", default=False
+        )  # fmt: skip
     ]

@@ -114,7 +114,7 @@ def next_issue_line(settings: Settings, date: dt.date) -> str:
         return ""
     after = year.next_issue_day(following, settings.issue_weekday)
     if after is None:
-        return f"This is the last issue of the school year ({why})."
+        return "This is the last issue of the school year."
     return f"No issue next week ({why}): the next comes {after:%A, %B} {after.day}."
 
 

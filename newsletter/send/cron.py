@@ -234,6 +234,13 @@ def plan_job(
     from newsletter.send.transports import smtp_settings
 
     due = job_due(now, settings, at)
+    if not smtp_settings(settings.smtp, environ).host:  # said in a break too: cron --check
+        raise NewsletterError(
+            "no SMTP host is set, so the job would only write the issue to the outbox "
+            "and nobody would get it.",
+            hint="Set smtp.host in newsletter.yaml (or NEWSLETTER_SMTP_HOST in the crontab "
+            "line that 'newsletter cron' prints).",
+        )
     closed = no_issue_line(settings, due.issue_date)
     if closed:  # said once, on the issue day: the hourly runs after it stay quiet
         mark = f"no-issue:{due.issue_date}"
@@ -243,13 +250,6 @@ def plan_job(
     keys = issue_keys(settings.editions, due.issue_date)  # one per edition
     archive = {a.key: a for a in load_archive(workspace)}
     entries = [archive[key] for key in keys if key in archive]
-    if not smtp_settings(settings.smtp, environ).host:
-        raise NewsletterError(
-            "no SMTP host is set, so the job would only write the issue to the outbox "
-            "and nobody would get it.",
-            hint="Set smtp.host in newsletter.yaml (or NEWSLETTER_SMTP_HOST in the crontab "
-            "line that 'newsletter cron' prints).",
-        )
     number = entries[0].number if entries else None
     if len(entries) == len(keys) and all(entry.sent for entry in entries):
         return JobPlan(due, False, already_sent_line(entries[0]), number)
@@ -359,10 +359,12 @@ def describe_plan(
         recipients = len(in_groups(staff, group_names(settings.editions)))
     via = f"{smtp.host}:{smtp.port} ({smtp.security})" + (f" as {smtp.user}" if smtp.user else "")
     lines = [describe_due(plan.due, settings)]
-    if plan.no_issue:
-        return [*lines, plan.no_issue]
-    if plan.done:  # this week's issue is out: say what a later week brings
-        lines[0] = f"Nothing to do this week: {plan.done}."
+    if plan.no_issue:  # a break: what it does on the next issue day that has an issue
+        lines = [plan.no_issue] if plan.due.now else [lines[0].split(" It acts next")[0],
+                                                      plan.no_issue]  # fmt: skip
+    if plan.done or plan.no_issue:  # this week's issue is out, or none: a later week
+        if plan.done and not plan.no_issue:
+            lines[0] = f"Nothing to do this week: {plan.done}."
         at = plan.due.starts.time()
         for _ in range(60):  # issues can be sent ahead of their day; breaks have none
             if not (plan.done or plan.no_issue):

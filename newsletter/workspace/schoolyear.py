@@ -109,16 +109,20 @@ def read_school_year(f: Fields) -> SchoolYear:
             line = items.line_of_item(index) if isinstance(items, Sequence) else f.line_of(key)
             closed.append(_break(f, key, raw, line))
     closed.sort(key=_order)
-    for one, other in zip(closed, closed[1:], strict=False):
-        if other.first <= one.last:
-            year.warnings.append(
-                f"{other.where}: '{other.name}' ({other.span}) overlaps '{one.name}' "
-                f"({one.span}, {one.where}). Hint: join the two, or change the dates of one."
-            )
+    for index, other in enumerate(closed):
+        for one in closed[:index]:  # each earlier one that has not ended by its start
+            if other.first <= one.last:
+                year.warnings.append(
+                    f"{other.where}: '{other.name}' ({other.span}) overlaps '{one.name}' "
+                    f"({one.span}, {one.where}). Hint: join the two, or change the dates "
+                    "of one."
+                )
     for item in closed:
-        if item.last < year.first_day or item.first > year.last_day:
+        if item.first < year.first_day or item.last > year.last_day:
+            outside = item.last < year.first_day or item.first > year.last_day
             year.warnings.append(
-                f"{item.where}: '{item.name}' ({item.span}) lies outside the school year "
+                f"{item.where}: '{item.name}' ({item.span}) "
+                f"{'lies outside' if outside else 'runs past'} the school year "
                 f"({year.first_day} to {year.last_day}). Hint: move it into the year, or "
                 "remove it."
             )
