@@ -44,7 +44,9 @@ def test_show_by_number_and_by_date(two_issues, run):
     by_date = run("show", "2026-11-20")
     assert by_number.exit_code == by_date.exit_code == 0
     assert by_number.stdout == by_date.stdout
-    assert "status: sent" in by_number.stdout
+    assert by_number.stdout.startswith("# Tech Tidbits \\#1")  # what a person reads, first
+    assert "status: sent" not in by_number.stdout
+    assert "status: sent" in run("show", "1", "--format", "file").stdout
     assert "[Padlet](https://padlet.com)" in by_number.stdout
     text = run("show", "2", "--format", "text")
     assert "Kami <https://kamiapp.com>" in text.stdout
@@ -205,3 +207,70 @@ def test_the_archive_lists_issues_only(two_issues):
     (two_issues / "issues" / "draft-notes.md").write_text("ideas\n")
     names = [p.name for p in archive_files(Workspace(two_issues))]
     assert names == ["2026-11-20.md", "2026-11-27.md"]
+
+
+def test_discard_throws_away_the_newest_draft_only(two_issues, run):
+    """#1 sent, #2 a draft (the fixture above)."""
+    out = two_issues / ".newsletter" / "out"
+    assert (out / "2026-11-27.html").exists()
+    sent = run("discard", "1", "--yes")
+    assert sent.exit_code == 2 and "was already sent on 2026-11-20 08:00 America/Chicago" in (
+        sent.output
+    )
+    assert "only a draft can be discarded" in sent.output
+    unattended = run("discard", "2")
+    assert unattended.exit_code == 2 and "say --yes" in unattended.output
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0  # #3, a draft
+    middle = run("discard", "2", "--yes")
+    assert middle.exit_code == 2 and "would leave a gap in the numbers" in middle.output
+    assert run("discard", "3", "--yes").exit_code == 0
+    result = run("discard", "2026-11-27", "--yes")
+    assert result.exit_code == 0
+    assert "Discarded the draft #2 (ws/issues/2026-11-27.md) and its rendered email." in (
+        result.output
+    )
+    assert not (two_issues / "issues" / "2026-11-27.md").exists()
+    assert not (out / "2026-11-27.html").exists() and not (out / "2026-11-27.txt").exists()
+    assert [line.split()[0] for line in run("list").stdout.splitlines()] == ["#1"]
+    rebuilt = run("build", "--offline", "--date", "2026-11-27")
+    assert "Built issue #2 for 2026-11-27" in rebuilt.output  # the number again, no gap
+
+
+def test_a_spent_intro_is_named_at_build_and_by_notes(two_issues, run):
+    intro = two_issues / "notes" / "intro.md"
+    intro.write_text("Welcome back, everyone!\n")
+    listed = run("notes").stdout
+    assert "intro (ws/notes/intro.md)\n        waiting: Welcome back, everyone!" in listed
+    assert run("build", "--offline", "--date", "2026-11-27", "--force").exit_code == 0
+    (entry,) = [e for e in load_archive(Workspace(two_issues)) if e.number == 2]
+    record_reach(entry, 6, 6, dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    result = run("build", "--offline", "--date", "2026-12-04")
+    assert "the intro in notes/ went out in #2 already, so this issue has none" in result.output
+    assert "sent in #2 already: the next issue has no intro" in run("notes").stdout
+
+
+def test_an_edited_draft_is_what_preview_and_send_give(workspace, run, smtp, monkeypatch):
+    from tests.conftest import use
+
+    assert (
+        run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "PDFs.").exit_code == 0
+    )
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    path = workspace / "issues" / "2026-11-27.md"
+    path.write_text(path.read_text().replace("PDFs.", "Mark up PDFs with the class."))
+    text_file = workspace / run("preview", "--print", "--text").stdout.strip().removeprefix("ws/")
+    assert "Mark up PDFs with the class." in text_file.read_text()  # preview: the edit
+    assert "Mark up PDFs with the class." in run("show", "2026-11-27", "--format", "text").stdout
+    server = smtp()
+    use(monkeypatch, server)
+    sent = run("send", "--to", "me@mv.example.org")
+    assert sent.exit_code == 0, sent.output
+    (got,) = server.mailbox.received
+    text = got.message.get_body(preferencelist=("plain",)).get_content()
+    assert "Mark up PDFs with the class." in " ".join(text.split())  # what staff get
+    assert run("build", "--offline", "--date", "2026-11-27", "--force").exit_code == 0
+    body_only = path.read_text()
+    fence = body_only.index("\n---\n", 4)
+    path.write_text(body_only[:fence] + body_only[fence:].replace("Kami", "Kami (new)"))
+    said = run("preview", "--print")
+    assert "was edited by hand, but the email is the same as built" in said.output

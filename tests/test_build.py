@@ -142,8 +142,33 @@ def test_a_sent_issue_is_never_rebuilt(workspace, run):
     before = entry.path.read_text()
     result = run("build", "--date", FRIDAY, "--force")
     assert result.exit_code == 0
-    assert "was already sent on 2026-11-27 14:00" in result.output
+    # In the workspace's zone, said so: 14:00 UTC is 08:00 in Chicago.
+    assert "was already sent on 2026-11-27 08:00 America/Chicago" in result.output
     assert entry.path.read_text() == before
+
+
+def test_hints_point_forward_and_no_issue_is_dated_before_one_sent(workspace, run):
+    add_week(run)
+    for date, sent in (("2026-12-11", 13), ("2026-12-18", 13), ("2027-01-08", 13)):
+        assert run("build", "--offline", "--date", date, "--force").exit_code == 0
+        entry = next(e for e in load_archive(Workspace(workspace)) if str(e.date) == date)
+        record_reach(entry, 6, 6, dt.datetime.fromisoformat(f"{date}T{sent}:00:00+00:00"))
+    again = run("build", "--offline", "--date", "2026-12-18")
+    assert "To build the next one: newsletter build --date 2027-01-15" in again.output
+    before = run("build", "--offline", "--date", "2026-12-25")
+    assert before.exit_code == 2
+    assert "issue #3 (2027-01-08) has gone out already; an issue dated 2026-12-25 would come " \
+        "before it" in before.output  # fmt: skip
+    assert "--date 2027-01-15" in before.output
+    assert not (workspace / "issues" / "2026-12-25.md").exists()
+    assert run("build", "--offline", "--date", "2026-12-25", "--force").exit_code == 0
+
+
+def test_a_date_that_is_not_the_issue_day_is_named(workspace, run):
+    add_week(run)
+    result = run("build", "--offline", "--date", "2026-12-09")
+    assert result.exit_code == 0
+    assert "warning: 2026-12-09 is a Wednesday, not the issue day (Friday)." in result.output
 
 
 def test_a_template_mistake_names_file_and_line_and_writes_nothing(workspace, run):

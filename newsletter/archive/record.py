@@ -146,6 +146,12 @@ def email_fingerprint(html: str, text: str) -> str:
     return _digest(html + "\0" + text)
 
 
+def archive_body(path: Path) -> str:
+    """The issue as markdown, as a person reads it: the archive file without its front
+    matter (the data the email is rendered from)."""
+    return _split(path, read_text(path))[2].lstrip("\n")
+
+
 def _split(path: Path, text: str) -> tuple[str, str, str]:
     """(fingerprint, front matter YAML, body) of an archive file."""
     if not text.startswith(_FENCE):
@@ -304,12 +310,16 @@ def record_reach(entry: ArchivedIssue, reached: int, recipients: int, now: dt.da
     return status
 
 
-def already_sent_line(entry: ArchivedIssue) -> str:
-    """'Issue #3 (2026-12-04) was already sent on ...': why it is not built or sent again."""
+def already_sent_line(entry: ArchivedIssue, zone_name: str = "UTC") -> str:
+    """'Issue #3 (2026-12-04) was already sent on 2026-12-04 07:05 America/Chicago':
+    why it is not built or sent again (the time in the workspace's zone, said so)."""
+    from zoneinfo import ZoneInfo
+
     which = f", {entry.key.edition}" if entry.key.edition else ""
     head = f"Issue #{entry.number} ({entry.date}{which})"
     if entry.sent:
-        when = f" on {entry.sent_at:%Y-%m-%d %H:%M}" if entry.sent_at else ""
+        local = entry.sent_at.astimezone(ZoneInfo(zone_name)) if entry.sent_at else None
+        when = f" on {local:%Y-%m-%d %H:%M} {zone_name}" if local else ""
         return f"{head} was already sent{when}"
     if entry.status == PARTLY_SENT:
         return f"{head} was already sent to {entry.reached} of {entry.recipients}"

@@ -123,6 +123,9 @@ COMMANDS = [
     ("list", "issues", "list_issues",
      "List the archive: number, date, sent or draft, subject, and what is inside."),
     ("show", "issues", "show", "Print one issue: ISSUE is a number (12) or a date (2026-11-27)."),
+    ("discard", "issues", "discard",
+     "Throw away a draft: its archive file and rendered email (ISSUE: a number or a date; "
+     "every edition of it, or name one: 12:elementary)."),
     ("templates", "issues", "templates",
      "List the email and archive templates, and which ones the workspace overrides."),
     ("check", "check", "check",

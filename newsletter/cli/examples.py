@@ -40,6 +40,7 @@ EXAMPLES: dict[str, list[str]] = {
     "preview": ["newsletter preview", "newsletter preview 12 --text --print"],
     "list": ["newsletter list", "newsletter list --json"],
     "show": ["newsletter show 12", "newsletter show 2026-12-04:elementary --format text"],
+    "discard": ["newsletter discard 14", "newsletter discard 2026-12-18 --yes"],
     "search": [
         "newsletter search fractions --grades 3-5",
         'newsletter search "exit ticket" --json',

@@ -36,6 +36,7 @@ COMMAND_ORDER = [
     "preview",
     "list",
     "show",
+    "discard",
     "search",
     "tools",
     "calendar",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsletter.cli.group import Failed, checked, context
+from newsletter.cli.group import BadInput, Failed, checked, context
 from newsletter.cli.terminal import FeedProgress, done, warn
 from newsletter.errors import shown
 from newsletter.text.plain import counted
@@ -134,17 +134,18 @@ def list_issues(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--format",
     "form",
-    type=click.Choice(["markdown", "text", "html"]),
+    type=click.Choice(["markdown", "text", "html", "file"]),
     default="markdown",
     show_default=True,
-    help="What to print.",
+    help="What to print: the issue as markdown, the email's text or HTML, or the whole "
+    "archive file (its front matter too).",
 )
 @click.pass_context
 def show(ctx: click.Context, issue: str, form: str) -> None:
     """Print one issue: ISSUE is a number (12) or a date (2026-11-27).
 
     With editions, name one after a colon: 12:elementary."""
-    from newsletter.archive.record import find_issue
+    from newsletter.archive.record import archive_body, find_issue
     from newsletter.catalog.db import load_archive
     from newsletter.email.rendered import rendered_email
     from newsletter.text.plain import printable
@@ -152,8 +153,10 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
 
     workspace = context(ctx).workspace
     entry = find_issue(load_archive(workspace), issue)
-    if form == "markdown":
+    if form == "file":
         text = read_text(entry.path)
+    elif form == "markdown":
+        text = archive_body(entry.path)
     else:
         email = rendered_email(workspace, entry)
         text = email.text if form == "text" else email.html
@@ -253,8 +256,8 @@ def _report_one(result: Any) -> None:
         )
         return
     if result.already_sent:
-        line = already_sent_line(result.already_sent)
-        later = result.issue.date + dt.timedelta(days=7)
+        line = already_sent_line(result.already_sent, result.zone_name)
+        later = result.next_date or result.issue.date + dt.timedelta(days=7)
         click.echo(
             f"{line}; a sent issue is never rebuilt. To build the next one: "
             f"newsletter build --date {later.isoformat()}",
@@ -276,3 +279,24 @@ def _report_one(result: Any) -> None:
         )
     for path in (result.archive_file, result.html_file, result.text_file):
         click.echo(shown(path))
+
+
+@click.command()
+@click.argument("issue")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@click.pass_context
+def discard(ctx: click.Context, issue: str, yes: bool) -> None:
+    """Throw away a draft: its archive file and rendered email (ISSUE: a number or a
+    date; every edition of it, or name one: 12:elementary).
+
+    Never an issue anyone has; only the newest, so the numbers keep no gap."""
+    from newsletter.cli.terminal import interactive
+    from newsletter.issue.discard import discard_drafts, discarded_line
+
+    here = context(ctx)
+    if not yes and not interactive():
+        raise BadInput(f"discard {issue}: say --yes to discard without a terminal.")
+    if not yes:
+        click.confirm(f"Discard the draft {issue}? Its file and email go.", abort=True)
+    drafts = discard_drafts(here.workspace, issue, here.settings.time_zone)
+    done(discarded_line(drafts), err=True)

@@ -46,6 +46,8 @@ def notes_list(ctx: click.Context, kind: str | None) -> None:
             click.echo(f"  {number:>3}  {describe(note) if note else _UNREADABLE}")
         if not found:
             click.echo("  nothing waiting")
+    if not kind:
+        listed += _intro_line(here, featured)
     if not listed and not problems:
         click.echo("Nothing is waiting for the next issue.", err=True)
     if problems:
@@ -54,6 +56,22 @@ def notes_list(ctx: click.Context, kind: str | None) -> None:
 
 
 _UNREADABLE = "(cannot be read: 'newsletter check' names the mistake)"
+
+
+def _intro_line(here: Any, featured: dict[str, int]) -> int:
+    """The editor's intro, when notes/intro.md has one: waiting, or sent already."""
+    from newsletter.model import intro_key
+    from newsletter.notes.read import INTRO_FILE, read_intro
+
+    path = here.workspace.notes_dir / INTRO_FILE
+    text = read_intro(path)
+    if not text:
+        return 0
+    first = " ".join(text.split())[:60]
+    sent = featured.get(intro_key(text))
+    said = f"sent in #{sent} already: the next issue has no intro" if sent else "waiting"
+    click.echo(f"intro ({shown(path)})\n        {said}: {first}")
+    return 1
 
 
 @click.command()

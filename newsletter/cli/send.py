@@ -60,7 +60,8 @@ def send(ctx: click.Context, issue: str | None, **options: Any) -> None:
     to = options["to"]
     if to is not None and not to.strip():  # an unset $ME in a script: never everyone
         raise BadInput("--to: is empty. Hint: give the address for the test copy.")
-    entries, said = choose_issues(load_archive(workspace), issue, test=bool(to))
+    zone_name = context(ctx).settings.time_zone
+    entries, said = choose_issues(load_archive(workspace), issue, bool(to), zone_name)
     for line in said:
         click.echo(line, err=True)
     send_each(context(ctx), entries, options)

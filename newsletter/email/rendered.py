@@ -3,6 +3,7 @@ preview shows, and send sends; always the email the archive file records."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from newsletter.archive.record import ArchivedIssue, email_fingerprint
@@ -50,7 +51,10 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     or were changed or left behind by something else, are rendered again from the
     archive; if that does not give the recorded email either (the templates changed
     since the build), nothing is sent, and nothing is overwritten, until the issue is
-    built again."""
+    built again. A draft edited by hand is rendered again from its file: the edit is
+    what staff get, as `show` and the site show it."""
+    if entry.hand_edited and not entry.published:
+        return _from_edited_draft(workspace, entry)
     html_file, text_file = rendered_paths(workspace, entry.key)
     if html_file.is_file() and text_file.is_file():
         email = RenderedEmail(
@@ -76,10 +80,31 @@ def rendered_files(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
     return email
 
 
-def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
-    """The rendered files of an archived issue, rendering them if they are missing."""
+def _from_edited_draft(workspace: Workspace, entry: ArchivedIssue) -> RenderedEmail:
+    """A draft edited by hand, rendered again from its file and written to .newsletter/
+    out/. An edit of the markdown body alone (the email is made from the front matter)
+    does not reach the email: that is said, with what to edit instead."""
+    email = rendered_email(workspace, entry)
+    if entry.rendered and email_fingerprint(email.html, email.text) == entry.rendered:
+        logging.getLogger("newsletter").warning(
+            "%s was edited by hand, but the email is the same as built: the email is made "
+            "from the front matter (the fields at the top), not the markdown below it. "
+            "Edit the front matter, or the notes and build again with --force.",
+            shown(entry.path),
+        )
     html_file, text_file = rendered_paths(workspace, entry.key)
-    if not (html_file.is_file() and text_file.is_file()):
+    write_atomically(html_file, email.html)
+    write_atomically(text_file, email.text)
+    return email
+
+
+def ensure_rendered(workspace: Workspace, entry: ArchivedIssue) -> tuple[Path, Path]:
+    """The rendered files of an archived issue, rendering them if they are missing
+    (and again for a draft edited by hand, as send would send it)."""
+    html_file, text_file = rendered_paths(workspace, entry.key)
+    if entry.hand_edited and not entry.published:
+        _from_edited_draft(workspace, entry)
+    elif not (html_file.is_file() and text_file.is_file()):
         email = rendered_email(workspace, entry)
         write_atomically(html_file, email.html)
         write_atomically(text_file, email.text)

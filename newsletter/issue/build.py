@@ -39,7 +39,7 @@ from newsletter.issue.editions import (
     own_items,
     with_title,
 )
-from newsletter.model import Event, Issue, IssueKey
+from newsletter.model import Event, Issue, IssueKey, intro_key
 from newsletter.notes.events import with_breaks
 from newsletter.notes.plan import Plan, load_plan, topic_for
 from newsletter.notes.read import Notes, load_notes
@@ -74,6 +74,8 @@ class BuildResult:
     edition: Edition | None = None
     own_items: int = 0  # the edition's tools, links and posts for its grades
     kept: ArchivedIssue | None = None  # a draft edited by hand, left as it is
+    next_date: dt.date | None = None  # already sent: the issue day to build next
+    zone_name: str = "UTC"  # the workspace's, for the times said of it
 
 
 def issue_date(
@@ -104,6 +106,17 @@ def issue_date(
     return following, f"no issue on {date} ({closed}): this is the issue of {following}."
 
 
+def next_after_sent(settings: Settings, archive: list[ArchivedIssue]) -> dt.date | None:
+    """The issue day (with an issue, by the school year) after the newest sent issue."""
+    sent = [entry.date for entry in archive if entry.published]
+    if not sent:
+        return None
+    newest = max(sent)
+    if settings.school_year:
+        return settings.school_year.next_issue_day(newest, settings.issue_weekday)
+    return next_issue_date(newest + dt.timedelta(days=1), settings.issue_weekday)
+
+
 def build_issues(
     workspace: Workspace,
     *,
@@ -129,9 +142,30 @@ def build_issues(
     date, said = issue_date(settings, date, now, force)
     keys = issue_keys(editions, date)
     # A first look, so that no feed is fetched for issues that will not be built.
-    stops = _not_rebuilt(workspace, load_archive(workspace), keys, force)
+    first_look = load_archive(workspace)
+    stops = _not_rebuilt(workspace, first_look, keys, force)
+    following = next_after_sent(settings, first_look)
+    for stop in stops:
+        if stop is not None:
+            stop.next_date, stop.zone_name = following, settings.time_zone
     if all(stops):
         return [stop for stop in stops if stop]
+    later = [e for e in first_look if e.published and e.date > date]
+    if later and not force:
+        newest = max(later, key=lambda e: e.date)
+        raise InputError(
+            f"issue #{newest.number} ({newest.date}) has gone out already; an issue dated "
+            f"{date} would come before it.",
+            hint=f"Build the next one with --date {following}, or add --force to build this "
+            "one anyway.",
+        )
+    if date.weekday() != settings.issue_weekday:
+        from newsletter.workspace.validate import WEEKDAYS
+
+        said = " ".join(part for part in (said, (
+            f"{date} is a {WEEKDAYS[date.weekday()].capitalize()}, not the issue day "
+            f"({WEEKDAYS[settings.issue_weekday].capitalize()})."
+        )) if part)  # fmt: skip
 
     # The slow part, outside the lock: a send may run meanwhile.
     collector = collector_for(workspace, settings)
@@ -146,7 +180,7 @@ def build_issues(
     ):
         archive = catalog.archive().all_or_raise()  # again: a send may have finished meanwhile
         stops = _not_rebuilt(workspace, archive, keys, force)
-        left_over = _other_drafts(workspace, archive, date, keys, force)
+        left_over = _other_drafts(workspace, archive, date, keys, force, settings.time_zone)
         told = catalog.published_events()  # events staff have seen in an issue already
         results: list[BuildResult] = []
         writes: list[tuple[Path, str]] = []
@@ -223,6 +257,12 @@ def _build_one(
     )
     result = BuildResult(issue, path, html_file, text_file, feed_outcomes=outcomes)
     result.warnings = [w for w in [size_warning(email.html, settings)] if w]
+    spent = featured.get(intro_key(mine.intro)) if mine.intro.strip() else None
+    if spent and not issue.intro:
+        result.warnings.append(
+            f"the intro in notes/ went out in #{spent} already, so this issue has none: "
+            "write this week's, or empty the file."
+        )
     if len(register):  # an empty register: the workspace keeps none
         result.warnings += [f"{why}: the issue says so under it." for why in not_approved]
     if edition is not None:
@@ -278,7 +318,7 @@ def _someone_has(workspace: Workspace, entry: ArchivedIssue) -> bool:
 
 def _other_drafts(
     workspace: Workspace, archive: list[ArchivedIssue], date: dt.date, keys: list[IssueKey],
-    force: bool,
+    force: bool, zone_name: str = "UTC",
 ) -> list[ArchivedIssue]:  # fmt: skip
     """Drafts of `date` that newsletter.yaml's editions no longer make (built before
     editions were added, or as an edition since removed): they go, so that `send`
@@ -294,7 +334,8 @@ def _other_drafts(
     for entry in others:
         if _someone_has(workspace, entry):
             raise InputError(
-                f"{already_sent_line(entry)} as {shown(entry.path)}, which newsletter.yaml's "
+                f"{already_sent_line(entry, zone_name)} as {shown(entry.path)}, which "
+                "newsletter.yaml's "
                 "editions do not make; its editions cannot be built for the same day.",
                 hint=f"Build the next issue with --date {date + dt.timedelta(days=7)}.",
             )

@@ -223,10 +223,10 @@ def load_notes(
     notes = Notes()
     for name, kind in KINDS.items():
         setattr(notes, name, read_kind(workspace, kind, zone, problems))
-    notes.intro = collecting(problems, _read_intro, workspace.notes_dir / INTRO_FILE) or ""
+    notes.intro = collecting(problems, read_intro, workspace.notes_dir / INTRO_FILE) or ""
     for path in sorted(workspace.notes_dir.glob("intro-*.md")):
         edition = path.stem.removeprefix("intro-")
-        notes.edition_intros[edition] = collecting(problems, _read_intro, path) or ""
+        notes.edition_intros[edition] = collecting(problems, read_intro, path) or ""
     return notes
 
 
@@ -263,7 +263,7 @@ def _at_line(read: Callable[[Any, Path], Any], entries: list[Any], index: int) -
     return reading
 
 
-def _read_intro(path: Path) -> str:
+def read_intro(path: Path) -> str:
     """The intro's markdown without HTML comments (init's instructions live in one)."""
     if not regular_file(path):
         return ""

@@ -252,7 +252,7 @@ def plan_job(
     entries = [archive[key] for key in keys if key in archive]
     number = entries[0].number if entries else None
     if len(entries) == len(keys) and all(entry.sent for entry in entries):
-        return JobPlan(due, False, already_sent_line(entries[0]), number)
+        return JobPlan(due, False, already_sent_line(entries[0], settings.time_zone), number)
     if len(entries) == len(keys):
         held, mark = _held_for_a_person(workspace, settings, entries)
         if held and _told(workspace) == mark:  # said once already: quiet until it changes

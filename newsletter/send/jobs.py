@@ -37,7 +37,7 @@ def for_groups(
 
 
 def choose_issues(
-    archive: list[ArchivedIssue], ref: str | None, test: bool
+    archive: list[ArchivedIssue], ref: str | None, test: bool, zone_name: str = "UTC"
 ) -> tuple[list[ArchivedIssue], list[str]]:
     """The issues `send` takes: the one named (each of its editions), else the newest
     not yet sent to everyone (for a test copy, else the newest), with every edition
@@ -54,7 +54,8 @@ def choose_issues(
         return [], [f"Nothing to send: {state}. Build the next one with 'newsletter build'."]
     if test:  # a test copy may be of a sent issue too
         return entries, []
-    said = [already_sent_line(entry) + "; nothing to do." for entry in entries if entry.sent]
+    said = [already_sent_line(entry, zone_name) + "; nothing to do." for entry in entries
+            if entry.sent]  # fmt: skip
     return [entry for entry in entries if not entry.sent], said
 
 
