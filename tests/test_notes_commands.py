@@ -341,3 +341,24 @@ def test_edit_with_an_editor_that_cannot_start_says_how_to_fix_that(tools, works
     terminal.read_until(b"Hint: set VISUAL or EDITOR to one that works.")
     assert terminal.exit_code() == 2
     assert not list(tools.parent.glob(".tools.*.yaml"))  # nothing typed, nothing kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("3rd", ["3"]), ("6th-8th", ["6-8"]), ("all", ["K-12"]), ("grades 3-5", ["3-5"]),
+     ("Kindergarten, 1st", ["K", "1"])],
+)  # fmt: skip
+def test_grades_are_read_as_teachers_write_them(workspace, run, typed, read):
+    import yaml
+
+    result = run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "x",
+                 "--grades", typed)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (entry,) = yaml.safe_load((workspace / "notes" / "tools.yaml").read_text())
+    assert entry["grades"] == read
+    assert run("tools", "--grades", typed).exit_code == 0
+
+
+def test_a_grade_that_is_none_is_echoed_as_typed(workspace, run):
+    result = run("tools", "--grades", "13th")
+    assert result.exit_code == 2 and "'13th' is not a grade" in result.output

@@ -38,12 +38,14 @@ def url(value: Any) -> str:
 
 
 def _grade(token: str) -> str:
-    token = token.strip().upper()
+    """One grade as teachers write it: 'K', 'kindergarten', '3', '3rd', '10th'."""
+    typed = token.strip()
+    token = re.sub(r"(?i)^(\d{1,2})(st|nd|rd|th)$", r"\1", typed).upper()
     if token in ("KG", "KINDER", "KINDERGARTEN"):
         token = "K"
     if token not in GRADE_ORDER:
         raise ValueError(
-            f"'{token}' is not a grade; use K, 1 to 12, or a band like 3-5 (e.g. K-2, 6-8, 9-12)"
+            f"'{typed}' is not a grade; use K, 1 to 12, or a band like 3-5 (e.g. K-2, 6-8, 9-12)"
         )
     return token
 
@@ -58,8 +60,10 @@ def grades(value: Any) -> list[str]:
     result: list[str] = []
     for item in raw:
         text = str(item).strip()
-        if not text:
+        if not text or text.casefold() in ("grade", "grades"):
             continue
+        if text.casefold() == "all":  # every grade
+            text = "K-12"
         if "-" in text:
             low, _, high = text.partition("-")
             low, high = _grade(low), _grade(high)
