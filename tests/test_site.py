@@ -146,16 +146,25 @@ def served(site):
     server.shutdown()
 
 
-def test_pages_pass_axe_and_fit_a_phone(browser, served):  # noqa: F811
+def read_in_chromium(chromium, url: str, widths=(1000, 375)) -> str:
+    """The page at each width, with axe's violations none and nothing wider than the
+    window; its main text (as a reader sees it)."""
     axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="no axe")
+    text = ""
+    for width in widths:
+        page = chromium.new_page(viewport={"width": width, "height": 900})
+        page.goto(url)
+        violations = [(v["id"], v["help"]) for v in axe.Axe().run(page).response["violations"]]
+        assert violations == [], (url, width, violations)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (url, width)
+        text = page.inner_text("main")
+        page.close()
+    return text
+
+
+def test_pages_pass_axe_and_fit_a_phone(browser, served):  # noqa: F811
     for path in ("index.html", "issues/2026-11-20.html", "tools.html"):
-        for width in (1000, 375):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(served + path)
-            violations = [(v["id"], v["help"]) for v in axe.Axe().run(page).response["violations"]]
-            assert violations == [], (path, width, violations)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
-            page.close()
+        read_in_chromium(browser, served + path)
 
 
 def test_searching_fractions_on_the_index_finds_the_fractions_tool(browser, served):  # noqa: F811
