@@ -166,3 +166,31 @@ def test_a_note_written_twice_is_named(workspace, run):
     assert "'Kami'" not in result.output
     (workspace / "notes" / "tools.yaml").write_text(padlet + kami)
     assert "is there" not in run("check").output
+
+
+def test_check_names_the_starters_example_address_in_the_staff_list(workspace, run):
+    result = run("check")
+    assert "staff.csv:2: you@your-district.example.org is the starter's example address" in (
+        result.output
+    )
+    (workspace / "staff.csv").write_text("email,name\nana@mv.example.org,Ana\n")
+    assert "starter's example address" not in run("check").output
+
+
+def test_the_job_reads_its_time_as_events_do(workspace, run):
+    assert "job --at 07:00" in run("cron", "--at", "7am").stdout
+    assert "job --at 06:30" in run("cron", "--at", "6:30").stdout  # 24-hour: the morning
+    bad = run("cron", "--at", "7xm")
+    assert bad.exit_code == 2 and "'7xm' is not a time of day" in bad.output
+
+
+def test_init_names_each_file_there_once(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from newsletter.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init", "ws"]).exit_code == 0
+    again = CliRunner().invoke(cli, ["init", "ws"])
+    assert again.exit_code == 1 and "ws/ws/" not in again.output
+    assert "ws/feeds.yaml" in again.output

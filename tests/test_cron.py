@@ -190,8 +190,8 @@ def test_cron_check_without_an_smtp_host_fails(built, run):
 
 
 def test_bad_times(built, run):
-    assert "--at: '7am' is not a time of day" in run("cron", "--at", "7am").output
-    assert run("cron", "--at", "7am").exit_code == 2
+    assert "--at: '25:00' is not a time of day" in run("cron", "--at", "25:00").output
+    assert run("cron", "--at", "seven").exit_code == 2  # 7am is a time: test_check.py
     bad_now = run("job", "--now", "friday")
     assert bad_now.exit_code == 2
     assert "--now: 'friday' is not a moment" in bad_now.output

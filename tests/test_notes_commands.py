@@ -362,3 +362,11 @@ def test_grades_are_read_as_teachers_write_them(workspace, run, typed, read):
 def test_a_grade_that_is_none_is_echoed_as_typed(workspace, run):
     result = run("tools", "--grades", "13th")
     assert result.exit_code == 2 and "'13th' is not a grade" in result.output
+
+
+def test_a_mistake_every_kind_meets_is_said_once(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\ntitel: x\n")
+    result = run("notes")
+    assert result.exit_code == 2
+    assert result.output.count("unknown newsletter.yaml field 'titel'") == 1

@@ -226,6 +226,12 @@ def _check_staff(
     if not staff.recipients:
         findings.problems.append(f"{shown(path)}: nobody to send to.")
     findings.warnings += staff.outside_ascii()
+    findings.warnings += [
+        f"{r.where}: {r.email} is the starter's example address; put in your staff (or "
+        "their distribution list) before the first send."
+        for r in staff.recipients
+        if r.email.lower().endswith("@your-district.example.org")
+    ]
     left_out = without_edition(settings.editions, staff.recipients)
     findings.warnings += [left_out] if left_out else []
     return staff.recipients

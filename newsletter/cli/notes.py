@@ -51,6 +51,7 @@ def notes_list(ctx: click.Context, kind: str | None) -> None:
     if not listed and not problems:
         click.echo("Nothing is waiting for the next issue.", err=True)
     if problems:
+        problems = list(dict.fromkeys(problems))  # a mistake all kinds meet, said once
         warn(problems[1:])
         raise BadInput(problems[0])
 

@@ -71,8 +71,9 @@ at_option = click.option(
     "--at",
     default="07:00",
     show_default=True,
-    metavar="HH:MM",
-    help="The time of day to build and send on the issue day, in the workspace's time zone.",
+    metavar="TIME",
+    help="The time of day to build and send on the issue day, in the workspace's time zone "
+    "(07:00, or 7am).",
 )
 
 

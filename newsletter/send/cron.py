@@ -47,11 +47,17 @@ def hour_and_minute(text: str, option: str = "--at") -> dt.time:
     """--at's HH:MM (24-hour), the time of the Friday job; validate.time_of_day reads
     what an editor types for an event ('3:15 PM')."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
-    if not match:
+    if match:  # 24-hour: 6:30 is the morning
+        return dt.time(int(match.group(1)), int(match.group(2)))
+    from newsletter.workspace.validate import time_of_day
+
+    try:  # as events read times: 7am, 7:30 AM, noon
+        return time_of_day(text)
+    except ValueError:
         raise InputError(
-            f"{option}: '{text}' is not a time of day.", hint="Write it as HH:MM, like 07:00."
-        )
-    return dt.time(int(match.group(1)), int(match.group(2)))
+            f"{option}: '{text}' is not a time of day.",
+            hint="Write it as HH:MM, like 07:00, or as 7am.",
+        ) from None
 
 
 @dataclass

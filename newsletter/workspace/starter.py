@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def starter_text(relative: str) -> str:
 
 def create_workspace(root: Path, title: str) -> list[Path]:
     """Write the starter files into `root`; refuse, writing nothing, if any exists."""
+    root = Path(os.path.abspath(root))  # messages name the files once, not ws/ws/...
     sources = sorted(p for p in STARTER_FILES.rglob("*") if p.is_file())
     targets = {
         src: root / RENAMED.get(src.name, str(src.relative_to(STARTER_FILES))) for src in sources
