@@ -695,3 +695,23 @@ def test_a_pipe_where_an_issue_should_be_is_named_not_waited_for(two_sent, run):
 def test_a_broken_link_is_named_by_its_own_name(two_sent, run):
     (two_sent / "issues" / "2026-12-18.md").symlink_to("/nonexistent/x.md")
     assert "Error: ws/issues/2026-12-18.md: not a file" in run("list").stderr
+
+
+def test_a_teachers_question_finds_the_tool_before_the_request(workspace, run):
+    assert run("request", "something for fraction practice", "--grades", "3").exit_code == 0
+    assert run("add-tool", "Fraction Bars", "--url", "https://fractionbars.example.org",
+               "--summary", "Fraction bars to drag and compare.", "--grades", "3",
+               "--answers", "R1").exit_code == 0  # fmt: skip
+    tiles = ("Algebra Tiles", "--url", "https://tiles.example.org", "--summary",
+             "Fraction and algebra tiles.", "--grades", "8")  # fmt: skip
+    assert run("add-tool", *tiles).exit_code == 0
+    for question in ("is there something for fractions in 3rd grade?", "fraction 3rd grade",
+                     "fractions for third graders"):  # fmt: skip
+        found = hits(run, question)
+        assert [h["kind"] for h in found][:2] == ["tool", "request"], (question, found)
+        assert found[0]["name"] == "Fraction Bars"
+        assert "Algebra Tiles" not in [h["name"] for h in found]  # grade 8: not 3rd grade
+    said = run("search", "fractions", "middle", "school")
+    assert "Grades 6-8 (from 'middle school')." in said.stderr
+    assert "Algebra Tiles" in said.stdout
+    assert hits(run, '"3rd grade"') == []  # a phrase is searched as written

@@ -13,6 +13,7 @@ from newsletter.catalog.db import PUBLISHED, Catalog
 from newsletter.errors import InputError
 from newsletter.text.names import squash
 from newsletter.workspace.validate import grade_mask
+from newsletter.workspace.validate import grades as validate_grades
 
 SORTS = ("name", "date")
 # How much a word counts in each column: a tool's name, then its tags, then the rest.
@@ -122,6 +123,102 @@ class Found:
     any_word: bool = False  # nothing had every word, so these have some of them
 
 
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+_GRADE_WORDS = [  # (a teacher's words for grades, the grades they mean)
+    (r"\b(kindergarten|kinder)( ?graders?)?\b", lambda m: "K"),
+    (r"\b(\d{1,2})(st|nd|rd|th)?[ -]?(grade|graders?)\b", lambda m: m[1]),
+    (r"\bgrades? (k|\d{1,2})(?:\s*(?:-|to|through)\s*(\d{1,2}))?\b",
+     lambda m: f"{m[1].upper()}-{m[2]}" if m[2] else m[1].upper()),
+    (rf"\b({'|'.join(_ORDINALS)})[ -](grade|graders?)\b",
+     lambda m: str(_ORDINALS.index(m[1].lower()) + 1)),
+    (r"\belementary( school)?\b", lambda m: "K-5"),
+    (r"\bmiddle school(ers)?\b", lambda m: "6-8"),
+    (r"\bhigh school(ers)?\b", lambda m: "9-12"),
+]  # fmt: skip
+# What a question around the words adds: 'is there something for ... ?'
+_ASKING = frozenset(
+    [
+        "is",
+        "are",
+        "there",
+        "something",
+        "anything",
+        "an",
+        "a",
+        "the",
+        "for",
+        "in",
+        "to",
+        "that",
+        "which",
+        "what",
+        "any",
+        "app",
+        "apps",
+        "website",
+        "websites",
+        "tool",
+        "tools",
+        "i",
+        "my",
+        "our",
+        "can",
+        "could",
+        "do",
+        "does",
+        "we",
+        "use",
+        "with",
+        "of",
+        "some",
+        "on",
+        "me",
+        "need",
+        "want",
+        "looking",
+        "good",
+    ]
+)
+
+
+def teachers_query(query: str) -> tuple[str, tuple[str, ...], list[str]]:
+    """A query as a teacher asks it: its grade words ('3rd grade', 'middle school')
+    taken out as grades, and, in a question, the words that only ask. Returns the
+    words to search, the grades, and the grade words read. A query with search
+    syntax (quotes, *, AND, OR, NOT) is left as it is."""
+    if re.search(r'["*()]|\b(AND|OR|NOT|NEAR)\b', query):
+        return query, (), []
+    grades: list[str] = []
+    said: list[str] = []
+    text = query
+    for pattern, grade in _GRADE_WORDS:
+        for match in list(re.finditer(pattern, text, flags=re.IGNORECASE)):
+            try:
+                found = validate_grades(grade(match))
+            except ValueError:
+                continue
+            grades += [g for g in found if g not in grades]
+            said.append(match[0])
+            text = text.replace(match[0], " ", 1)
+    asking = query.rstrip().endswith("?") or query.split()[:1] in (["is"], ["are"], ["any"])
+    plain = asking or bool(said)  # a question, or words around grades: only the subject
+    words = [w for w in re.findall(r"[\w'-]+", text) if not (plain and w.lower() in _ASKING)]
+    return (" ".join(words) if (asking or said) else query), tuple(grades), said
+
+
 def search(catalog: Catalog, query: str, filters: Filters, limit: int = 20) -> Found:
     """What matches `query`, best first, one hit per thing however many issues
     featured it: words (stemmed: 'fraction' finds 'fractions'), "phrases", prefix*,
@@ -137,8 +234,15 @@ def search(catalog: Catalog, query: str, filters: Filters, limit: int = 20) -> F
         hits = [
             _hit(catalog, match, filters, *b) for b in _best(catalog, match, query, filters, limit)
         ]
-        return Found(hits, any_word=bool(hits))
-    return Found([_hit(catalog, match, filters, *b) for b in best])
+        return Found(_tools_first(hits), any_word=bool(hits))
+    return Found(_tools_first([_hit(catalog, match, filters, *b) for b in best]))
+
+
+def _tools_first(hits: list[Hit]) -> list[Hit]:
+    """A tool that answers it before the teacher's request that asked for it."""
+    if any(hit.kind == "tool" for hit in hits):
+        return sorted(hits, key=lambda hit: hit.kind == "request")  # stable: rank kept
+    return hits
 
 
 def _prefix(word: str) -> str:

@@ -125,11 +125,20 @@ def search(
 
     from newsletter.catalog.db import open_catalog
     from newsletter.catalog.search import search as find
-    from newsletter.catalog.search import shortened
+    from newsletter.catalog.search import shortened, teachers_query
 
     here = context(ctx)
+    text = " ".join(query)
+    if not options["grades"]:  # 'fractions for 3rd grade': the grade words as --grades
+        words, grades, said = teachers_query(text)
+        if grades and words.strip():
+            text, options["grades"] = words, grades
+            click.echo(f"Grades {', '.join(grades)} (from {', '.join(repr(w) for w in said)}).",
+                       err=True)  # fmt: skip
+        elif words.strip():
+            text = words
     with open_catalog(here.workspace, here.settings.zone) as catalog:
-        found = catalog.guarded(find, catalog, " ".join(query), _filters(kind, **options), limit)
+        found = catalog.guarded(find, catalog, text, _filters(kind, **options), limit)
         _unreadable(catalog.unreadable())
     decided = _decisions(here, found.hits, statuses)
     hits = [hit for hit, _ in decided]
