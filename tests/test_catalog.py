@@ -715,3 +715,20 @@ def test_a_teachers_question_finds_the_tool_before_the_request(workspace, run):
     assert "Grades 6-8 (from 'middle school')." in said.stderr
     assert "Algebra Tiles" in said.stdout
     assert hits(run, '"3rd grade"') == []  # a phrase is searched as written
+
+
+def test_a_name_like_one_waiting_in_the_notes_is_asked_about_too(workspace, run):
+    canva = ("Canva for Education", "--url", "https://www.canva.com/education/", "--summary", "D.")
+    assert run("add-tool", *canva).exit_code == 0
+    result = run("add-tool", "Canva", "--url", "https://canva.com", "--summary", "D.")
+    assert result.exit_code == 0  # without a terminal: said, and added
+    assert "'Canva for Education' is in your notes already (ws/notes/tools.yaml:" in (result.stderr)
+    assert "is 'Canva' the same tool?" in result.stderr
+
+
+def test_an_event_found_says_when_it_is(workspace, run):
+    talk = ("Tech Talk: Desmos", "--when", "2026-12-10 12:00", "--place", "Library")
+    assert run("add-event", *talk).exit_code == 0
+    (hit,) = hits(run, "desmos")
+    assert hit["kind"] == "event" and hit["when"] == "Thu Dec 10, 2026 12:00"
+    assert "on Thu Dec 10, 2026 12:00; in your notes" in run("search", "desmos").stdout

@@ -80,9 +80,11 @@ class Hit:
     rank: float
     featured: list[Featured] = field(default_factory=list)
     in_notes: bool = False  # in the notes, not yet in an issue anyone got
+    when: str = ""  # an event: when it is ('Thu Dec 10, 12:00')
 
     def where(self) -> str:
-        """'featured in #12 (2026-02-06); in the draft #13 (2026-12-04); in your notes'"""
+        """'featured in #12 (2026-02-06); in the draft #13 (2026-12-04); in your notes'
+        (an event's own time first: 'on Thu Dec 10, 12:00; featured in ...')."""
         sent = [f.label() for f in self.featured if f.published]
         drafts = [f.label() for f in self.featured if not f.published]
         count = f" ({len(sent)} issues)" if len(sent) > 6 else ""
@@ -91,7 +93,7 @@ class Hit:
         parts = ["featured in " + ", ".join(sent) + count] if sent else []
         parts += ["in the draft " + ", ".join(drafts)] if drafts else []
         parts += ["in your notes, not sent yet"] if self.in_notes else []
-        return "; ".join(parts)
+        return "; ".join([f"on {self.when}"] * bool(self.when) + parts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +105,7 @@ class Hit:
             "cost": self.cost,
             "featured": [vars(f) for f in self.featured],
             "in_notes": self.in_notes,
+            "when": self.when or None,
             "context": self.context,
         }
 
@@ -307,6 +310,12 @@ def _hit(catalog: Catalog, match: str, filters: Filters, kind: str, key: str, id
     ).fetchone()
     context = next((text for text in snippets or () if MARKS[0] in text), "")
     hit = Hit(kind, name, url, grades, subjects, cost, context or _marked(name), rank)
+    if kind == "event":  # its key holds its start, in the workspace's zone: model.Event.key
+        try:
+            start = dt.datetime.fromisoformat(key.rpartition("@")[2])
+            hit.when = f"{start:%a %b} {start.day}, {start:%Y %H:%M}"
+        except ValueError:
+            pass
     where, params = filters.where()
     for number, date, status in db.execute(
         "SELECT DISTINCT i.number, i.date, i.status FROM entries e "

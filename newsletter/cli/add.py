@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -163,7 +164,8 @@ def add_note(ctx: click.Context, kind: NoteKind, values: dict[str, Any]) -> None
 
         def ask() -> None:
             if kind.name == "tools" and not force:
-                _same_tool_question(note, catalog.featured_tools())
+                waiting = _waiting_tools(here, catalog.featured_keys())
+                _same_tool_question(note, catalog.featured_tools(), waiting)
 
         used = _ids_in_use(here, catalog) if kind.numbered else set()
         path, line = write.add_note(
@@ -266,23 +268,50 @@ def _requests_answered(here: Any, catalog: Any, tool: Any) -> None:
     )
 
 
-def _same_tool_question(tool: Any, featured: list[tuple[str, Any]]) -> None:
-    """A tool whose name is like one featured before ('Canva' and 'Canva for
-    Education') may be the same: ask. Without a terminal, say so and add it."""
+def _waiting_tools(here: Any, featured: Any) -> list[tuple[str, str]]:
+    """The tools in the notes no issue someone got has featured yet, each with where
+    it stands ('notes/tools.yaml:12')."""
+    from newsletter.notes.kinds import TOOLS
+    from newsletter.notes.read import read_note
+    from newsletter.workspace.yamlfile import Sequence, load_yaml
+
+    path = here.workspace.notes_dir / TOOLS.file
+    entries = load_yaml(path) if path.is_file() else None
+    if not isinstance(entries, Sequence):
+        return []
+    found = []
+    for index, entry in enumerate(entries):
+        try:
+            note = read_note(TOOLS, entry, path, here.settings.zone)
+        except InputError:
+            continue  # `check` names it
+        if not any(key in featured for key in note.keys):
+            found.append((note.name, f"{shown(path)}:{entries.line_of_item(index)}"))
+    return found
+
+
+def _same_tool_question(
+    tool: Any, featured: list[tuple[str, Any]], waiting: Sequence[tuple[str, str]] = ()
+) -> None:
+    """A tool whose name is like one featured before, or one waiting in the notes
+    ('Canva' and 'Canva for Education'), may be the same: ask. Without a terminal,
+    say so and add it."""
     from newsletter.archive.record import featured_line
     from newsletter.text.names import alike_names, squash
 
-    for name, entry in featured:
+    alike = [(name, f"'{name}' is in your notes already ({where})")
+             for name, where in waiting]  # fmt: skip
+    alike += [(name, featured_line(f"'{name}'", entry)) for name, entry in featured]
+    for name, line in alike:
         if not alike_names(tool.name, name) or squash(name) == squash(tool.name):
-            continue  # the same name is refused by add_note, naming its issue
-        line = featured_line(f"'{name}'", entry)
+            continue  # the same name is refused by add_note, naming its issue or line
         if not interactive():
             same = f"is '{tool.name}' the same tool? Adding it anyway (--force skips this)"
             warn([f"{line}; {same}."])
             return
         if click.confirm(f"{line}. Is '{tool.name}' the same tool?", default=False):
             raise BadInput(
-                f"{line}; nothing was added. Hint: add it with --force to feature it again."
+                f"{line}; nothing was added. Hint: add it with --force if it is another tool."
             )
         return
 
