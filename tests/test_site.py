@@ -414,3 +414,17 @@ def test_a_places_link_is_a_link_on_the_site_too(workspace, run):
     assert run("site").exit_code == 0
     page = (workspace / "site" / "issues" / "2026-12-04.html").read_text()
     assert 'room 114 or <a href="https://meet.google.com/abc-defg-hij">' in page
+
+
+def test_the_site_says_how_to_look_at_it_and_warns_without_a_base_url(workspace, run):
+    result = run("site")
+    assert result.exit_code == 0
+    assert "newsletter.yaml has no site.base_url, so the feed's links are relative" in (
+        result.stderr
+    )
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + "\nsite:\n  base_url: https://news.example.org/\n")
+    again = run("site")
+    assert "site.base_url" not in again.stderr
+    searchable = "no search" not in again.stderr  # Pagefind made the search: say how to use it
+    assert ("serve the folder: python3 -m http.server --directory" in again.stderr) is searchable

@@ -70,3 +70,9 @@ def site_command(ctx: click.Context, out: str) -> None:
         + ("" if result.searchable else ", no search"),
         err=True,
     )
+    if result.searchable:  # a browser runs no search on a page opened from file://
+        click.echo(
+            f"To look at it with its search, serve the folder: python3 -m http.server "
+            f"--directory {shown(folder)} 8000 (then open http://localhost:8000/).",
+            err=True,
+        )

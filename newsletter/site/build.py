@@ -64,6 +64,12 @@ def _build_site(
         archive = catalog.archive()
         digests = catalog.digests()
     result.warnings += [archive.unreadable_line()] if archive.unreadable else []
+    if not settings.site.base_url:
+        result.warnings.append(
+            "newsletter.yaml has no site.base_url, so the feed's links are relative and most "
+            "feed readers cannot follow them. Hint: set site.base_url to where the site is "
+            "published (https://www.your-district.org/newsletter/)."
+        )
     # Sent issues, and no copy under another name (2026-12-04-backup.md) of one.
     sent = [entry for entry in archive.entries if entry.published]
     published = [entry for entry in sent if entry.an_edition or not entry.key.edition]
