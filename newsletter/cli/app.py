@@ -1,9 +1,9 @@
 """The `newsletter` command, a table of contents: the group, init, and every other
 command by name, with the module of cli/ that holds its body and the summary
-`--help` shows (in the weekly loop's order, COMMAND_ORDER in group.py). What the
-commands share (turning the core's errors into one line and an exit status, the
-context, checked options) is in group.py; output and questions at the terminal in
-terminal.py."""
+`--help` shows, in the weekly loop's order (`--help` lists them as COMMANDS has
+them). What the commands share (turning the core's errors into one line and an exit
+status, the context, checked options) is in group.py; output and questions at the
+terminal in terminal.py."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def init(ctx: click.Context, path: str | None, title: str) -> None:
 # for `newsletter --help` (a test keeps each the same as the command's own). A
 # command's module is imported only when the command runs.
 COMMANDS = [
-    # The notes, any day of the week
+    # The notes, any day of the week, and the teachers' requests
     ("add-tool", "add", "add_tool", "Record a tool find (an app or website) for the next issue."),
     ("add-event", "add", "add_event",
      "Record an upcoming Tech Talk, PD session or other event."),
@@ -88,32 +88,18 @@ COMMANDS = [
     ("add-tip", "add", "add_tip",
      "Record a tip of the week (markdown), or a digital citizenship item."),
     ("request", "add", "request", "Record a teacher's request: 'is there an app that does ...?'"),
+    ("requests", "lookup", "requests_list",
+     "List teachers' requests still waiting for a tool, oldest first, with how long each has "
+     "waited."),
     ("answer", "notes", "answer",
      "Answer a teacher's request without a new tool: with one the district already approves, "
      "or by declining it with a reason."),
-    ("citizenship", "notes", "citizenship",
-     "Show the year's digital citizenship plan: each topic, what has gone out already and "
-     "what comes next."),
     ("notes", "notes", "notes_list",
      "List what is waiting for the next issue, numbered by its place in its file."),
     ("edit", "notes", "edit",
      "Open a notes file in your editor ($VISUAL or $EDITOR), and check it on save."),
     ("remove", "notes", "remove", "Remove note NUMBER of KIND (its number in 'newsletter notes')."),
-    ("talks", "notes", "talks",
-     "List the dates of every repeating event (the Tech Talks) with their topics."),
-    ("talk-topic", "notes", "talk_topic",
-     "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
-    # The district's decisions on tools
-    ("vet", "approvals", "vet",
-     "Record or update the district's decision on a tool in approvals.yaml."),
-    ("approvals", "approvals", "approvals",
-     "List the register of vetted tools: each tool's decision, the grades it covers, its "
-     "agreement and when it expires, and when the newsletter last featured it."),
-    # The school year
-    ("school-year", "schoolyear", "school_year",
-     "List the issue days of the school year, and the weeks without an issue (a break, a day "
-     "off), from newsletter.yaml's school_year."),
-    # The issue, on Friday, and what is wrong before it
+    # The issue, on Friday, and the archive
     ("build", "issues", "build",
      "Build the issue: archive it in issues/ and render its HTML and text email."),
     ("fetch", "issues", "fetch",
@@ -126,32 +112,46 @@ COMMANDS = [
     ("discard", "issues", "discard",
      "Throw away a draft: its archive file and rendered email (ISSUE: a number or a date; "
      "every edition of it, or name one: 12:elementary)."),
-    ("templates", "issues", "templates",
-     "List the email and archive templates, and which ones the workspace overrides."),
-    ("check", "check", "check",
-     "Check the whole workspace and report every problem at once, with file:line."),
-    # Sending it
-    ("send", "send", "send",
-     "Email an issue to staff (default: the newest issue not sent to everyone)."),
-    ("cron", "send", "cron",
-     "Print the crontab line that builds and sends each issue on the issue day."),
-    ("job", "send", "job", "The unattended Friday job that 'newsletter cron' schedules hourly."),
-    # Looking things up, and publishing the site and calendar
+    # Looking things up, and the calendar
     ("search", "lookup", "search",
      "Search every tool, link, post, tip, event and request ever featured (and, marked, the "
      "draft and the notes not yet sent), best match first."),
     ("tools", "lookup", "tools",
      "List every tool ever featured, once each: name, grades, subjects, cost, the district's "
      "decision on it, how many issues featured it and the last one."),
-    ("requests", "lookup", "requests_list",
-     "List teachers' requests still waiting for a tool, oldest first, with how long each has "
-     "waited."),
-    ("site", "publish", "site_command",
-     "Write the public web archive: the sent issues, a page per tool, the tools catalog, an "
-     "Atom feed, the events calendar and a search (Pagefind)."),
     ("calendar", "publish", "calendar_file_command",
      "Write every upcoming event as one .ics file, for staff to subscribe to once it is "
      "published (on the district's web server, say)."),
+    # The year: Tech Talks, digital citizenship, the district's decisions, the school year
+    ("talks", "notes", "talks",
+     "List the dates of every repeating event (the Tech Talks) with their topics."),
+    ("talk-topic", "notes", "talk_topic",
+     "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
+    ("citizenship", "notes", "citizenship",
+     "Show the year's digital citizenship plan: each topic, what has gone out already and "
+     "what comes next."),
+    ("vet", "approvals", "vet",
+     "Record or update the district's decision on a tool in approvals.yaml."),
+    ("approvals", "approvals", "approvals",
+     "List the register of vetted tools: each tool's decision, the grades it covers, its "
+     "agreement and when it expires, and when the newsletter last featured it."),
+    ("school-year", "schoolyear", "school_year",
+     "List the issue days of the school year, and the weeks without an issue (a break, a day "
+     "off), from newsletter.yaml's school_year."),
+    # Publishing the site, and sending
+    ("site", "publish", "site_command",
+     "Write the public web archive: the sent issues, a page per tool, the tools catalog, an "
+     "Atom feed, the events calendar and a search (Pagefind)."),
+    ("send", "send", "send",
+     "Email an issue to staff (default: the newest issue not sent to everyone)."),
+    ("cron", "send", "cron",
+     "Print the crontab line that builds and sends each issue on the issue day."),
+    ("job", "send", "job", "The unattended Friday job that 'newsletter cron' schedules hourly."),
+    # What is wrong, and the templates
+    ("check", "check", "check",
+     "Check the whole workspace and report every problem at once, with file:line."),
+    ("templates", "issues", "templates",
+     "List the email and archive templates, and which ones the workspace overrides."),
 ]  # fmt: skip
 for _name, _module, _attribute, _summary in COMMANDS:
     cli.add_command_later(_name, f"newsletter.cli.{_module}", _attribute, _summary)

@@ -19,40 +19,6 @@ if TYPE_CHECKING:
 
 # Only click is imported for `newsletter --help`; each command imports what it uses.
 ENV_VAR = "NEWSLETTER_WORKSPACE"
-COMMAND_ORDER = [
-    "init",
-    "add-tool",
-    "add-event",
-    "add-link",
-    "add-tip",
-    "request",
-    "requests",
-    "answer",
-    "notes",
-    "edit",
-    "remove",
-    "build",
-    "fetch",
-    "preview",
-    "list",
-    "show",
-    "discard",
-    "search",
-    "tools",
-    "calendar",
-    "talks",
-    "talk-topic",
-    "citizenship",
-    "vet",
-    "approvals",
-    "school-year",
-    "site",
-    "send",
-    "cron",
-    "job",
-    "check",
-    "templates",
-]
 
 
 def paint(text: str, colour: str) -> str:
@@ -91,6 +57,7 @@ class Group(click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._later: dict[str, tuple[str, str, str]] = {}  # name: module, attribute, summary
         self._loaded: dict[str, click.Command] = {}
+        self._order: list[str] = []  # as they were added: `--help` lists them so
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
@@ -107,6 +74,7 @@ class Group(click.Group):
     def add_command_later(self, name: str, module: str, attribute: str, summary: str) -> None:
         """The command `name` is `attribute` of `module`, imported when it is used."""
         self._later[name] = (module, attribute, summary)
+        self._order.append(name)
 
     def _load(self, name: str) -> click.Command:
         import importlib
@@ -148,9 +116,8 @@ class Group(click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        # In the order of the weekly loop, not alphabetical.
-        names = [*self._loaded, *self._later]
-        return sorted(names, key=lambda n: (COMMAND_ORDER + [n]).index(n))
+        # In the order they were added (cli/app.py: the weekly loop's), not alphabetical.
+        return [name for name in self._order if name in self._loaded or name in self._later]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Each command with its whole first sentence (Click would cut it with '...')."""
@@ -173,8 +140,11 @@ class Group(click.Group):
         cmd.params.append(workspace_option())
         for sub in getattr(cmd, "commands", {}).values():  # approvals import
             sub.params.append(workspace_option())
-        self._later.pop(name or cmd.name or "", None)
-        self._loaded[name or cmd.name or ""] = cmd
+        name = name or cmd.name or ""
+        if name not in self._order:  # a command loaded later keeps its place
+            self._order.append(name)
+        self._later.pop(name, None)
+        self._loaded[name] = cmd
 
 
 def _quiet_broken_pipe() -> None:
