@@ -76,10 +76,15 @@ class Tool:
     @property
     def keys(self) -> list[str]:
         """What makes two finds the same tool: the normalized URL, or the name."""
-        by_name = f"tool-name:{squash(self.name)}"
-        # No address (one cleaned away from an archive edited by hand): the name alone,
-        # never one key that every such tool would share.
-        return [f"tool:{normalize_url(self.url)}", by_name] if self.url else [by_name]
+        return tool_keys(self.name, self.url)
+
+
+def tool_keys(name: str, url: str = "") -> list[str]:
+    """The keys a tool is matched by, the address's first: a find, a featured tool, a
+    decision of the register. No address (one cleaned away from an archive edited by
+    hand): the name alone, never one key that every such tool would share."""
+    by_name = f"tool-name:{squash(name)}"
+    return [f"tool:{normalize_url(url)}", by_name] if url else [by_name]
 
 
 @dataclass

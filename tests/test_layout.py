@@ -148,8 +148,8 @@ FLOORS = [
     {"", "errors"},  # "": newsletter/__init__.py, the version
     {"clock", "text"},
     {"workspace"},
-    {"model", "approvals"},
-    {"feeds", "calendar", "archive"},
+    {"model"},
+    {"feeds", "calendar", "archive", "approvals"},
     {"notes", "email"},
     {"catalog"},
     {"issue"},

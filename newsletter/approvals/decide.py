@@ -20,6 +20,7 @@ from newsletter.approvals.register import (
     value_of,
 )
 from newsletter.errors import InputError, shown
+from newsletter.model import tool_keys
 from newsletter.workspace.entries import (
     append_entry,
     as_written,
@@ -128,7 +129,10 @@ def _new_decision(path: Path, state_dir: Path, name: str, values: dict[str, Any]
 
     def not_there(entries: list[Any]) -> None:  # another vet may have added it meanwhile
         for index, other in enumerate(entries):
-            if isinstance(other, dict) and set(_keys_of(other)) & set(approval.keys):
+            if not isinstance(other, dict):
+                continue
+            keys = tool_keys(str(other.get("name", "")), str(other.get("url") or ""))
+            if set(keys) & set(approval.keys):
                 line = entries.line_of_item(index) if isinstance(entries, Sequence) else 0
                 raise InputError(
                     f"'{name}' was added to {shown(path)}:{line} meanwhile; try again."
@@ -137,10 +141,6 @@ def _new_decision(path: Path, state_dir: Path, name: str, values: dict[str, Any]
     starter = starter_text(REGISTER_FILE)
     line = append_entry(path, approval.as_entry(), state_dir, not_there, new_file=starter)
     return Recorded(_at(approval, line), shown(path), line, True)
-
-
-def _keys_of(entry: dict[str, Any]) -> list[str]:
-    return Approval(str(entry.get("name", "")), "", url=str(entry.get("url") or "")).keys
 
 
 def _index_of(entries: list[Any], approval: Approval) -> int:

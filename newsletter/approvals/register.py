@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsletter.errors import InputError, shown
-from newsletter.text.names import squash
-from newsletter.text.urls import normalize_url
+from newsletter.model import tool_keys
 from newsletter.workspace import validate
 from newsletter.workspace.entries import file_entries
 from newsletter.workspace.files import write_atomically
@@ -127,9 +126,8 @@ class Approval:
 
     @property
     def keys(self) -> list[str]:
-        """The keys a tool is matched by, the same as a tool find's (model.Tool.keys)."""
-        by_name = f"tool-name:{squash(self.name)}"
-        return [f"tool:{normalize_url(self.url)}", by_name] if self.url else [by_name]
+        """The keys a tool is matched by, the same as a tool find's."""
+        return tool_keys(self.name, self.url)
 
     @property
     def approved(self) -> bool:
@@ -220,7 +218,7 @@ class Register:
     def find(self, name: str, url: str = "") -> Approval | None:
         """The decision on the tool of this name and address: the address first (a
         tool renamed keeps its decision), then the name."""
-        keys = ([f"tool:{normalize_url(url)}"] if url else []) + [f"tool-name:{squash(name)}"]
+        keys = tool_keys(name, url)
         index = next((self._keys[key] for key in keys if key in self._keys), None)
         return None if index is None else self.entry(index)
 
