@@ -105,10 +105,9 @@ def record_decision(
 def two_tools(register: Register, name: str, url: str, what: str) -> None:
     """A name that is one entry's and an address that is another's: which tool is
     meant? Never the other one, silently."""
-    if not url:
-        return
-    by_name, by_url = register.find(name), register.find("", url)
-    if by_name and by_url and by_name is not by_url and by_url.name != by_name.name:
+    both = register.two_entries(name, url)
+    if both:
+        by_name, by_url = both
         raise InputError(
             f"{what}: '{name}' is the tool of {REGISTER_FILE}:{by_name.line}, and {url} "
             f"the address of '{by_url.name}' ({REGISTER_FILE}:{by_url.line}); which is it?",

@@ -309,7 +309,6 @@ def _date(raw: str) -> dt.date:
 
 def _grades(raw: str) -> list[str]:
     text = re.sub(r"(?i)\b(grades?|gr\.?)\b", " ", raw)
-    text = re.sub(r"(?i)(\d+)(st|nd|rd|th)\b", r"\1", text)
     # Pre-K and transitional K come before the grades the newsletter knows: K.
     text = re.sub(r"(?i)\b(pre-?k|pk|tk|prek|kindergarten|kg)\b", "K", text)
     text = re.sub(r"\s*(?:-|–|to|through)\s*", "-", text)
@@ -359,13 +358,14 @@ def import_register(
         for line, row in rows:
             approval = read_approval(row, source, line)
             twice = next((seen[key] for key in approval.keys if key in seen), None)
-            by_name, by_url = register.find(approval.name), register.find("", approval.url)
+            both = register.two_entries(approval.name, approval.url)
             before = register.find(approval.name, approval.url)
             where = f"{shown(source)}:{line}: '{approval.name}'"
             if twice is not None:
                 bad.append(f"{where} is the tool of line {twice} again; keep one of the two rows")
                 continue
-            if by_name and by_url and by_name is not by_url and approval.url:
+            if both:
+                by_name, by_url = both
                 bad.append(f"{where} is the tool of {REGISTER_FILE}:{by_name.line} by its name, "
                            f"and its address is that of '{by_url.name}' "
                            f"({REGISTER_FILE}:{by_url.line}); give the name and the address "

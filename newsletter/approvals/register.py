@@ -225,12 +225,18 @@ class Register:
     def of(self, tool: Any) -> Approval | None:
         return self.find(tool.name, getattr(tool, "url", ""))
 
+    def two_entries(self, name: str, url: str) -> tuple[Approval, Approval] | None:
+        """The entry of this name and the other entry of this address, when they are
+        two: which tool is meant? (Never the other one, silently.)"""
+        by_name, by_url = self.find(name), self.find("", url) if url else None
+        return (by_name, by_url) if by_name and by_url and by_name is not by_url else None
+
 
 def _keys(entries: list[Approval]) -> dict[str, int]:
     return {key: index for index, entry in enumerate(entries) for key in entry.keys}
 
 
-def value_of(item: ApprovalField, raw: Any, f: Fields | None = None) -> Any:
+def value_of(item: ApprovalField, raw: Any) -> Any:
     """One field's value, checked: a ValueError says what is wrong (and 'did you mean')."""
     if item.read == CHOICE:
         return choice(raw, item.choices)
