@@ -15,9 +15,13 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsletter import clock
 from newsletter.model import IssueKey
+
+if TYPE_CHECKING:
+    from newsletter.archive.record import ArchivedIssue
 
 ATTEMPT = "attempt"
 SENT = "sent"
@@ -115,3 +119,9 @@ class MemoryLog(SendLog):
 def log_for(state_dir: Path, key: IssueKey) -> SendLog:
     """The send log of an issue."""
     return SendLog(state_dir / "sends" / f"{key.stem}.jsonl")
+
+
+def someone_has(state_dir: Path, entry: ArchivedIssue) -> bool:
+    """Sent (to some or all), or being sent: its send log names someone who has it.
+    Such an issue is never built again, nor discarded."""
+    return entry.published or log_for(state_dir, entry.key).state().reached_anyone

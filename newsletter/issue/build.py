@@ -16,7 +16,7 @@ from newsletter.archive.record import (
     archive_text,
     email_fingerprint,
 )
-from newsletter.archive.sendlog import log_for
+from newsletter.archive.sendlog import someone_has
 from newsletter.calendar import all_occurrences
 from newsletter.catalog.db import Catalog, load_archive, open_catalog
 from newsletter.email.render import render_archive_body, render_email
@@ -75,7 +75,6 @@ class BuildResult:
     own_items: int = 0  # the edition's tools, links and posts for its grades
     kept: ArchivedIssue | None = None  # a draft edited by hand, left as it is
     next_date: dt.date | None = None  # already sent: the issue day to build next
-    zone_name: str = "UTC"  # the workspace's, for the times said of it
 
 
 def issue_date(
@@ -147,7 +146,7 @@ def build_issues(
     following = next_after_sent(settings, first_look)
     for stop in stops:
         if stop is not None:
-            stop.next_date, stop.zone_name = following, settings.time_zone
+            stop.next_date = following
     if all(stops):
         return [stop for stop in stops if stop]
     later = [e for e in first_look if e.published and e.date > date]
@@ -296,7 +295,7 @@ def _not_rebuilt(
         existing = next((a for a in archive if a.key == key), None)
         if existing is None:
             stops.append(None)
-        elif _someone_has(workspace, existing):
+        elif someone_has(workspace.state_dir, existing):
             stops.append(BuildResult(existing.issue, path, already_sent=existing))
         elif existing.hand_edited and not force and len(keys) > 1:  # one edition of several
             stops.append(BuildResult(existing.issue, path, kept=existing))
@@ -309,11 +308,6 @@ def _not_rebuilt(
         else:
             stops.append(None)
     return stops
-
-
-def _someone_has(workspace: Workspace, entry: ArchivedIssue) -> bool:
-    """Sent (to some or all), or being sent: its send log names someone who has it."""
-    return entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone
 
 
 def _other_drafts(
@@ -332,7 +326,7 @@ def _other_drafts(
         and (entry.an_edition or not entry.key.edition)
     ]
     for entry in others:
-        if _someone_has(workspace, entry):
+        if someone_has(workspace.state_dir, entry):
             raise InputError(
                 f"{already_sent_line(entry, zone_name)} as {shown(entry.path)}, which "
                 "newsletter.yaml's "

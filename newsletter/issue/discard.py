@@ -5,7 +5,7 @@ the numbering keeps no gap (the next build takes the number again)."""
 from __future__ import annotations
 
 from newsletter.archive.record import ArchivedIssue, already_sent_line, find_issues
-from newsletter.archive.sendlog import log_for
+from newsletter.archive.sendlog import someone_has
 from newsletter.catalog.db import open_catalog
 from newsletter.email.rendered import rendered_paths
 from newsletter.errors import InputError, shown
@@ -20,7 +20,7 @@ def discard_drafts(workspace: Workspace, ref: str, zone_name: str) -> list[Archi
         archive = catalog.archive().all_or_raise()
         drafts = find_issues(archive, ref)
         for entry in drafts:
-            if entry.published or log_for(workspace.state_dir, entry.key).state().reached_anyone:
+            if someone_has(workspace.state_dir, entry):
                 raise InputError(
                     f"{already_sent_line(entry, zone_name)}: only a draft can be discarded.",
                     hint="An issue anyone has stays the record of what staff were sent.",
