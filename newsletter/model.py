@@ -205,8 +205,15 @@ class CitizenshipTopic:
     @property
     def keys(self) -> list[str]:
         """The topic as sent, and to which bands: `citizenship --coverage` reads them."""
-        topic = f"lesson:{self.school_year}:{squash(self.topic)}"
-        return [topic] + [f"{topic}:{lesson.grades}" for lesson in self.lessons]
+        return [lesson_key(self.school_year, self.topic)] + [
+            lesson_key(self.school_year, self.topic, lesson.grades) for lesson in self.lessons
+        ]
+
+
+def lesson_key(school_year: str, topic: str, band: str = "") -> str:
+    """A citizenship topic sent in a school year (its first day), to a band or at all."""
+    key = f"lesson:{school_year}:{squash(topic)}"
+    return f"{key}:{band}" if band else key
 
 
 @dataclass

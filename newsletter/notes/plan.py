@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.errors import InputError, shown
-from newsletter.model import CitizenshipTopic, Lesson
-from newsletter.text.names import squash
+from newsletter.model import CitizenshipTopic, Lesson, lesson_key
 from newsletter.workspace import validate
 from newsletter.workspace.entries import regular_file
 from newsletter.workspace.folder import Workspace
@@ -217,7 +216,7 @@ def topic_for(
         for lesson in (entry.lessons if entry else [])
         if not mask or validate.grade_mask([lesson.grades]) & mask
     ]
-    since = (year.first_day if year else entry.first if entry else day).isoformat()
+    since = _since(year, entry) if entry else (year.first_day if year else day).isoformat()
     found = CitizenshipTopic(
         entry.topic if entry else "",
         since,
@@ -264,9 +263,13 @@ class Coverage:
 
 
 def topic_key(year: SchoolYear | None, entry: PlanEntry, band: str = "") -> str:
-    since = (year.first_day if year else entry.first).isoformat()
-    key = f"lesson:{since}:{squash(entry.topic)}"
-    return f"{key}:{band}" if band else key
+    """The key an issue that carried the entry's topic (to `band`) has in the catalog."""
+    return lesson_key(_since(year, entry), entry.topic, band)
+
+
+def _since(year: SchoolYear | None, entry: PlanEntry) -> str:
+    """The school year a topic is sent in, by its first day (the entry's own without one)."""
+    return (year.first_day if year else entry.first).isoformat()
 
 
 def coverage(plan: Plan, year: SchoolYear | None, featured: Any, today: dt.date) -> list[Coverage]:
