@@ -263,6 +263,17 @@ def choice(raw: Any, choices: Iterable[str]) -> str:
     raise ValueError(f"'{raw}' is not one of {', '.join(choices)}{said}")
 
 
+def statuses_given(given: Iterable[str], also: tuple[str, ...] = ()) -> list[str]:
+    """--status as given: repeated or with commas, each a status (or a word of
+    `also`); a ValueError says which is none."""
+    found = []
+    for text in given:
+        for part in (part.strip() for part in text.split(",")):
+            if part:
+                found.append(part if part in also else choice(part, STATUSES))
+    return found
+
+
 def read_approval(entry: Any, path: Path, line: int) -> Approval:
     f = Fields(entry, path, "register entry", line)
     f.only(FIELD_NAMES)

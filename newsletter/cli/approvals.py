@@ -83,14 +83,14 @@ def approvals(ctx: click.Context, statuses: tuple[str, ...], expiring: int | Non
     if ctx.invoked_subcommand is not None:
         return
     from newsletter.approvals.listing import listed, register_rows
-    from newsletter.approvals.register import choice, load_register
+    from newsletter.approvals.register import load_register, statuses_given
     from newsletter.catalog.db import open_catalog
     from newsletter.catalog.search import Filters, featured_tools
     from newsletter.errors import InputError
 
     here = context(ctx)
     try:
-        wanted = [choice(s, STATUSES) for given in statuses for s in given.split(",") if s.strip()]
+        wanted = statuses_given(statuses)
     except ValueError as err:
         raise InputError(f"--status: {err}.") from None
     register = load_register(here.workspace)
@@ -99,7 +99,7 @@ def approvals(ctx: click.Context, statuses: tuple[str, ...], expiring: int | Non
     rows = listed(register_rows(register, featured), wanted, expiring, here.today)
     if form == "text":
         _lines(rows, here.today)
-        if not register.entries:
+        if not len(register):
             click.echo(
                 "The register is empty: record a decision with 'newsletter vet NAME --status "
                 "approved', or import your list with 'newsletter approvals import FILE.csv'.",

@@ -56,7 +56,7 @@ def build(
         warn(err.problems)
         raise
     progress.clear()
-    report_build(results)
+    report_build(results, context(ctx).settings.time_zone)
 
 
 @click.command()
@@ -232,17 +232,17 @@ def _issue_data(entry: Any) -> dict[str, Any]:
     }
 
 
-def report_build(results: list[Any]) -> None:
+def report_build(results: list[Any], zone_name: str) -> None:
     """What build says: warnings and the summary on stderr, the files on stdout;
     for each edition, when there are editions."""
     from newsletter.feeds.collect import describe_failures
 
     for result in results:
-        _report_one(result)
+        _report_one(result, zone_name)
     warn(describe_failures(results[0].feed_outcomes) if results else [])  # once, at the end
 
 
-def _report_one(result: Any) -> None:
+def _report_one(result: Any, zone_name: str) -> None:
     import datetime as dt
 
     from newsletter.archive.record import already_sent_line
@@ -256,7 +256,7 @@ def _report_one(result: Any) -> None:
         )
         return
     if result.already_sent:
-        line = already_sent_line(result.already_sent, result.zone_name)
+        line = already_sent_line(result.already_sent, zone_name)
         later = result.next_date or result.issue.date + dt.timedelta(days=7)
         click.echo(
             f"{line}; a sent issue is never rebuilt. To build the next one: "

@@ -32,16 +32,11 @@ def status_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def _decisions(here: Any, found: list[Any], statuses: tuple[str, ...]) -> list[tuple[Any, Any]]:
     """Each tool (or hit) with the register's decision on it, kept when its status is
     one of `statuses` (all, when none). Other kinds of hit have no decision."""
-    from newsletter.approvals.register import STATUSES, choice, load_register
+    from newsletter.approvals.register import load_register, statuses_given
     from newsletter.errors import InputError
 
     try:
-        wanted = {
-            s.strip() if s.strip() == NOT_IN_REGISTER else choice(s, STATUSES)
-            for given in statuses
-            for s in given.split(",")
-            if s.strip()
-        }
+        wanted = set(statuses_given(statuses, also=(NOT_IN_REGISTER,)))
     except ValueError as err:
         raise InputError(f"--status: {err}, or {NOT_IN_REGISTER} (not in the register).") from None
     try:

@@ -92,9 +92,9 @@ def with_breaks(events: list[Event], settings: Any) -> list[Event]:
         closed = {}
         if event.every:
             for date in occurrences(dataclasses.replace(event, breaks={}), settings.zone):
-                found = year.closed(date.start.astimezone(settings.zone).date())
-                if found:
-                    closed[date.start.astimezone(settings.zone).date().isoformat()] = found.name
+                day = date.start.astimezone(settings.zone).date()
+                if found := year.closed(day):
+                    closed[day.isoformat()] = found.name
         made.append(dataclasses.replace(event, breaks=closed) if closed else event)
     return made
 
