@@ -66,7 +66,7 @@ def test_every_problem_is_reported_at_once(workspace, run):
     ]
     for start in expected:
         assert any(line.startswith(start) for line in lines), (start, lines)
-    assert len(lines) == len(expected)
+    assert len(lines) == len(expected), lines
     assert "7 problems found" in result.output
 
 
@@ -194,3 +194,42 @@ def test_init_names_each_file_there_once(tmp_path, monkeypatch):
     again = CliRunner().invoke(cli, ["init", "ws"])
     assert again.exit_code == 1 and "ws/ws/" not in again.output
     assert "ws/feeds.yaml" in again.output
+
+
+def test_every_bad_field_of_one_entry_is_named_in_one_run(workspace, run):
+    write(
+        workspace / "notes" / "tools.yaml",
+        """
+        - name: Padlet
+          url: padlet
+          grade: 3-5
+          cost: cheap
+          grades: [13]
+    """,
+    )
+    result = run("check")
+    assert result.exit_code == 2
+    problems = [line for line in result.stdout.splitlines() if "tools.yaml" in line]
+    assert any("tools.yaml:2: tool field 'url'" in line for line in problems), problems
+    assert any("unknown tool field 'grade'" in line for line in problems), problems
+    assert any("tool field 'cost': 'cheap'" in line for line in problems), problems
+    assert any("tool field 'grades'" in line for line in problems), problems
+    assert len(problems) == 4, problems
+    assert "4 problems found" in result.output
+
+
+def test_a_colon_inside_a_text_asks_for_quotes(workspace, run):
+    write(
+        workspace / "notes" / "tools.yaml",
+        """
+        - name: Padlet
+          url: https://padlet.com
+          summary: A wall for the class. Tip: pin the best posts.
+    """,
+    )
+    for command in (("check",), ("notes",)):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert "tools.yaml:3: the text contains ': '" in result.output, result.output
+        assert "Put the text in quotes" in result.output
+        assert "mapping values" not in result.output

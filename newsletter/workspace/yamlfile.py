@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -127,6 +128,13 @@ def parse_yaml(text: str, path: Path) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
+        if err.problem and err.problem.startswith("mapping values are not allowed"):
+            # 'summary: Try it. Tip: ...': the second ': ' reads as a new field
+            raise InputError(
+                f"{shown(path)}:{line}: the text contains ': ' (a colon and a space), which "
+                "YAML reads as the start of a field.",
+                hint="Put the text in quotes (\"...\"), or write it on the lines below a '|' line.",
+            ) from None
         problem = err.problem or err.context or "it cannot be read"
         raise InputError(
             f"{shown(path)}:{line}: not valid YAML: {problem}.",
@@ -148,14 +156,36 @@ def load_yaml(path: Path) -> Any:
 
 def collecting(problems: list[InputError] | None, read: Callable[..., T], *args: Any) -> T | None:
     """Run a reader. Without a problems list its InputError goes up as usual; with
-    one, it is recorded there and None returned, so a check can report every problem."""
+    one, every mistake it meets is recorded there (all of an entry's fields, not only
+    the first: Fields goes on past each) and None returned, so a check can report
+    every problem at once. The reader's own checks across fields count only when
+    every field read well."""
     if problems is None:
         return read(*args)
+    gathered: list[InputError] = []
+    token = _gathering.set(gathered)
     try:
-        return read(*args)
+        result: T | None = read(*args)
     except InputError as err:
-        problems.append(err)
+        if not gathered:
+            gathered.append(err)
+        # else: the reader's own check of fields read as their fallbacks (a url ""
+        # "listed twice"), which says nothing the recorded mistakes do not
+    except (TypeError, ValueError, AttributeError, KeyError):
+        if not gathered:
+            raise
+        # a field read as its fallback went on to trip the reader: that field's
+        # mistake, already recorded, is the one to report
+    finally:
+        _gathering.reset(token)
+    if gathered:
+        problems.extend(gathered)
         return None
+    return result
+
+
+# While `collecting` runs a reader, the list its Fields record mistakes in.
+_gathering: ContextVar[list[InputError] | None] = ContextVar("gathering", default=None)
 
 
 def _kind(data: Any) -> str:
@@ -201,6 +231,15 @@ class Fields:
     def fail(self, key: str, problem: str, hint: str | None = None) -> InputError:
         return InputError(f"{self.where(key)}: {self.what} field '{key}': {problem}", hint=hint)
 
+    def _refused(self, err: InputError, fallback: Any) -> Any:
+        """A field's mistake: raised, or, under `collecting`, recorded and the field read
+        as `fallback`, so the entry's other fields are checked too."""
+        gathered = _gathering.get()
+        if gathered is None:
+            raise err
+        gathered.append(err)
+        return fallback
+
     def only(self, allowed: Iterable[str]) -> None:
         """Unknown fields are mistakes: say which, and the near name if there is one."""
         allowed = list(allowed)
@@ -208,27 +247,36 @@ class Fields:
             if key not in allowed:
                 near = suggest(str(key), allowed)
                 hint = f"Did you mean '{near}'?" if near else f"Known fields: {', '.join(allowed)}."
-                raise InputError(
-                    f"{self.where(key)}: unknown {self.what} field '{key}'.", hint=hint
+                self._refused(
+                    InputError(f"{self.where(key)}: unknown {self.what} field '{key}'.", hint=hint),
+                    None,
                 )
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise self.missing(key)
+                return self._refused(self.missing(key), default)
             return default
         if isinstance(value, (dict, list)):
-            raise self.fail(key, "expected text, found a list or a mapping.")
+            return self._refused(
+                self.fail(key, "expected text, found a list or a mapping."), default
+            )
         if isinstance(value, bool):  # yes, no, on, off are true/false in YAML
-            raise self.fail(key, f"reads as {str(value).lower()}.", hint="Put the text in quotes.")
+            return self._refused(
+                self.fail(key, f"reads as {str(value).lower()}.", hint="Put the text in quotes."),
+                default,
+            )
         text = str(value).strip()
         bad = control_characters(text)
         if bad:
-            raise self.fail(
-                key,
-                f"contains control characters ({bad}).",
-                hint="Delete them; they can retitle or clear the screen of whoever reads it.",
+            return self._refused(
+                self.fail(
+                    key,
+                    f"contains control characters ({bad}).",
+                    hint="Delete them; they can retitle or clear the screen of whoever reads it.",
+                ),
+                default,
             )
         return text
 
@@ -238,15 +286,19 @@ class Fields:
         if value is None:
             return []
         if isinstance(value, dict):
-            raise self.fail(key, "expected a list of words, found a mapping.")
+            return self._refused(self.fail(key, "expected a list of words, found a mapping."), [])
         items = value if isinstance(value, list) else str(value).split(",")
         result = []
         for item in items:
             if isinstance(item, (dict, list)):
-                raise self.fail(key, "expected a list of words, found a nested list or mapping.")
+                return self._refused(
+                    self.fail(key, "expected a list of words, found a nested list or mapping."), []
+                )
             word = str(item).strip()
             if "\n" in word or control_characters(word):
-                raise self.fail(key, f"{word[:40]!r} contains a line break or control character.")
+                return self._refused(
+                    self.fail(key, f"{word[:40]!r} contains a line break or control character."), []
+                )
             if word:
                 result.append(word)
         return result
@@ -256,8 +308,11 @@ class Fields:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise self.fail(
-                key, f"expected a whole number from {minimum} to {maximum}, got {value!r}."
+            return self._refused(
+                self.fail(
+                    key, f"expected a whole number from {minimum} to {maximum}, got {value!r}."
+                ),
+                default,
             )
         return value
 
@@ -271,8 +326,11 @@ class Fields:
             or not isinstance(value, (int, float))
             or not 0 < value <= maximum  # also refuses .nan and .inf
         ):
-            raise self.fail(
-                key, f"expected a number above 0 and at most {maximum:g}, got {value!r}."
+            return self._refused(
+                self.fail(
+                    key, f"expected a number above 0 and at most {maximum:g}, got {value!r}."
+                ),
+                default,
             )
         return float(value)
 
@@ -281,7 +339,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {value!r}.")
+            return self._refused(self.fail(key, f"expected true or false, got {value!r}."), default)
         return value
 
     def checked(self, key: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
@@ -289,12 +347,12 @@ class Fields:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise self.missing(key)
+                return self._refused(self.missing(key), None)
             return None
         try:
             return parse(value)
         except ValueError as err:
-            raise self.fail(key, str(err)) from None
+            return self._refused(self.fail(key, str(err)), None)
 
 
 class _BlockDumper(yaml.SafeDumper):
