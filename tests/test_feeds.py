@@ -5,6 +5,7 @@ import datetime as dt
 import gzip
 import os
 import tracemalloc
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from newsletter.feeds.collect import (
     NEW,
     NOT_MODIFIED,
     STALE,
+    UNCHANGED,
     Collector,
     FeedOutcome,
     describe_failures,
@@ -29,6 +31,7 @@ from tests.conftest import Terminal
 from tests.feedserver import Route, rss
 from tests.issues import sample_issue
 
+CHICAGO = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 FAST = FetchLimits(
     connect_timeout=2,
@@ -65,7 +68,7 @@ def collect(tmp_path, feed_server):
 
     def run(*paths, limits=FAST, now=NOW, offline=False, **source):
         sources = [FeedSource(name=p.strip("/"), url=feed_server.url(p), **source) for p in paths]
-        collector = Collector(cache, limits, "newsletter/test (Tech Tidbits)", 120)
+        collector = Collector(cache, limits, "newsletter/test (Tech Tidbits)", 120, CHICAGO)
         return collector.collect(sources, now, offline=offline)
 
     return run
@@ -172,7 +175,7 @@ def test_the_last_good_copy_is_used_when_a_feed_breaks(collect, feed_server):
     assert outcome.status == STALE
     assert len(outcome.items) == 3
     assert outcome.problem == (
-        "feed 'a.xml': 503 service unavailable; using the copy from 2026-11-27 12:00"
+        "feed 'a.xml': 503 service unavailable; using the copy from 2026-11-27 06:00 CST"
     )
     # A server that starts sending HTML (a login page, say) keeps the good copy too.
     feed_server.routes["/a.xml"] = Route(
@@ -580,3 +583,22 @@ def test_a_feed_that_waited_for_its_turn_says_so():
     assert "the server itself was not slow" in str(caught.value)
     with gate.slot("blogs.example.org", until=time.monotonic() + 0.05):
         pass  # free again
+
+
+def test_new_items_only_when_a_post_is_new(collect, feed_server):
+    # A server with no ETag or Last-Modified sends the whole feed every time.
+    feed_server.routes["/plain.xml"] = Route(rss("Plain", POSTS))
+    assert one(collect("/plain.xml")).status == NEW
+    again = one(collect("/plain.xml"))
+    assert again.status == UNCHANGED
+    assert len(again.items) == 3
+    newer = [
+        {
+            "title": "Newer still",
+            "link": "https://blog.example.org/4",
+            "date": "Thu, 26 Nov 2026 11:00:00 GMT",
+        },
+        *POSTS,
+    ]
+    feed_server.routes["/plain.xml"] = Route(rss("Plain", newer))
+    assert one(collect("/plain.xml")).status == NEW

@@ -153,7 +153,8 @@ def test_login_with_a_password_from_the_environment_never_shown(built, run, smtp
     result = run("send", "--yes", "--verbose")
     assert result.exit_code == 0, result.output
     assert server.logins == ["techtidbits:ok"]
-    assert "connected to 127.0.0.1" in result.output
+    # The cron log's stamps are in the workspace's zone, and say so (pinned: 15:00 UTC).
+    assert "2026-12-01 09:00:00 CST connected to 127.0.0.1" in result.output
     assert "s3cret-Pa55" not in result.output
     import base64
 
@@ -394,7 +395,9 @@ def test_names_outside_ascii_are_encoded_in_the_to_header():
 
 def test_at_a_terminal_send_asks_first(built, smtp):
     server = smtp()
-    terminal = Terminal(["-m", "newsletter", "send"], smtp_env(built, server))
+    # On the issue day (Friday 2026-11-27, 9:00 in Chicago): a plain question.
+    env = {**smtp_env(built, server), "NEWSLETTER_NOW": "2026-11-27T15:00:00+00:00"}
+    terminal = Terminal(["-m", "newsletter", "send"], env)
     terminal.read_until(
         b"Send issue #1 'Tech Tidbits #1 - Nov 27, 2026' to 6 recipients via 127.0.0.1? [y/N]"
     )
@@ -402,6 +405,32 @@ def test_at_a_terminal_send_asks_first(built, smtp):
     terminal.read_until(b"is recorded as sent")
     assert terminal.exit_code() == 0
     assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_an_issue_sent_early_or_on_another_weekday_is_remarked_on(built, run, smtp):
+    server = smtp()
+    # Pinned: Tuesday 2026-12-01. The issue of Friday 2026-12-04 is three days early.
+    assert run("add-tip", "Pin the best posts.").exit_code == 0
+    assert run("build", "--date", "2026-12-04").exit_code == 0
+    terminal = Terminal(["-m", "newsletter", "send", "2"], smtp_env(built, server))
+    terminal.read_until(b"[y/N]")
+    question = b" ".join(terminal.output.split())
+    assert b"Note: issue #2 is dated Fri 2026-12-04, 3 days from now; today is Tuesday, " in (
+        question
+    )
+    assert b"not the issue day (Friday). [y/N]" in question
+    terminal.type("n")
+    terminal.read_until(b"Aborted")
+    assert terminal.exit_code() == 1
+    # Issue #1 (Nov 27) is not early, only sent on a Tuesday.
+    terminal = Terminal(["-m", "newsletter", "send", "1"], smtp_env(built, server))
+    terminal.read_until(b"[y/N]")
+    question = b" ".join(terminal.output.split())
+    assert b"Note: today is Tuesday, not the issue day (Friday). [y/N]" in question
+    assert b"from now" not in question
+    terminal.type("n")
+    terminal.read_until(b"Aborted")
+    assert server.mailbox.received == []
 
 
 def test_at_a_terminal_no_means_nothing_is_sent(built, smtp):

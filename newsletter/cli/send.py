@@ -202,14 +202,16 @@ def send_each(ctx: Context, entries: list[Any], options: dict[str, Any]) -> None
         return
     if not options["yes"] and not to:  # a test copy to yourself needs no confirmation
         whole = "; and ".join(job.summary() for job in jobs)
-        confirm(f"Send {whole}?", f"Sending {whole} needs confirmation")
+        remark = jobs[0].timing(ctx.today, ctx.settings.issue_weekday)  # editions share a date
+        note = f" Note: {remark}." if remark else ""
+        confirm(f"Send {whole}?{note}", f"Sending {whole} needs confirmation")
     failures = []
     for job in jobs:
         progress = SendProgress(job.entry.label, ctx.settings.send.rate_per_minute)
 
         def say(line: str, progress: SendProgress = progress) -> None:
             progress.clear()  # a log line never runs into the progress line
-            stamped(line)
+            stamped(line, ctx.settings.zone)
 
         outcome = send_job(ctx.workspace, ctx.settings, job, os.environ, say,
                           options["verbose"], progress, ctx.clock)  # fmt: skip

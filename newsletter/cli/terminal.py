@@ -3,6 +3,7 @@ redraws itself, and asking (only when someone is there to answer)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -96,11 +97,11 @@ def confirm(question: str, unattended: str) -> None:
     click.confirm(question, abort=True)
 
 
-def stamped(line: str) -> None:
-    """A progress line for the cron log, with the time."""
+def stamped(line: str, zone: dt.tzinfo) -> None:
+    """A progress line for the cron log, with the time in the workspace's zone."""
     from newsletter import clock
 
-    click.echo(f"{clock.now().astimezone():%Y-%m-%d %H:%M:%S} {line}", err=True)
+    click.echo(f"{clock.now().astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {line}", err=True)
 
 
 def warn(lines: list[str]) -> None:

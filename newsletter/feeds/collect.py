@@ -21,6 +21,7 @@ from newsletter.workspace.settings import FeedSettings, Settings, require_settin
 
 # What happened to a feed in a collection.
 NEW = "new items"
+UNCHANGED = "no new items"  # fetched again, but every item was there last time
 NOT_MODIFIED = "not modified"
 STALE = "stale copy used"
 CACHED = "cached copy used"
@@ -49,7 +50,7 @@ class FeedOutcome:
         if self.status == FAILED:
             return f"feed '{self.source.name}' skipped: {self.reason}"
         if self.status == STALE:
-            when = self.copy_from.strftime("%Y-%m-%d %H:%M") if self.copy_from else "earlier"
+            when = f"{self.copy_from:%Y-%m-%d %H:%M %Z}" if self.copy_from else "earlier"
             return f"feed '{self.source.name}': {self.reason}; using the copy from {when}"
         return None
 
@@ -80,6 +81,7 @@ def collector_for(workspace: Workspace, settings: Settings) -> Collector:
         fetch_limits(settings.feeds),
         user_agent(settings),
         settings.feeds.summary_length,
+        settings.zone,
     )
 
 
@@ -112,6 +114,7 @@ class Collector:
     limits: FetchLimits
     user_agent: str
     summary_length: int = 280
+    zone: dt.tzinfo = dt.UTC  # the workspace's, for the times its outcomes name
 
     def collect(
         self,
@@ -227,7 +230,7 @@ class Collector:
         except NotAFeed as err:
             return self._fallback(source, entry, now, STALE, str(err))
         self.cache.save(fresh)
-        return FeedOutcome(source, NEW, items)
+        return FeedOutcome(source, NEW if _any_new(items, entry) else UNCHANGED, items)
 
     def _parse(
         self, source: FeedSource, entry: CachedFeed, now: dt.datetime, content_type: str = ""
@@ -278,9 +281,17 @@ class Collector:
                 status,
                 items,
                 reason=reason if status == STALE else "",
-                copy_from=entry.fetched,
+                copy_from=entry.fetched.astimezone(self.zone) if entry.fetched else None,
             )
         return FeedOutcome(source, FAILED, reason=reason)
+
+
+def _any_new(items: list[FeedItem], before: CachedFeed | None) -> bool:
+    """Whether a feed fetched again has an item its last copy did not."""
+    if before is None or before.items is None:
+        return bool(items)
+    seen = {key for item in before.items for key in item.keys}
+    return any(not seen.intersection(item.keys) for item in items)
 
 
 def describe_failures(outcomes: list[FeedOutcome]) -> list[str]:

@@ -4,6 +4,7 @@ ready once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from newsletter.archive.sendlog import SendState, log_for
 from newsletter.email.message import PreparedEmail
 from newsletter.errors import InputError, NewsletterError
 from newsletter.issue.editions import edition_of
+from newsletter.text.plain import counted
 from newsletter.workspace import validate
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.settings import Settings, SmtpSettings
@@ -94,6 +96,26 @@ class SendJob:
     @property
     def via(self) -> str:
         return "the outbox folder (no SMTP host configured)" if self.outbox else self.smtp.host
+
+    def timing(self, today: dt.date, issue_weekday: int) -> str:
+        """A remark for the confirmation question when this is not the issue's day:
+        sent days before its date, or on a day that is not the issue weekday."""
+        from newsletter.workspace.validate import WEEKDAYS
+
+        remarks = []
+        date = self.entry.date
+        if today < date:
+            days = (date - today).days
+            remarks.append(
+                f"issue #{self.entry.label} is dated {date:%a} {date}, "
+                f"{counted(days, 'day')} from now"
+            )
+        if today.weekday() != issue_weekday:
+            remarks.append(
+                f"today is {WEEKDAYS[today.weekday()].capitalize()}, not the issue day "
+                f"({WEEKDAYS[issue_weekday].capitalize()})"
+            )
+        return "; ".join(remarks)
 
     def dry_run_lines(self) -> list[str]:
         """What --dry-run shows: the issue, and each person this run would send to."""
