@@ -104,6 +104,9 @@ COMMANDS = [
      "Build the issue: archive it in issues/ and render its HTML and text email."),
     ("fetch", "issues", "fetch",
      "Fetch every feed now, refresh the cache, and show how each one went."),
+    ("feeds", "feeds", "feeds",
+     "List the blogs in feeds.yaml, each with how its last fetch went; add, remove, pause or "
+     "resume one; import or export them as OPML."),
     ("preview", "issues", "preview",
      "Open an issue's email in the browser (default: the newest issue, each edition)."),
     ("list", "issues", "list_issues",

@@ -37,6 +37,12 @@ EXAMPLES: dict[str, list[str]] = {
     "remove": ["newsletter remove tools 2", "newsletter remove tips 1 --yes"],
     "build": ["newsletter build", "newsletter build --date 2026-12-04 --offline"],
     "fetch": ["newsletter fetch", "newsletter fetch --strict"],
+    "feeds": [
+        "newsletter feeds",
+        "newsletter feeds add https://www.controlaltachieve.com",
+        "newsletter feeds import subscriptions.opml",
+        "newsletter feeds export --out site/blogs.opml",
+    ],
     "preview": ["newsletter preview", "newsletter preview 12 --text --print"],
     "list": ["newsletter list", "newsletter list --json"],
     "show": ["newsletter show 12", "newsletter show 2026-12-04:elementary --format text"],

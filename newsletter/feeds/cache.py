@@ -15,6 +15,16 @@ from newsletter.workspace.files import write_bytes_atomically
 
 
 @dataclass
+class LastOutcome:
+    """How a feed's last collection went, for `newsletter feeds`."""
+
+    status: str
+    reason: str
+    at: str  # ISO time of that collection
+    items: int
+
+
+@dataclass
 class CachedFeed:
     url: str
     etag: str = ""
@@ -79,3 +89,29 @@ class FeedCache:
             "items": [to_plain(i) for i in entry.items] if entry.items is not None else None,
         }
         write_bytes_atomically(meta_path, json.dumps(meta, indent=1).encode())
+
+    @property
+    def _outcomes_path(self) -> Path:
+        return self.folder / "outcomes.json"
+
+    def last_outcomes(self) -> dict[str, LastOutcome]:
+        """Each feed's last outcome, by its address (none for a feed never collected)."""
+        try:
+            data = json.loads(self._outcomes_path.read_text(encoding="utf-8"))
+            return {
+                str(url): LastOutcome(
+                    str(o["status"]), str(o["reason"]), str(o["at"]), int(o["items"])
+                )  # fmt: skip
+                for url, o in data.items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}  # a missing or damaged record is just no record
+
+    def record_outcomes(self, outcomes: dict[str, LastOutcome]) -> None:
+        """Record these feeds' outcomes, keeping the others'. Two collections at once
+        (a build and a fetch) may each write it; either's word is a true last outcome."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        record = self.last_outcomes()
+        record.update(outcomes)
+        data = {url: vars(outcome) for url, outcome in record.items()}
+        write_bytes_atomically(self._outcomes_path, json.dumps(data, indent=1).encode())

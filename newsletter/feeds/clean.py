@@ -189,6 +189,32 @@ def _published(entry: Any) -> dt.datetime | None:
     return None
 
 
+def read_feed(body: bytes, url: str, content_type: str = "") -> Any:
+    """What feedparser makes of a feed's bytes; NotAFeed says what they are instead
+    (an HTML page, broken XML)."""
+    import feedparser  # imported here: it is slow to import and only builds need it
+
+    # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
+    parsed = feedparser.parse(
+        io.BytesIO(without_impossible_characters(without_doctype(body))),
+        response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": url,
+        },
+        resolve_relative_uris=True,
+        sanitize_html=True,
+    )
+    if not parsed.get("entries") and not parsed.get("version"):
+        head = body[:2048].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+            raise NotAFeed("not a feed: the server sent an HTML page")
+        if parsed.get("bozo"):
+            problem = str(parsed.get("bozo_exception", "")).split("\n")[0][:80]
+            raise NotAFeed(f"not a feed: the XML is broken ({problem})")
+        raise NotAFeed("not a feed: nothing readable in what the server sent")
+    return parsed
+
+
 def parse_feed(
     body: bytes,
     *,
@@ -202,27 +228,8 @@ def parse_feed(
 ) -> list[FeedItem]:
     """The items of a feed, newest first. `first_seen` (item key -> ISO time) dates
     the items that have no date, or an impossible one, and is updated in place."""
-    import feedparser  # imported here: it is slow to import and only builds need it
-
-    # Bytes in a BytesIO: feedparser never mistakes them for a path or URL to open.
-    parsed = feedparser.parse(
-        io.BytesIO(without_impossible_characters(without_doctype(body))),
-        response_headers={
-            "content-type": content_type or "application/xml",
-            "content-location": url,
-        },
-        resolve_relative_uris=True,
-        sanitize_html=True,
-    )
+    parsed = read_feed(body, url, content_type)
     entries = parsed.get("entries") or []
-    if not entries and not parsed.get("version"):
-        head = body[:2048].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-            raise NotAFeed("not a feed: the server sent an HTML page")
-        if parsed.get("bozo"):
-            problem = str(parsed.get("bozo_exception", "")).split("\n")[0][:80]
-            raise NotAFeed(f"not a feed: the XML is broken ({problem})")
-        raise NotAFeed("not a feed: nothing readable in what the server sent")
     items: list[FeedItem] = []
     for entry in entries[:MAX_ENTRIES]:
         link = _item_link(entry, url)

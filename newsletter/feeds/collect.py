@@ -4,6 +4,7 @@ issue is the issue's choice (issue/assemble.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -11,10 +12,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from newsletter import __version__
-from newsletter.feeds.cache import CachedFeed, FeedCache
+from newsletter.feeds.cache import CachedFeed, FeedCache, LastOutcome
 from newsletter.feeds.clean import NotAFeed, parse_feed
 from newsletter.feeds.fetch import FetchError, FetchLimits, HostGate, Response, fetch
-from newsletter.feeds.sources import FeedSource, load_feed_sources
+from newsletter.feeds.sources import FeedSource, active, load_feed_sources
 from newsletter.model import FeedItem
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.settings import FeedSettings, Settings, require_settings
@@ -92,7 +93,7 @@ def refresh_feeds(
 ) -> list[FeedOutcome]:
     """Fetch every feed of the workspace now, updating the cache (`newsletter fetch`)."""
     settings = require_settings(workspace.settings_file)
-    sources = load_feed_sources(workspace.feeds_file)
+    sources = active(load_feed_sources(workspace.feeds_file))
     return collector_for(workspace, settings).collect(sources, now, progress=progress)
 
 
@@ -178,7 +179,17 @@ class Collector:
                 done(self._fallback(source, cached[source.url], now, STALE, reason))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+        self._record(outcomes, now)
         return [outcomes[s.url] for s in sources]
+
+    def _record(self, outcomes: dict[str, FeedOutcome], now: dt.datetime) -> None:
+        """Keep how each feed went, for `newsletter feeds`; a cache that cannot be
+        written loses only that record."""
+        with contextlib.suppress(OSError):
+            self.cache.record_outcomes({
+                url: LastOutcome(o.status, o.reason, now.isoformat(), len(o.items))
+                for url, o in outcomes.items()
+            })  # fmt: skip
 
     def _settle(
         self,

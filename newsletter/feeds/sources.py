@@ -11,7 +11,7 @@ from newsletter.model import FeedItem
 from newsletter.workspace import validate
 from newsletter.workspace.yamlfile import Fields, collecting, load_yaml
 
-FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades")
+FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades", "paused")
 FEED_SECTIONS = ("feeds", "citizenship")
 
 
@@ -24,6 +24,7 @@ class FeedSource:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     grades: list[str] = field(default_factory=list)  # its posts' grades, for editions
+    paused: bool = False  # kept in the list, not fetched (`newsletter feeds pause`)
 
     def wants(self, item: FeedItem) -> bool:
         text = f"{item.title} {item.summary}".lower()
@@ -32,9 +33,15 @@ class FeedSource:
         return not any(word.lower() in text for word in self.exclude)
 
 
+def active(sources: list[FeedSource]) -> list[FeedSource]:
+    """The feeds to fetch: all but the paused ones."""
+    return [source for source in sources if not source.paused]
+
+
 def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
-    """The feeds in feeds.yaml. With a `problems` list, each bad entry is recorded
-    there and skipped (newsletter check); without one, the first one is raised."""
+    """The feeds in feeds.yaml, paused ones too. With a `problems` list, each bad entry
+    is recorded there and skipped (newsletter check); without one, the first one is
+    raised."""
     if not path.is_file():
         return []
     data = load_yaml(path)
@@ -65,6 +72,7 @@ def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource
         include=f.text_list("include"),
         exclude=f.text_list("exclude"),
         grades=f.checked("grades", validate.grades) or [],
+        paused=f.flag("paused", False),
     )
     if source.section not in FEED_SECTIONS:
         raise f.fail(

@@ -23,7 +23,7 @@ from newsletter.email.render import render_archive_body, render_email
 from newsletter.email.rendered import rendered_paths, size_warning
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.feeds.collect import FeedOutcome, collector_for, describe_failures
-from newsletter.feeds.sources import load_feed_sources
+from newsletter.feeds.sources import active, load_feed_sources
 from newsletter.issue.assemble import (
     assemble_issue,
     choose_items,
@@ -134,7 +134,7 @@ def build_issues(
     notes.events = with_breaks(notes.events, settings)  # no Tech Talk over a break
     register = load_register(workspace)
     plan = load_plan(workspace, settings.school_year)
-    sources = load_feed_sources(workspace.feeds_file)
+    sources = active(load_feed_sources(workspace.feeds_file))
     editions = settings.editions
     if editions:
         check_editions(workspace, settings, notes)

@@ -141,6 +141,7 @@ def replace_entries(
     what: str,
     hint: str = "Change it with 'newsletter edit', or in any editor.",
     write: bool = True,
+    within: str = "",
 ) -> None:
     """Write the entries at the indexes of `changes` again where they stand (None:
     remove it), each from its '-' line up to the next entry's, keeping the blank and
@@ -149,10 +150,21 @@ def replace_entries(
     back before it is written: if any other entry would read differently (a layout
     this cannot cut safely), nothing is written. `what` says what cannot be done
     then ('its topic cannot be added'), and `hint` how to do it by hand. Without
-    `write`, the new text is made and checked, and not written (a dry run)."""
+    `write`, the new text is made and checked, and not written (a dry run).
+    `within`: the list is that field of a mapping, the file's last (feeds.yaml's
+    `feeds:`), its entries indented as the file's first one is."""
     raw = path.read_bytes().decode("utf-8") if path.exists() else ""
     lines = raw.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in raw else "\n"
+    indent = _indent_of(lines, entries) if within else ""
+
+    def block(entry: dict[str, Any]) -> str:
+        dumped = dump_entries([entry])
+        if indent:
+            dumped = "".join(indent + line if line.strip() else line
+                             for line in dumped.splitlines(keepends=True))  # fmt: skip
+        return dumped.replace("\n", newline)
+
     pieces: list[str] = []
     done = 0  # lines of the old text already placed
     for index in sorted(changes):
@@ -165,28 +177,29 @@ def replace_entries(
         )
         while last > first + 1 and re.fullmatch(r"(#.*|\.\.\.)?\s*", lines[last - 1]):
             last -= 1  # blank lines, comments and '...' at the margin after the entry stay
-        block = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
-        one_line = re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")) if block else None
-        if not block or first >= last or first < done or (entry is not None and one_line):
+        dash = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
+        one_line = re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")) if dash else None
+        if not dash or first >= last or first < done or (entry is not None and one_line):
             # '- {title: ...}' is the editor's one-line style, not ours to rewrite
             raise _cannot_cut(path, first, what, hint)
         pieces += lines[done:first]
-        pieces.append(dump_entries([entry]).replace("\n", newline) if entry is not None else "")
+        pieces.append(block(entry) if entry is not None else "")
         done = last
     pieces += lines[done:]
     text = "".join(pieces)
     if added:
         if text and not text.endswith("\n"):
             text += newline
-        if text.strip():
+        if text.strip() and not within:
             text += newline
-        blocks = [dump_entries([entry]).replace("\n", newline) for entry in added]
-        text += newline.join(blocks)  # a blank line between entries, as the editor writes
+        # a blank line between notes, as the editor writes them; a mapping's list
+        # (feeds.yaml) is written without
+        text += ("" if within else newline).join(block(entry) for entry in added)
     expected = [changes.get(i, e) for i, e in enumerate(entries)]
     written = {i for i, e in changes.items() if e is not None}
     kept = [(i in written, e) for i, e in enumerate(expected) if e is not None]
     kept += [(True, e) for e in added]
-    if not _reads_as(text, path, kept):
+    if not _reads_as(text, path, kept, within):
         first = _dash_line(lines, entries.line_of_item(min(changes)) - 1) if changes else 0
         raise _cannot_cut(path, first, what, hint)
     if write:
@@ -215,13 +228,25 @@ def _dash_line(lines: list[str], line: int) -> int:
     return line
 
 
-def _reads_as(text: str, path: Path, expected: list[tuple[bool, Any]]) -> bool:
+def _indent_of(lines: list[str], entries: Sequence) -> str:
+    """How far a mapping's list is indented: as its first entry is, or two spaces."""
+    if entries:
+        first = lines[_dash_line(lines, entries.line_of_item(0) - 1)].lstrip("\ufeff")
+        return first[: len(first) - len(first.lstrip(" "))]
+    return "  "
+
+
+def _reads_as(text: str, path: Path, expected: list[tuple[bool, Any]], within: str = "") -> bool:
     """Whether `text` reads as the entries `expected`, each (written anew, entry):
     one written anew is only counted, the others compared with what was there."""
     try:
         found = parse_yaml(text, path)
     except InputError:
         return False
+    if within:
+        if not isinstance(found, dict):
+            return False
+        found = found.get(within)
     if not isinstance(found, list) and not (found is None and not expected):
         return False
     found = found or []
