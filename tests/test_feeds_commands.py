@@ -143,11 +143,14 @@ OPML = """\
   <head><title>My subscriptions</title></head>
   <body>
     <outline text="Edtech" title="Edtech">
-      <outline type="rss" text="Control Alt Achieve" xmlUrl="https://www.controlaltachieve.com/feeds/posts/default" htmlUrl="https://www.controlaltachieve.com/"/>
+      <outline type="rss" text="Control Alt Achieve"
+        xmlUrl="https://www.controlaltachieve.com/feeds/posts/default"
+        htmlUrl="https://www.controlaltachieve.com/"/>
       <outline type="rss" text="Cult of Pedagogy" xmlUrl="https://cultofpedagogy.com/feed"/>
     </outline>
     <outline text="Citizenship">
-      <outline type="rss" title="Common Sense &amp; Co" xmlUrl="https://www.commonsense.org/education/articles/feed"/>
+      <outline type="rss" title="Common Sense &amp; Co"
+        xmlUrl="https://www.commonsense.org/education/articles/feed"/>
     </outline>
     <outline type="rss" xmlurl="https://ditchthattextbook.com/feed/"/>
   </body>
