@@ -255,3 +255,49 @@ def test_no_warning_for_an_event_a_sent_issue_showed(workspace, run):
     result = run("build", "--offline", "--date", str(friday + dt.timedelta(days=7)))
     assert result.exit_code == 0
     assert "no issue will show it" not in result.output
+
+
+def test_a_talk_date_called_off_is_skipped_and_held_again(workspace, run):
+    events = workspace / "notes" / "events.yaml"
+    assert run("add-event", *TALK).exit_code == 0
+    assert run("talk-topic", "2027-03-11", "Forms").exit_code == 0
+    before = events.read_text()
+    result = run("talk-skip", "2027-03-11")
+    assert result.exit_code == 0, result.output
+    assert "2027-03-11: 'Tech Talk' skipped, in ws/notes/events.yaml:" in result.output
+    assert "Its topic 'Forms' was taken off" in result.output
+    listed = run("talks", "--all").output
+    assert "2027-03-11" not in listed and "2027-03-25" in listed
+    assert run("check").exit_code == 0
+    import yaml
+
+    (entry,) = yaml.safe_load(events.read_text())
+    assert entry["skip"] == [dt.date(2027, 3, 11), dt.date(2027, 4, 8)]
+    assert "topics" not in entry
+    held = run("talk-skip", "2027-03-11", "--undo")
+    assert held.exit_code == 0, held.output
+    assert "held again" in held.output
+    assert "2027-03-11" in run("talks", "--all").output
+    assert run("talk-topic", "2027-03-11", "Forms").exit_code == 0
+    assert yaml.safe_load(events.read_text()) == yaml.safe_load(before)
+
+
+def test_a_skip_on_no_talk_date_names_the_dates_near_it(workspace, run):
+    events = workspace / "notes" / "events.yaml"
+    assert run("add-event", *TALK).exit_code == 0
+    before = events.read_text()
+    for args, says in [
+        (
+            ("2027-03-12",),
+            "no repeating event in ws/notes/events.yaml falls on 2027-03-12 "
+            "(near it: 2027-02-25, 2027-03-11, 2027-03-25).",
+        ),
+        (("2027-04-08",), "falls on 2027-04-08 (near it: 2027-03-25, 2027-04-22)."),  # skipped
+        (("2027-04-01", "--undo"), "skips 2027-04-01 (near it: 2027-04-08)."),
+        (("2027-03-11", "--title", "Coffee"), "falls on 2027-03-11."),
+    ]:
+        result = run("talk-skip", *args)
+        assert result.exit_code == 2, result.output
+        assert says in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert events.read_text() == before

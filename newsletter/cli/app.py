@@ -130,6 +130,9 @@ COMMANDS = [
      "List the dates of every repeating event (the Tech Talks) with their topics."),
     ("talk-topic", "notes", "talk_topic",
      "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
+    ("talk-skip", "notes", "talk_skip",
+     "Skip a repeating event on DATE (a holiday, a talk called off), or hold it again with "
+     "--undo."),
     ("citizenship", "notes", "citizenship",
      "Show the year's digital citizenship plan: each topic, what has gone out already and "
      "what comes next."),

@@ -66,6 +66,7 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter approvals --status approved --format csv > approved-tools.csv",
         "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
     ],
+    "talk-skip": ["newsletter talk-skip 2027-01-14", "newsletter talk-skip 2027-01-14 --undo"],
     "citizenship": ["newsletter citizenship", "newsletter citizenship --coverage"],
     "school-year": [
         "newsletter school-year",

@@ -283,6 +283,28 @@ def talk_topic(ctx: click.Context, date: Any, topic: str, title: str | None) -> 
     click.echo(f"{date}: {said}, in {path}:{line}")
 
 
+@click.command("talk-skip")
+@click.argument("date", callback=checked("day", "DATE"))
+@click.option("--title", help="Which repeating event, when more than one falls on DATE.")
+@click.option("--undo", is_flag=True, help="Hold the talk on DATE again.")
+@click.pass_context
+def talk_skip(ctx: click.Context, date: Any, title: str | None, undo: bool) -> None:
+    """Skip a repeating event on DATE (a holiday, a talk called off), or hold it again
+    with --undo.
+
+    The date goes into the event's 'skip' list in notes/events.yaml; a topic set for
+    it is taken off, and said."""
+    from newsletter.notes.events import skip_date
+
+    here = context(ctx)
+    done_ = skip_date(here.workspace, here.settings.zone, date, title, undo)
+    what = "held again" if undo else "skipped"
+    click.echo(f"{date}: '{done_.title}' {what}, in {done_.path}:{done_.line}.")
+    if done_.topic:
+        click.echo(f"Its topic '{done_.topic}' was taken off; give it another date with "
+                   "'newsletter talk-topic DATE TOPIC'.", err=True)  # fmt: skip
+
+
 @click.command("answer")
 @click.argument("request_id", metavar="ID")
 @click.option(

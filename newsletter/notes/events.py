@@ -1,5 +1,6 @@
 """The events of the notes: those still ahead (for the subscribed calendar and the
-site), and changing a repeating event in notes/events.yaml: one date's topic. The
+site), and changing a repeating event in notes/events.yaml: one date's topic, a
+date skipped or held again. The
 entry is written again in place; the rest of the file stays exactly as the editor
 left it. calendar.py makes the files and links of events; it reads no notes."""
 
@@ -51,19 +52,67 @@ def set_topic(
     return shown(path), line, event.title
 
 
+@dataclasses.dataclass
+class Skipped:
+    path: str
+    line: int
+    title: str
+    topic: str  # the date's topic, taken off with it ('' when it had none)
+
+
+def skip_date(
+    workspace: Workspace, zone: dt.tzinfo, date: dt.date, title: str | None, undo: bool = False
+) -> Skipped:
+    """Add `date` to the skipped days of the repeating event that falls on it (a
+    holiday, a talk called off), or with `undo` hold it again."""
+    path = workspace.notes_dir / EVENTS.file
+    with entries_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        if not isinstance(entries, Sequence):
+            raise _no_such_talk(date, path)
+        index, event = _the_event(entries, path, zone, date, title, skipped=undo)
+        entry = as_written(entries[index])
+        skips = {d for d in _days(entry.get("skip")) if d != date}
+        if not undo:
+            skips.add(date)
+        entry["skip"] = sorted(skips) or None
+        topics = dict(entry.get("topics") or {})
+        topic = str(topics.pop(date, "") or topics.pop(date.isoformat(), "") or "")
+        entry["topics"] = topics or None
+        kept = {k: v for k, v in entry.items() if v is not None}
+        line = entries.line_of_item(index)
+        replace_entry(path, entries, index, kept, "the day cannot be skipped here")
+    return Skipped(shown(path), line, event.title, topic)
+
+
+def _days(value: Any) -> list[dt.date]:
+    items = value if isinstance(value, list) else [value] if value else []
+    return [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in items]
+
+
 def _the_event(
-    entries: Sequence, path: Path, zone: dt.tzinfo, date: dt.date, title: str | None
+    entries: Sequence,
+    path: Path,
+    zone: dt.tzinfo,
+    date: dt.date,
+    title: str | None,
+    skipped: bool = False,
 ) -> tuple[int, Any]:
-    found = []
+    """The repeating event held on `date` (with `skipped`: one that skips it)."""
+    found, near = [], set()
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("every"):
             continue
         event = read_note(EVENTS, entry, path, zone)
-        on_date = any(o.start.astimezone(zone).date() == date for o in occurrences(event, zone))
-        if on_date and (title is None or event.title.casefold() == title.strip().casefold()):
+        held = {o.start.astimezone(zone).date() for o in occurrences(event, zone)}
+        days = set(event.skip) - held if skipped else held
+        if title is not None and event.title.casefold() != title.strip().casefold():
+            continue
+        if date in days:
             found.append((index, event))
+        near |= {d for d in days if abs((d - date).days) <= 21}
     if not found:
-        raise _no_such_talk(date, path)
+        raise _no_such_talk(date, path, sorted(near), skipped)
     if len(found) > 1:
         names = ", ".join(f"'{event.title}'" for _, event in found)
         raise InputError(
@@ -73,9 +122,13 @@ def _the_event(
     return found[0]
 
 
-def _no_such_talk(date: dt.date, path: Path) -> InputError:
+def _no_such_talk(
+    date: dt.date, path: Path, near: list[dt.date] | None = None, skipped: bool = False
+) -> InputError:
+    what = "skips" if skipped else "falls on"
+    dates = f" (near it: {', '.join(map(str, near))})" if near else ""
     return InputError(
-        f"no repeating event in {shown(path)} falls on {date}.",
+        f"no repeating event in {shown(path)} {what} {date}{dates}.",
         hint="'newsletter talks' lists their dates.",
     )
 
