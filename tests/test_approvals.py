@@ -501,7 +501,7 @@ def test_import_reads_the_lists_own_words_dates_and_grades(workspace, run, regis
     from newsletter.approvals.register import read_register
 
     found = {a.name: a for a in read_register(register).entries}
-    assert found["Wixie"].grades == ["K-5"] and str(found["Wixie"].expires) == "2028-08-01"
+    assert found["Wixie"].grades == ["PK-5"] and str(found["Wixie"].expires) == "2028-08-01"
     assert str(found["Nearpod"].expires) == "2027-07-01" and found["Nearpod"].agreement == ""
     assert str(found["Seesaw"].expires) == "2028-08-01"
     text = register.read_text()

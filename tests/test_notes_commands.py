@@ -3,6 +3,7 @@ editor that is a script) and `remove`; and the help every command gives."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
@@ -345,8 +346,9 @@ def test_edit_with_an_editor_that_cannot_start_says_how_to_fix_that(tools, works
 
 @pytest.mark.parametrize(
     ("typed", "read"),
-    [("3rd", ["3"]), ("6th-8th", ["6-8"]), ("all", ["K-12"]), ("grades 3-5", ["3-5"]),
-     ("Kindergarten, 1st", ["K", "1"])],
+    [("3rd", ["3"]), ("6th-8th", ["6-8"]), ("all", ["PK-12"]), ("grades 3-5", ["3-5"]),
+     ("Kindergarten, 1st", ["K", "1"]), ("PK", ["PK"]), ("Pre-K", ["PK"]), ("TK", ["TK"]),
+     ("Pre-K-2", ["PK-2"]), ("transitional kindergarten, K", ["TK", "K"])],
 )  # fmt: skip
 def test_grades_are_read_as_teachers_write_them(workspace, run, typed, read):
     import yaml
@@ -357,6 +359,26 @@ def test_grades_are_read_as_teachers_write_them(workspace, run, typed, read):
     (entry,) = yaml.safe_load((workspace / "notes" / "tools.yaml").read_text())
     assert entry["grades"] == read
     assert run("tools", "--grades", typed).exit_code == 0
+
+
+def test_pre_k_and_tk_are_grades_before_k(workspace, run):
+    """A Pre-K tool is found for Pre-K and not for grade 1; a K-2 tool is not found for
+    Pre-K; 'all' covers every grade, Pre-K too; ranges read youngest first."""
+    for name, grades in (("Starfall", "PK-K"), ("Seesaw", "K-2"), ("Padlet", "all")):
+        result = run("add-tool", name, "--url", f"https://{name.lower()}.example.org",
+                     "--summary", "A shared wall.", "--grades", grades)  # fmt: skip
+        assert result.exit_code == 0, result.output
+
+    def found(*args):
+        hits = json.loads(run("search", *args, "--json").stdout)
+        return sorted((hit["name"], hit["grades"]) for hit in hits)
+
+    assert found("wall", "--grades", "Pre-K") == [("Padlet", "PK-12"), ("Starfall", "PK-K")]
+    assert found("wall", "--grades", "TK") == [("Padlet", "PK-12"), ("Starfall", "PK-K")]
+    assert [name for name, _ in found("wall", "--grades", "1")] == ["Padlet", "Seesaw"]
+    assert len(found("wall", "--grades", "K")) == 3
+    assert found("a wall for pre-k students") == found("wall", "--grades", "PK")
+    assert run("check").exit_code == 0
 
 
 def test_a_grade_that_is_none_is_echoed_as_typed(workspace, run):

@@ -34,6 +34,7 @@ from newsletter.workspace.entries import as_written, entries_lock, file_entries,
 from newsletter.workspace.files import write_atomically
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.starter import starter_text
+from newsletter.workspace.validate import ALL_GRADES
 from newsletter.workspace.yamlfile import Sequence, suggest
 
 # A column's header, as lists write it (compared without case, spaces or punctuation).
@@ -308,11 +309,12 @@ def _date(raw: str) -> dt.date:
 
 
 def _grades(raw: str) -> list[str]:
-    text = re.sub(r"(?i)\b(grades?|gr\.?)\b", " ", raw)
-    # Pre-K and transitional K come before the grades the newsletter knows: K.
-    text = re.sub(r"(?i)\b(pre-?k|pk|tk|prek|kindergarten|kg)\b", "K", text)
+    text = re.sub(r"(?i)\b(grades?|gr)\b\.?", " ", raw)  # 'gr. 3' too
+    text = re.sub(r"(?i)\bpre-?k\b", "PK", text)  # before '-' is read as a band's
     text = re.sub(r"\s*(?:-|–|to|through)\s*", "-", text)
-    if _words(text) in ("all", "k 12", "all grades"):
+    if _words(text) in ("all", "all grades"):
+        return [ALL_GRADES]
+    if _words(text) == "k 12":
         return ["K-12"]
     return value_of(_FIELDS["grades"], text)
 

@@ -37,7 +37,7 @@ from newsletter.workspace.lock import waiting_lock
 from newsletter.workspace.validate import grade_mask
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 4  # raise it when the tables change: an older catalog is made again
+SCHEMA_VERSION = 5  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
 
 _SCHEMA = """
@@ -75,7 +75,7 @@ CREATE TABLE entries (           -- each tool, link, post, tip or event of an is
     url TEXT NOT NULL,
     squashed TEXT NOT NULL,      -- the name in lower-case letters and digits only
     grades TEXT NOT NULL,        -- as written: '3-5, 6-8'
-    grade_mask INTEGER NOT NULL, -- one bit per grade, K first
+    grade_mask INTEGER NOT NULL, -- one bit per grade, PK first
     subjects TEXT NOT NULL,
     cost TEXT NOT NULL,
     day TEXT                     -- an event's day

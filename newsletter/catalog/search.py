@@ -141,6 +141,8 @@ _ORDINALS = [
     "twelfth",
 ]
 _GRADE_WORDS = [  # (a teacher's words for grades, the grades they mean)
+    (r"\b(pre-?k|pre-?kindergarten|pre-?school(ers)?)\b", lambda m: "PK"),
+    (r"\b(tk|transitional kindergarten)\b", lambda m: "TK"),
     (r"\b(kindergarten|kinder)( ?graders?)?\b", lambda m: "K"),
     (r"\b(\d{1,2})(st|nd|rd|th)?[ -]?(grade|graders?)\b", lambda m: m[1]),
     (r"\bgrades? (k|\d{1,2})(?:\s*(?:-|to|through)\s*(\d{1,2}))?\b",

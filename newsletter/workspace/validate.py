@@ -12,7 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 COSTS = ("free", "freemium", "paid")  # what a tool may cost, beside the other vocabularies
-GRADE_ORDER = ["K"] + [str(n) for n in range(1, 13)]
+# Pre-K and transitional kindergarten come before K, as a district's grades do.
+GRADE_ORDER = ["PK", "TK", "K"] + [str(n) for n in range(1, 13)]
+ALL_GRADES = "PK-12"
 GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -38,16 +40,25 @@ def url(value: Any) -> str:
 
 
 def _grade(token: str) -> str:
-    """One grade as teachers write it: 'K', 'kindergarten', '3', '3rd', '10th'."""
+    """One grade as teachers write it: 'K', 'kindergarten', '3', '3rd', '10th', 'PK'."""
     typed = token.strip()
     token = re.sub(r"(?i)^(\d{1,2})(st|nd|rd|th)$", r"\1", typed).upper()
-    if token in ("KG", "KINDER", "KINDERGARTEN"):
-        token = "K"
+    token = {"KG": "K", "KINDER": "K", "KINDERGARTEN": "K", "PREK": "PK", "P": "PK"}.get(
+        token, token
+    )
     if token not in GRADE_ORDER:
         raise ValueError(
-            f"'{typed}' is not a grade; use K, 1 to 12, or a band like 3-5 (e.g. K-2, 6-8, 9-12)"
+            f"'{typed}' is not a grade; use PK, TK, K, 1 to 12, or a band like 3-5 (e.g. K-2, "
+            "6-8, 9-12)"
         )
     return token
+
+
+# The words for Pre-K and TK that hold a dash or a space, made one token first.
+_LONG_GRADES = [
+    (re.compile(r"(?i)\bpre[- ]?(k|kindergarten|school)\b"), "PK"),
+    (re.compile(r"(?i)\btransitional[- ]kindergarten\b"), "TK"),
+]
 
 
 def grades(value: Any) -> list[str]:
@@ -55,7 +66,7 @@ def grades(value: Any) -> list[str]:
     raw = [
         part
         for item in (value if isinstance(value, list) else [value])
-        for part in re.split(r"[,\s]+", _scalar(item))
+        for part in re.split(r"[,\s]+", _long_grades(_scalar(item)))
     ]
     result: list[str] = []
     for item in raw:
@@ -63,7 +74,7 @@ def grades(value: Any) -> list[str]:
         if not text or text.casefold() in ("grade", "grades"):
             continue
         if text.casefold() == "all":  # every grade
-            text = "K-12"
+            text = ALL_GRADES
         if "-" in text:
             low, _, high = text.partition("-")
             low, high = _grade(low), _grade(high)
@@ -75,12 +86,18 @@ def grades(value: Any) -> list[str]:
         if normalized not in result:
             result.append(normalized)
     if not result:
-        raise ValueError("no grades given; use K, 1 to 12, or a band like 3-5")
+        raise ValueError("no grades given; use PK, TK, K, 1 to 12, or a band like 3-5")
     return sorted(result, key=lambda g: GRADE_ORDER.index(g.split("-")[0]))
 
 
+def _long_grades(text: str) -> str:
+    for pattern, grade in _LONG_GRADES:
+        text = pattern.sub(grade, text)
+    return text
+
+
 def grade_mask(grades: Sequence[str]) -> int:
-    """One bit per grade (K is bit 0): ['3-5'] and ['3', '4', '5'] are the same."""
+    """One bit per grade (PK is bit 0): ['3-5'] and ['3', '4', '5'] are the same."""
     mask = 0
     for grade in grades:
         low, _, high = grade.partition("-")
@@ -92,7 +109,7 @@ def grade_mask(grades: Sequence[str]) -> int:
 
 
 def grades_in(mask: int) -> list[str]:
-    """The single grades a mask holds, K first."""
+    """The single grades a mask holds, youngest first."""
     return [grade for index, grade in enumerate(GRADE_ORDER) if mask >> index & 1]
 
 
