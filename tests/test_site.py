@@ -3,8 +3,10 @@ Looked at in Debian's Chromium (Playwright) over a loopback HTTP server."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import json
 import re
 import threading
 from html.parser import HTMLParser
@@ -135,15 +137,26 @@ def test_a_rebuild_writes_only_what_changed(site, run):
 
 @pytest.fixture
 def served(site):
+    with serving(site) as address:
+        yield address
+
+
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A folder served over HTTP on loopback, as a web server would (Pagefind's
+    script does not run from file://)."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(site))
+    handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
 
 
 def read_in_chromium(chromium, url: str, widths=(1000, 375)) -> str:
@@ -187,6 +200,57 @@ def test_the_catalog_filters_by_grade(browser, served):  # noqa: F811
     visible = [t for t in page.locator("#tools li:not([hidden])").all_inner_texts() if t]
     assert len(visible) == 1 and visible[0].startswith("Lab Sim")
     page.close()
+
+
+def test_subjects_are_one_vocabulary_and_a_tool_for_all_is_under_each(workspace, run, browser):  # noqa: F811
+    tools = [("Padlet", "All"), ("Kami", "all subjects"), ("Desmos", "maths"),
+             ("Wixie", "Mathematics, Art"), ("Lab Sim", "Science")]  # fmt: skip
+    for name, subjects in tools:
+        address = f"https://{name.lower().replace(' ', '')}.example.org"
+        result = run("add-tool", name, "--url", address, "--summary", "A tool.",
+                     "--subjects", subjects)  # fmt: skip
+        assert result.exit_code == 0, result.output
+    import yaml
+
+    written = yaml.safe_load((workspace / "notes" / "tools.yaml").read_text())
+    assert [t["subjects"] for t in written] == [
+        ["All subjects"],
+        ["All subjects"],
+        ["Math"],
+        ["Math", "Art"],
+        ["Science"],
+    ]
+    # Written by hand the old way too: read into the vocabulary.
+    notes = workspace / "notes" / "tools.yaml"
+    notes.write_text(notes.read_text().replace("- Science", "- science").replace(
+        "subjects: [Science]", "subjects: [science]"))  # fmt: skip
+    assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
+    sent(workspace, "2026-11-27")
+    for subject in ("math", "Mathematics", "maths"):
+        rows = json.loads(run("tools", "--format", "json", "--subject", subject).stdout)
+        assert sorted(r["name"] for r in rows) == ["Desmos", "Kami", "Padlet", "Wixie"], subject
+    rows = json.loads(run("tools", "--format", "json", "--subject", "science").stdout)
+    assert sorted(r["name"] for r in rows) == ["Kami", "Lab Sim", "Padlet"]
+    assert run("site").exit_code == 0
+    page_html = (workspace / "site" / "tools.html").read_text()
+    choices = re.findall(
+        r"<option>([^<]+)</option>", page_html.split('id="subject"')[1].split("</select>")[0]
+    )
+    assert choices == ["Art", "Math", "Science"]
+    with serving(workspace / "site") as address:
+        page = browser.new_page()
+        page.goto(address + "tools.html")
+        page.select_option("#subject", "Math")
+        visible = [
+            t.split()[0] for t in page.locator("#tools li:not([hidden])").all_inner_texts() if t
+        ]
+        assert sorted(visible) == ["Desmos", "Kami", "Padlet", "Wixie"]
+        page.select_option("#subject", "Art")
+        visible = [
+            t.split()[0] for t in page.locator("#tools li:not([hidden])").all_inner_texts() if t
+        ]
+        assert sorted(visible) == ["Kami", "Padlet", "Wixie"]
+        page.close()
 
 
 def test_a_date_is_not_needed_for_a_workspace_without_a_base_url(workspace, run):

@@ -16,6 +16,7 @@ from newsletter.archive.record import read_archived
 from newsletter.errors import InputError
 from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
 from newsletter.workspace.folder import Workspace
+from newsletter.workspace.subjects import subjects as named_subjects
 
 
 class Row(NamedTuple):
@@ -45,7 +46,7 @@ def rows_of(note: Any) -> Row:
             "\n".join([note.summary, note.idea, note.privacy]),
             " ".join([*tags, note.requested_by]),
             tuple(note.grades),
-            tuple(note.subjects),
+            tuple(named_subjects(note.subjects)),  # an issue sent before: its words too
             note.cost,
         )
     if isinstance(note, Link):
@@ -67,7 +68,7 @@ def rows_of(note: Any) -> Row:
             note.asked_by,
             words,
             tuple(note.grades),
-            tuple(note.subjects),
+            tuple(named_subjects(note.subjects)),
         )
     assert isinstance(note, ShortNote)
     name = note.title or " ".join(note.text.split()[:8])

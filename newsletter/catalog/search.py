@@ -12,6 +12,7 @@ from typing import Any
 from newsletter.catalog.db import PUBLISHED, Catalog
 from newsletter.errors import InputError
 from newsletter.text.names import squash
+from newsletter.workspace.subjects import ALL_SUBJECTS, subject
 from newsletter.workspace.validate import grade_mask
 from newsletter.workspace.validate import grades as validate_grades
 
@@ -23,7 +24,7 @@ _WEIGHTS = "10.0, 1.0, 4.0"
 @dataclass(frozen=True)
 class Filters:
     grades: tuple[str, ...] = ()  # a tool for any of these grades (bands overlap)
-    subject: str = ""  # a subject that starts with this ('math' finds 'Math')
+    subject: str = ""  # a subject that starts with this ('math' finds 'Math'; 'maths' too)
     cost: str = ""
     kind: str = ""
     since: dt.date | None = None  # featured on or after; notes not yet sent always count
@@ -35,9 +36,13 @@ class Filters:
         if self.grades:
             clauses.append("(e.grade_mask & ?) != 0")
             params.append(grade_mask(self.grades))
-        if self.subject:
-            clauses.append("(', ' || lower(e.subjects)) LIKE ? ESCAPE '\\'")
-            params.append("%, " + _like(self.subject.strip().lower()) + "%")
+        if self.subject:  # as the vocabulary names it; a tool for every subject too
+            clauses.append(
+                "((', ' || lower(e.subjects)) LIKE ? ESCAPE '\\' "
+                "OR (', ' || lower(e.subjects) || ',') LIKE ?)"
+            )
+            params.append("%, " + _like(subject(self.subject).lower()) + "%")
+            params.append(f"%, {ALL_SUBJECTS.lower()},%")
         if self.cost:
             clauses.append("e.cost = ?")
             params.append(self.cost)

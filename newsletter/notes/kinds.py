@@ -32,6 +32,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS, IMAGE 
     "topics",
     "image",
 )
+SUBJECTS = "subjects"  # words, each as the one vocabulary of subjects names it
 
 
 class NoteField(NamedTuple):
@@ -55,7 +56,7 @@ class NoteField(NamedTuple):
     @property
     def many(self) -> bool:
         """Given as a list (repeat the option, or separate with commas)."""
-        return self.read in (WORDS, GRADES, DAYS)
+        return self.read in (WORDS, GRADES, DAYS, SUBJECTS)
 
 
 class NoteKind(NamedTuple):
@@ -153,7 +154,11 @@ TOOLS = NoteKind(
             "Grades it fits: K, 1-12, or bands like 3-5; repeat or use commas.",
             read=GRADES,
         ),
-        NoteField("subjects", "Subjects, e.g. 'ELA, Science'; repeat or use commas.", read=WORDS),
+        NoteField(
+            "subjects",
+            "Subjects, e.g. 'ELA, Science' (or 'all'); repeat or use commas.",
+            read=SUBJECTS,
+        ),
         NoteField("cost", f"One of: {', '.join(COSTS)}.", read=COST),
         NoteField("platforms", "Where it runs, e.g. 'web, iPad, Chromebook'.", read=WORDS),
         NoteField("privacy", "Privacy note: student accounts? what data is collected?"),
@@ -310,7 +315,7 @@ REQUESTS = NoteKind(
         NoteField(
             "subjects",
             "Subjects, e.g. 'Math'; repeat or use commas.",
-            read=WORDS,
+            read=SUBJECTS,
             option_name="--subject",
         ),
         NoteField(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from newsletter.approvals.register import Register
 from newsletter.model import REQUEST_PREFIX, Request, Tool, normal_request_id, request_key
 from newsletter.workspace.folder import Workspace
+from newsletter.workspace.subjects import covers
 from newsletter.workspace.validate import grade_mask
 
 PREFIX = REQUEST_PREFIX  # R1, R2, ...
@@ -136,8 +137,11 @@ def fits(request: Request, tool: Tool) -> bool:
     one (a request that names neither fits any tool)."""
     if request.grades and tool.grades and not grade_mask(request.grades) & grade_mask(tool.grades):
         return False
-    wanted = {s.casefold() for s in request.subjects}
-    return not wanted or not tool.subjects or bool(wanted & {s.casefold() for s in tool.subjects})
+    return (
+        not request.subjects
+        or not tool.subjects
+        or any(covers(tool.subjects, wanted) for wanted in request.subjects)
+    )
 
 
 @dataclass

@@ -30,6 +30,7 @@ from newsletter.workspace.files import write_bytes_atomically
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.lock import waiting_lock
 from newsletter.workspace.settings import Settings
+from newsletter.workspace.subjects import ALL_SUBJECTS
 from newsletter.workspace.validate import GRADE_ORDER
 
 
@@ -189,8 +190,10 @@ def _pages(
         pages["tools.html"] = render_template(
             env, "site/tools.html.j2", **common, root="", indexed=False, page_title="Tools",
             tools=lines,
-            grade_choices=grades,
-            subject_choices=sorted({s for line in lines for s in line["subject_list"]}),
+            grade_choices=grades, all_subjects=ALL_SUBJECTS,
+            # A tool for every subject shows under each one; it is no choice of its own.
+            subject_choices=sorted({s for line in lines for s in line["subject_list"]}
+                                   - {ALL_SUBJECTS}),
             cost_choices=sorted({line["cost"] for line in lines if line["cost"]}),
         )  # fmt: skip
     if "approved.html" in todo:

@@ -30,7 +30,7 @@ from newsletter.workspace.settings import Settings
 
 MANIFEST = ".site-manifest.json"
 PENDING = ".site-pending.json"  # what a run that has not finished was making
-_VERSION = 1  # raise it when the manifest's layout changes: an older one is ignored
+_VERSION = 2  # raise it when the manifest's layout changes: an older one is ignored
 
 
 def digest(*parts: Any) -> str:
@@ -91,15 +91,17 @@ def issue_facts(issue: Issue, file_digest: str) -> dict[str, Any]:
 
 def tool_line(tool: Tool) -> dict[str, Any]:
     """A tool's row on the tools page, with what its filters need."""
+    from newsletter.workspace.subjects import subjects
     from newsletter.workspace.validate import grade_mask, grades_in
 
+    named = subjects(tool.subjects)  # one vocabulary: 'All' and 'All subjects' are one
     return {
         "name": tool.name,
         "grades": ", ".join(tool.grades),
-        "subjects": ", ".join(tool.subjects),
+        "subjects": ", ".join(named),
         "cost": tool.cost,
         "grade_list": grades_in(grade_mask(tool.grades)),
-        "subject_list": tool.subjects,
+        "subject_list": named,
     }
 
 

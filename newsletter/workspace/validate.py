@@ -254,6 +254,17 @@ def words(value: Any) -> list[str]:
     return [part.strip() for part in raw if part.strip()]
 
 
+def subjects(value: Any) -> list[str]:
+    """Subjects, each as the one vocabulary names it ('maths' is Math, 'all' is All
+    subjects; workspace/subjects.py)."""
+    from newsletter.workspace.subjects import subjects as named
+
+    found = named(words(value))
+    if not found:
+        raise ValueError("no subject given; write one like Math, ELA or Science")
+    return found
+
+
 def _scalar(value: Any) -> str:
     """A single value as text: a list or a mapping where one value belongs is a mistake."""
     if isinstance(value, (dict, list, tuple, set, bytes)):
