@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import re
 import threading
 from html.parser import HTMLParser
@@ -17,6 +18,8 @@ import feedparser
 import icalendar
 import pytest
 
+from tests.conftest import write
+from tests.feedserver import Route, rss
 from tests.test_email import browser  # noqa: F401 - the module's Chromium fixture
 from tests.test_requests import sent
 
@@ -491,4 +494,118 @@ def test_the_site_says_how_to_look_at_it_and_warns_without_a_base_url(workspace,
     again = run("site")
     assert "site.base_url" not in again.stderr
     searchable = "no search" not in again.stderr  # Pagefind made the search: say how to use it
-    assert ("serve the folder: python3 -m http.server --directory" in again.stderr) is searchable
+    assert ("serve it: newsletter site --serve" in again.stderr) is searchable
+
+
+def test_an_issue_page_shows_what_its_email_showed(workspace, run, feed_server, browser):  # noqa: F811
+    """The picture, Works on, For students, the idea, the sign-up and calendar links,
+    the posts' summaries, a citizenship post in its own section, the email's colours
+    and logo: on the issue's page as in its email; and the search's text keeps the
+    facts' words apart."""
+    feed_server.routes["/blog.xml"] = Route(
+        rss(
+            "Room 12 Tech",
+            [
+                {
+                    "title": "Five exit tickets",
+                    "link": "https://blog.example.org/exit",
+                    "date": "Mon, 30 Nov 2026 10:00:00 GMT",
+                    "description": "Quick checks for understanding that take two minutes.",
+                },
+            ],
+        )
+    )
+    feed_server.routes["/cs.xml"] = Route(rss("Common Sense", [
+        {"title": "Talking about AI images", "link": "https://cs.example.org/ai",
+         "date": "Mon, 30 Nov 2026 11:00:00 GMT",
+         "description": "A lesson on telling real photos from made ones."},
+    ]))  # fmt: skip
+    write(workspace / "feeds.yaml", f"""
+        feeds:
+          - name: Room 12 Tech
+            url: {feed_server.url('/blog.xml')}
+          - name: Common Sense
+            url: {feed_server.url('/cs.xml')}
+            section: citizenship
+    """)  # fmt: skip
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + """
+colors:
+  accent: "#7a1f3d"
+logo:
+  url: https://www.maplevalley.example.org/logo.png
+  alt: Maple Valley Schools
+  width: 180
+""")  # fmt: skip
+    assert run("vet", "Padlet", "--url", "https://padlet.com", "--status", "approved",
+               "--grades", "K-12").exit_code == 0  # fmt: skip
+    added = run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A shared wall.",
+                "--grades", "3-5", "--subjects", "Math", "--platforms", "web, iPad",
+                "--idea", "Exit tickets on a wall.", "--image", "https://img.example.org/padlet.png",
+                "--image-alt", "A Padlet wall of sticky notes")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    event = run("add-event", "Tech Talk: Forms", "--when", "2026-12-10 12:00", "--end", "12:40",
+                "--place", "Library", "--signup", "https://forms.example.org/talk")  # fmt: skip
+    assert event.exit_code == 0, event.output
+    built = run("build", "--date", "2026-12-04")
+    assert built.exit_code == 0, built.output
+    sent(workspace, "2026-12-04")
+    assert run("site").exit_code == 0
+    email = (workspace / ".newsletter" / "out" / "2026-12-04.html").read_text()
+    page = (workspace / "site" / "issues" / "2026-12-04.html").read_text()
+    for shown in ("https://img.example.org/padlet.png", "A Padlet wall of sticky notes",
+                  "Works on", "web, iPad", "For students", "Exit tickets on a wall.",
+                  "https://forms.example.org/talk", "https://calendar.google.com/",
+                  "https://outlook.", "Quick checks for understanding that take two minutes.",
+                  "A lesson on telling real photos from made ones.",
+                  "https://www.maplevalley.example.org/logo.png", "#7a1f3d"):  # fmt: skip
+        assert shown in email, shown
+        assert shown in page, shown
+    # The citizenship post is under Digital citizenship, not under the blogs.
+    sections = dict(re.findall(r"<h2>([^<]+)</h2>(.*?)(?=<h2>|</main>)", page, re.S))
+    citizenship = next(body for title, body in sections.items() if "citizenship" in title.lower())
+    blogs = next(body for title, body in sections.items() if "blogs" in title.lower())
+    assert "Talking about AI images" in citizenship and "Talking about AI images" not in blogs
+    assert "Five exit tickets" in blogs
+
+    class Text(HTMLParser):  # the text as a search engine reads it: the nodes, as they are
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    reader = Text()
+    reader.feed(page)
+    text = "".join(reader.parts)
+    for glued in ("Grades3", "3-5Subjects", "MathCost", "SubjectsMath", "iPadFor"):
+        assert glued not in text, glued
+    with serving(workspace / "site") as address:
+        seen = read_in_chromium(browser, address + "issues/2026-12-04.html")
+        assert "Sign up" in seen and "Works on" in seen
+        index = read_in_chromium(browser, address + "index.html")
+        assert index.count("Dec 4, 2026") == 1, index  # the subject says the date once
+    opml = (workspace / "site" / "blogs.opml").read_text()
+    assert (
+        feed_server.url("/blog.xml") in opml
+        and "blogs.opml" in (workspace / "site" / "index.html").read_text()
+    )
+
+
+def test_site_serve_serves_the_folder_on_loopback_until_ctrl_c(workspace, run):
+    import urllib.request
+
+    from tests.conftest import Terminal
+
+    env = {**os.environ, "NEWSLETTER_WORKSPACE": str(workspace)}
+    terminal = Terminal(["-m", "newsletter", "site", "--serve", "--port", "0"], env)
+    terminal.read_until(b"Ctrl-C stops it.", timeout=60)
+    address = re.search(rb"at (http://[0-9.]+:\d+/)", terminal.output)[1].decode()
+    assert address.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(address + "index.html", timeout=10) as response:
+        assert response.status == 200
+        assert b"<h1>Tech Tidbits</h1>" in response.read()
+    os.write(terminal.fd, b"\x03")  # Ctrl-C, as typed
+    terminal.read_until(b"Stopped serving the site.")
+    assert terminal.exit_code() == 0

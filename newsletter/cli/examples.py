@@ -73,7 +73,7 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter school-year import district-calendar-2026-27.ics",
         "newsletter school-year import calendar.ics --first-day 2026-08-24 --print",
     ],
-    "site": ["newsletter site", "newsletter site --out /var/www/newsletter"],
+    "site": ["newsletter site --serve", "newsletter site --out /var/www/newsletter"],
     "send": [
         "newsletter send --to you@your-district.org",
         "newsletter send --dry-run",

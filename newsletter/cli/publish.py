@@ -47,13 +47,24 @@ def calendar_file_command(ctx: click.Context, out: str | None) -> None:
     type=click.Path(file_okay=False),
     help="The folder to write the site into (relative to the workspace).",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Then serve the folder for a look, on this computer only, until Ctrl-C.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="The port --serve listens on (0: any free port).",
+)  # fmt: skip
 @click.pass_context
-def site_command(ctx: click.Context, out: str) -> None:
+def site_command(ctx: click.Context, out: str, serve: bool, port: int) -> None:
     """Write the public web archive: the sent issues, a page per tool, the tools
     catalog, an Atom feed, the events calendar and a search (Pagefind).
 
     Never a draft, a staff address or a teacher's name. Only what changed is
-    written again."""
+    written again. With --serve, the folder is served at http://127.0.0.1:8000/ to
+    look at, its search working (a browser runs no search in a page opened from a
+    file)."""
     from pathlib import Path
 
     from newsletter.errors import shown
@@ -70,9 +81,18 @@ def site_command(ctx: click.Context, out: str) -> None:
         + ("" if result.searchable else ", no search"),
         err=True,
     )
-    if result.searchable:  # a browser runs no search on a page opened from file://
+    if serve:
+        from newsletter.site.serve import serve as serve_folder
+
+        def ready(address: str) -> None:
+            click.echo(f"Serving {shown(folder)} at {address} (this computer only); "
+                       "Ctrl-C stops it.", err=True)  # fmt: skip
+
+        serve_folder(folder, port, ready)
+        click.echo("Stopped serving the site.", err=True)
+    elif result.searchable:  # a browser runs no search on a page opened from file://
         click.echo(
-            f"To look at it with its search, serve the folder: python3 -m http.server "
-            f"--directory {shown(folder)} 8000 (then open http://localhost:8000/).",
+            "To look at it with its search working, serve it: newsletter site --serve "
+            "(the search does not run in a page opened by double-click).",
             err=True,
         )

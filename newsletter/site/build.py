@@ -16,11 +16,14 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from newsletter.approvals.register import load_register
 from newsletter.calendar import calendar_domain, calendar_file
 from newsletter.catalog.db import open_catalog
 from newsletter.errors import shown
+from newsletter.feeds.opml import opml_text
+from newsletter.feeds.sources import load_feed_sources
 from newsletter.notes.events import upcoming_events
 from newsletter.site.plan import SitePlan, digest, plan_site
 from newsletter.site.search import bundle_paths, bundles_for, unindexed
@@ -90,13 +93,20 @@ def _build_site(
     events = upcoming_events(workspace, settings, now, []) if plan.shows("events") else None
     if events is not None:
         inputs["events.ics"] = digest(settings.time_zone, calendar_domain(settings), events)
+    blogs = [s for s in load_feed_sources(workspace.feeds_file) if not s.paused]
+    if blogs:  # the district's list of blogs, for a reader's feed reader
+        listed = [(b.name, b.url, b.section) for b in blogs]
+        inputs["blogs.opml"] = digest(plan.signature, listed)
+        inputs["index.html"] = digest(inputs["index.html"], "blogs.opml")
     todo = {name for name, made in inputs.items() if plan.made.get(name) != made}
     todo |= set(inputs) - _files_in(out)
     # Recorded before anything is written: a run stopped halfway leaves a record that
     # says these pages and bundles are still to be made, not that they are done.
     if todo or dirty:
         plan.begin(out, todo, dirty)
-    pages = _pages(workspace, plan, todo, bundle_paths(search))
+    pages = _pages(workspace, plan, todo, bundle_paths(search), bool(blogs))
+    if "blogs.opml" in todo:
+        pages["blogs.opml"] = opml_text(blogs, f"{settings.title}: the blogs we read", now)
     if "feed.xml" in todo:
         pages["feed.xml"] = atom_feed(settings, plan, now)
     if "events.ics" in todo and events is not None:
@@ -139,12 +149,13 @@ def _template_files(workspace: Workspace) -> list[Path]:
 
 
 def _pages(
-    workspace: Workspace, plan: SitePlan, todo: set[str], bundles: list[str]
+    workspace: Workspace, plan: SitePlan, todo: set[str], bundles: list[str], blogs: bool
 ) -> dict[str, str]:
     """The pages of `todo`, rendered."""
     if not todo - {"feed.xml", "events.ics"}:
         return {}
     from newsletter.email.render import long_date, render_template, template_environment
+    from newsletter.workspace.colors import BOXES, palette
 
     env = template_environment(workspace.templates_dir)
     settings = plan.settings
@@ -157,12 +168,17 @@ def _pages(
         "links_tools": plan.shows("tools"),
         "links_calendar": plan.shows("events"),
         "links_approved": len(plan.register) > 0,
+        # The email's look: its colours, checked for contrast, and its logo.
+        "palette": palette(settings.colors),
+        "boxes": BOXES,
+        "logo": {"url": settings.logo_url, "alt": settings.logo_alt, "width": settings.logo_width},
     }
     pages = {}
     if "index.html" in todo:
         pages["index.html"] = render_template(
             env, "site/index.html.j2", **common, root="", indexed=False, page_title="Issues",
-            issues=plan.entries[::-1], search_box=True,
+            issues=plan.entries[::-1], search_box=True, blogs=blogs,
+            index_date=index_date,
         )  # fmt: skip
     for entry in plan.entries:
         name = f"issues/{entry.key.stem}.html"
@@ -264,10 +280,22 @@ def _unstamped(text: str) -> str:
     return re.sub(r"^DTSTAMP:.*$", "", text, flags=re.MULTILINE)
 
 
+def index_date(entry: Any) -> str:
+    """The date the index gives after an issue's subject, unless the subject says it
+    already (the default 'Tech Tidbits #12 - Dec 4, 2026' does)."""
+    from newsletter.email.render import long_date
+
+    said = entry.subject.casefold()
+    day = entry.date
+    if str(day.year) in said and (f"{day:%b}".casefold() in said or str(day) in said):
+        return ""
+    return long_date(day)
+
+
 def _remove_stale(out: Path, pages: set[str]) -> None:
     """An issue or tool page this build does not make (a draft since, say) goes, and
     so do the tools page and the calendar of a section now left off the site."""
-    for name in ("tools.html", "events.ics", "approved.html"):
+    for name in ("tools.html", "events.ics", "approved.html", "blogs.opml"):
         if name not in pages:
             (out / name).unlink(missing_ok=True)
     for folder in ("issues", "tools"):

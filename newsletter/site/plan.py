@@ -64,7 +64,9 @@ def signature(settings: Settings, templates: list[Path]) -> str:
     """What every page depends on: this version, the settings the site shows, and
     the templates (the built-in ones and the workspace's)."""
     site = settings.site
-    shown = (settings.title, settings.tagline, settings.organization, site.base_url)
+    shown = (settings.title, settings.tagline, settings.organization, site.base_url,
+             sorted(settings.colors.items()), settings.logo_url, settings.logo_alt,
+             settings.logo_width)  # fmt: skip
     sources = [(str(path), path.read_bytes().decode("utf-8", "replace")) for path in templates]
     return digest(_VERSION, __version__, shown, site.exclude_sections, sources)
 
