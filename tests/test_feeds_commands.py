@@ -4,6 +4,8 @@ feed from its page, on a real HTTP server), remove, pause, resume; OPML in and o
 import json
 import re
 
+import pytest
+
 from tests.conftest import write
 from tests.feedserver import Route, rss
 
@@ -209,7 +211,15 @@ def test_what_is_not_an_opml_list_is_refused_in_one_line(workspace, run, tmp_pat
             '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
             '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
             '<opml><body><outline text="&b;" xmlUrl="https://x.example.org/feed"/></body></opml>',
-            "declares XML entities",
+            "declares a DOCTYPE or entities",
+        ),
+        "lower.opml": (
+            '<?xml version="1.0"?><!doctype opml [<!entity a "x">]><opml><body/></opml>',
+            "not an OPML file (the XML cannot be read",
+        ),
+        "bogus.opml": (
+            '<?xml version="1.0" encoding="bogus-enc"?><opml><body/></opml>',
+            "not an OPML file (the XML cannot be read",
         ),
     }
     for name, (text, said) in cases.items():
@@ -231,3 +241,183 @@ def test_a_new_workspace_without_a_list_gets_one(workspace, run):
         assert result.exit_code == 0, result.output
         assert feeds_of(workspace) == [{"name": "B", "url": "https://blog.example.org/feed"}]
         assert run("check").exit_code == 0
+
+
+def test_an_opml_list_too_deep_or_in_utf16_is_read_or_refused_not_a_traceback(
+    workspace, run, tmp_path
+):
+    deep = (
+        "<outline text='x'>" * 1000
+        + "<outline text='Deep' xmlUrl='https://deep.example.org/feed'/>"
+    )
+    deep += "</outline>" * 1000
+    path = write(tmp_path / "deep.opml", f"<opml><body>{deep}</body></opml>")
+    result = run("feeds", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert feeds_of(workspace) == [{"name": "Deep", "url": "https://deep.example.org/feed"}]
+    bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE o [<!ENTITY a "aaaa">]><opml/>'
+    path = tmp_path / "utf16.opml"
+    path.write_bytes(bomb.encode("utf-16"))
+    refused = run("feeds", "import", str(path))
+    assert refused.exit_code == 2 and "declares a DOCTYPE or entities" in refused.output
+
+
+def test_an_outline_that_is_no_feed_is_left_out_by_its_line(workspace, run, tmp_path):
+    write(workspace / "feeds.yaml", STARTER)
+    opml = write(tmp_path / "mixed.opml", """
+        <opml version="2.0"><body>
+        <outline text="JS" xmlUrl="javascript:alert(1)"/>
+        <outline text="Relative" xmlUrl="/rss.xml"/>
+        <outline text="Secret" xmlUrl="https://user:secret@blog.example.org/feed"/>
+        <outline text="Bell" xmlUrl="https://bell.example.org/feed"/>
+        <outline text="Good" xmlUrl="https://good.example.org/feed"/>
+        </body></opml>
+        """.replace("\a", "&#x202E;"))  # fmt: skip
+    result = run("feeds", "import", str(opml))
+    assert result.exit_code == 0, result.output
+    assert "left out: mixed.opml:2: the feed 'JS': feed field 'url'" in result.stderr
+    assert "mixed.opml:3:" in result.stderr and "mixed.opml:4:" in result.stderr
+    assert "secret" not in (workspace / "feeds.yaml").read_text()
+    assert [f["name"] for f in feeds_of(workspace)] == ["Cult of Pedagogy", "Bell", "Good"]
+    assert "2 feeds added to feeds.yaml; 0 listed already; 3 left out." in result.output
+    assert run("check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("  ", "missing the field 'name'"), ("a\x1b[31mb", "control characters"),
+     ("multi\nline", "control characters"), ("rtl\u202egnirts", "control characters")],
+)  # fmt: skip
+def test_a_name_that_would_not_read_is_refused_and_nothing_written(workspace, run, name, says):
+    write(workspace / "feeds.yaml", STARTER)
+    result = run("feeds", "add", "https://x.example.org/feed", "--no-check", "--name", name)
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Nothing was added." in result.output
+    assert "\x1b" not in result.output
+    assert (workspace / "feeds.yaml").read_text() == STARTER
+
+
+COMMENTED = """\
+feeds:
+  - name: A
+    url: https://a.example.org/f   # the blog itself
+    include: [AI]
+  # --- Citizenship feeds ---
+  - name: B
+    url: https://b.example.org/f
+    section: citizenship
+  # Dropped for now:
+  # - name: Old
+  #   url: https://old.example.org/f
+"""
+
+
+def test_pause_and_resume_change_one_line_and_keep_every_comment(workspace, run):
+    feeds = workspace / "feeds.yaml"
+    for newline in ("\n", "\r\n"):
+        feeds.write_bytes(COMMENTED.replace("\n", newline).encode())
+        assert run("feeds", "pause", "A").exit_code == 0
+        paused = feeds.read_bytes().decode()
+        assert paused == COMMENTED.replace(
+            "    include: [AI]\n", "    include: [AI]\n    paused: true\n"
+        ).replace("\n", newline)
+        again = run("feeds", "pause", "A")
+        assert again.exit_code == 0 and "is paused already" in again.output
+        assert run("feeds", "pause", "https://b.example.org/f/").exit_code == 0
+        assert run("feeds", "resume", "a").exit_code == 0
+        assert run("feeds", "resume", "B").exit_code == 0
+        assert feeds.read_bytes().decode() == COMMENTED.replace("\n", newline)
+        assert "is not paused" in run("feeds", "resume", "B").output
+    # Removing the last feed keeps the commented-out block after it.
+    assert run("feeds", "remove", "B", "--yes").exit_code == 0
+    assert feeds.read_text().endswith("  # Dropped for now:\n  # - name: Old\n"
+                                      "  #   url: https://old.example.org/f\n")  # fmt: skip
+    assert "# --- Citizenship feeds ---" in feeds.read_text()
+
+
+def test_a_new_feed_goes_after_the_last_one_not_after_a_closing_comment(workspace, run):
+    feeds = write(workspace / "feeds.yaml", COMMENTED)
+    result = run("feeds", "add", "https://c.example.org/f", "--no-check", "--name", "C",
+                 "--limit", "0", "--include", "AI, coding")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = feeds.read_text()
+    assert text.index("name: C") < text.index("# Dropped for now:")
+    assert feeds_of(workspace)[-1] == {"name": "C", "url": "https://c.example.org/f", "limit": 0,
+                                       "include": ["AI", "coding"]}  # fmt: skip
+    assert run("check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["feeds: [] # none yet\n", "feeds: ~\n", "feeds:   # my blogs\n", "feeds: []\r\n# c\r\n"],
+)
+def test_an_empty_list_is_opened_keeping_its_comment_and_line_endings(workspace, run, text):
+    feeds = workspace / "feeds.yaml"
+    feeds.write_bytes(text.encode())
+    result = run("feeds", "add", "https://b.example.org/f", "--no-check", "--name", "B")
+    assert result.exit_code == 0, result.output
+    after = feeds.read_bytes().decode()
+    assert feeds_of(workspace) == [{"name": "B", "url": "https://b.example.org/f"}]
+    if "#" in text:
+        assert "#" + text.split("#")[1].splitlines()[0] in after
+    if "\r\n" in text:
+        assert "\n" not in after.replace("\r\n", "")
+
+
+def test_export_writes_only_an_opml_file(workspace, run, tmp_path):
+    write(workspace / "feeds.yaml", COMMENTED)
+    before = (workspace / "feeds.yaml").read_text()
+    for out, says in [(workspace / "feeds.yaml", "is not an OPML file; it is not written over"),
+                      (tmp_path / "no" / "such" / "x.opml", "does not exist")]:  # fmt: skip
+        result = run("feeds", "export", "--out", str(out))
+        assert result.exit_code == 2 and says in result.output, result.output
+    assert (workspace / "feeds.yaml").read_text() == before
+    printed = run("feeds", "export", "--out", "-")
+    assert printed.stdout.startswith("<?xml") and not (tmp_path / "-").exists()
+    out = tmp_path / "blogs.opml"
+    assert "Wrote 2 feeds" in run("feeds", "export", "--out", str(out)).output
+    assert "Wrote 2 feeds" in run("feeds", "export", "--out", str(out)).output  # over itself
+
+
+def test_feed_addresses_outside_ascii_and_feeds_kept_in_a_blogs_folder(workspace, run, feed_server):
+    feed_server.routes["/d/"] = page(
+        '<link rel="alternate" type="application/rss+xml" href="/d/café.xml">'
+    )
+    feed_server.routes["/d/caf%C3%A9.xml"] = Route(rss("Café Tech", POSTS))
+    result = run("feeds", "add", feed_server.url("/d/"))
+    assert result.exit_code == 0, result.output
+    assert feeds_of(workspace)[-1]["name"] == "Café Tech"
+    # A WordPress blog in a folder, its page naming only a feed that is gone: the
+    # blog's own /wp/feed/ is found, before the site's root feed, and said to be a guess.
+    feed_server.routes["/wp/"] = page(
+        '<link rel="alternate" type="application/rss+xml" href="/wp/gone.xml">'
+    )
+    feed_server.routes["/wp/feed/"] = Route(rss("The WP blog", POSTS))
+    feed_server.routes["/rss.xml"] = Route(rss("The whole site", POSTS))
+    found = run("feeds", "add", feed_server.url("/wp/"))
+    assert found.exit_code == 0, found.output
+    assert f"Found its feed: {feed_server.url('/wp/feed/')} (not named by the page" in found.output
+    assert feeds_of(workspace)[-1]["name"] == "The WP blog"
+
+
+def test_an_exact_address_wins_and_a_folder_for_feeds_yaml_is_said(workspace, run):
+    write(workspace / "feeds.yaml", """
+        feeds:
+          - name: X
+            url: https://x.example.org/feed
+          - name: Y
+            url: https://y.example.org/feed
+    """)  # fmt: skip
+    assert run("feeds", "remove", "https://y.example.org/feed", "--yes").exit_code == 0
+    assert [f["name"] for f in feeds_of(workspace)] == ["X"]
+    twice = workspace / "feeds.yaml"
+    twice.write_text(
+        twice.read_text() + "  - name: X again\n    url: https://X.example.org/feed/\n"
+    )
+    checked = run("check")
+    assert checked.exit_code == 2 and "is listed twice (also on line 3)" in checked.output
+    twice.unlink()
+    twice.mkdir()
+    for command in (("feeds",), ("check",), ("feeds", "export")):
+        result = run(*command)
+        assert result.exit_code == 2 and "not a file" in result.output, (command, result.output)

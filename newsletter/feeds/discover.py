@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from newsletter.errors import InputError
 from newsletter.feeds.clean import NotAFeed, read_feed
 from newsletter.feeds.fetch import FetchError, FetchLimits, HostGate, Response, fetch
-from newsletter.text.plain import printable
+from newsletter.workspace.validate import NOT_ONE_LINE
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -33,6 +33,7 @@ class FoundFeed:
     url: str  # the feed's address
     title: str  # its own title, for the name in feeds.yaml
     site: str = ""  # the blog's page, when the feed names it
+    note: str = ""  # how it was found, when that is worth a word ('a guess: /feed/')
 
 
 class _FeedLinks(HTMLParser):
@@ -64,7 +65,7 @@ def named_feeds(page: bytes, page_url: str) -> list[str]:
     base = urljoin(page_url, parser.base) if parser.base else page_url
     found: list[tuple[bool, str]] = []
     for href, title in parser.links:
-        url = urljoin(base, href.strip())
+        url = urljoin(base, href.strip()).replace(" ", "%20")
         if urlsplit(url).scheme in ("http", "https") and url not in [u for _, u in found]:
             found.append(("comment" in (title + href).lower(), url))
     return [url for _, url in sorted(found, key=lambda pair: pair[0])]
@@ -86,33 +87,54 @@ def find_feed(address: str, limits: FetchLimits, user_agent: str) -> FoundFeed:
             hint="Check the address in a browser; --no-check adds it as given, unread.",
         ) from None
     try:
-        return _as_feed(page)
+        return _as_feed(page, address)
     except NotAFeed as err:
-        why = str(err)
-    candidates = named_feeds(page.body, page.url)[:MAX_NAMED]
-    if not candidates:
-        root = f"{urlsplit(page.url).scheme}://{urlsplit(page.url).netloc}"
-        candidates = [urljoin(root, place) for place in USUAL_PLACES]
-    for candidate in candidates:
+        why = str(err).removeprefix("not a feed: ")
+    named = named_feeds(page.body, page.url)[:MAX_NAMED]
+    for candidate in named + [c for c in usual_places(page.url) if c not in named]:
         if time.monotonic() >= stop_at:
             break
         try:
-            return _as_feed(get(candidate))
+            found = _as_feed(get(candidate), candidate)
         except (FetchError, NotAFeed):
             continue
+        if candidate not in named:
+            found.note = "not named by the page: found where blogs usually keep one"
+        elif "comment" in candidate.lower() or "comment" in found.title.lower():
+            found.note = "the page names only its comments feed"
+        return found
+    tried = "the feeds it names and " if named else ""
     raise InputError(
-        f"{address}: no feed found ({why.removeprefix('not a feed: ')}, and no feed "
-        "it names or the usual places (/feed/, /rss.xml, ...) answered with one).",
+        f"{address}: no feed found ({why}; {tried}the usual places, /feed/, /rss.xml ..., "
+        "answered with none).",
         hint="Give the feed's own address (the blog's RSS or Atom link), or add it with "
         "--no-check.",
     )
 
 
-def _as_feed(response: Response) -> FoundFeed:
+def usual_places(page_url: str) -> list[str]:
+    """Where a blog keeps its feed: under the page's own folder first (a blog at
+    /blog/), then at the site's root."""
+    parts = urlsplit(page_url)
+    folder = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+    bases = [f"{parts.scheme}://{parts.netloc}{folder}", f"{parts.scheme}://{parts.netloc}/"]
+    found: list[str] = []
+    for base in bases:
+        for place in USUAL_PLACES:
+            url = urljoin(base, place.lstrip("/"))
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def _as_feed(response: Response, asked: str) -> FoundFeed:
+    """The feed in a response; its address the one asked for, unless every redirect
+    on the way was permanent (then where it lives now)."""
     parsed = read_feed(response.body, response.url, response.headers.get("content-type", ""))
     feed = parsed.get("feed") or {}
-    title = " ".join(printable(str(feed.get("title") or "")).split())[:100]
+    title = " ".join(NOT_ONE_LINE.sub(" ", str(feed.get("title") or "")).split())[:100]
     site = str(feed.get("link") or "")
     if urlsplit(site).scheme not in ("http", "https"):
         site = ""
-    return FoundFeed(response.url, title or urlsplit(response.url).hostname or "", site)
+    url = response.moved_to or asked
+    return FoundFeed(url, title or urlsplit(url).hostname or "", site)

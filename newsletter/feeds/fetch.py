@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from newsletter.text.urls import ascii_path
+
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECTS = (301, 308)
 ACCEPT = (
@@ -176,7 +178,7 @@ def _request(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = ascii_path((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     try:
         try:
             conn.connect()
@@ -217,6 +219,8 @@ def _request(
         raise FetchError("the server closed the connection half-way through") from None
     except (http.client.HTTPException, OSError) as err:
         raise FetchError(f"network error ({err.__class__.__name__}: {err})") from None
+    except UnicodeError:  # a host name no IDNA encoding takes
+        raise FetchError(f"not a valid web address: {url[:80]}") from None
     finally:
         conn.close()
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsletter.errors import InputError
 from newsletter.model import FeedItem
 from newsletter.workspace import validate
+from newsletter.workspace.entries import regular_file
 from newsletter.workspace.yamlfile import Fields, collecting, load_yaml
 
 FEED_FIELDS = ("name", "url", "section", "limit", "include", "exclude", "grades", "paused")
@@ -38,11 +40,18 @@ def active(sources: list[FeedSource]) -> list[FeedSource]:
     return [source for source in sources if not source.paused]
 
 
+def address_key(url: str) -> tuple[str, str, str]:
+    """One feed's address however it is written: the host's case, 'www.', a trailing
+    slash. Two entries with one key are one feed listed twice."""
+    parts = urlsplit(url.strip())
+    return (parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"), parts.query)
+
+
 def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> list[FeedSource]:
     """The feeds in feeds.yaml, paused ones too. With a `problems` list, each bad entry
     is recorded there and skipped (newsletter check); without one, the first one is
     raised."""
-    if not path.is_file():
+    if not regular_file(path):  # a folder or a broken link in its place is said
         return []
     data = load_yaml(path)
     if data is None:
@@ -53,7 +62,7 @@ def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> l
     if not isinstance(entries, list):
         raise top.fail("feeds", "expected a list of feeds, each starting with '- name:'.")
     sources: list[FeedSource] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for entry in entries:
         source = collecting(problems, read_feed_source, entry, path, seen)
         if source is not None:
@@ -61,11 +70,15 @@ def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> l
     return sources
 
 
-def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource:
+def read_feed_source(
+    entry: Any, path: Path, seen: dict[tuple[str, str, str], int] | None = None
+) -> FeedSource:
+    """One entry of feeds.yaml; `seen`, the addresses of the entries above it."""
+    seen = {} if seen is None else seen
     f = Fields(entry, path, "feed")
     f.only(FEED_FIELDS)
     source = FeedSource(
-        name=f.text("name", required=True),
+        name=f.checked("name", validate.one_line, required=True) or "",  # a heading's line
         url=f.checked("url", validate.url, required=True) or "",
         section=f.text("section", default="feeds"),
         limit=f.number("limit", 3, minimum=0),
@@ -80,11 +93,11 @@ def read_feed_source(entry: Any, path: Path, seen: dict[str, int]) -> FeedSource
             f"'{source.section}' is not a section for feed posts.",
             hint=f"Use one of: {', '.join(FEED_SECTIONS)}.",
         )
-    if source.url in seen:
+    key = address_key(source.url)
+    if key in seen:
         raise InputError(
-            f"{f.where('url')}: the feed {source.url} is listed twice "
-            f"(also on line {seen[source.url]}).",
+            f"{f.where('url')}: the feed {source.url} is listed twice (also on line {seen[key]}).",
             hint="Remove one of the two entries.",
         )
-    seen[source.url] = f.line_of("url")
+    seen[key] = f.line_of("url")
     return source

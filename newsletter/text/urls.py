@@ -2,7 +2,7 @@
 
 import functools
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track who clicked; they are dropped from links we print.
 TRACKING_PARAMETERS = {
@@ -30,6 +30,17 @@ def is_tracking_parameter(name: str) -> bool:
 
 
 _USERINFO = re.compile(r"(\w+://)[^/@\s]*@")
+
+
+# What a request line may carry as it is: every printable ASCII character that has a
+# meaning in an address, and '%' (escapes already made stay as they are).
+_KEPT = "/:@!$&'()*+,;=-._~%?#[]"
+
+
+def ascii_path(path: str) -> str:
+    """An address's path and query as a request line carries them: letters outside
+    ASCII and spaces percent-encoded (UTF-8), as browsers send them."""
+    return quote(path, safe=_KEPT)
 
 
 def without_credentials(text: str) -> str:

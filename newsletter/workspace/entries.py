@@ -142,6 +142,7 @@ def replace_entries(
     hint: str = "Change it with 'newsletter edit', or in any editor.",
     write: bool = True,
     within: str = "",
+    text: str | None = None,
 ) -> None:
     """Write the entries at the indexes of `changes` again where they stand (None:
     remove it), each from its '-' line up to the next entry's, keeping the blank and
@@ -152,8 +153,10 @@ def replace_entries(
     then ('its topic cannot be added'), and `hint` how to do it by hand. Without
     `write`, the new text is made and checked, and not written (a dry run).
     `within`: the list is that field of a mapping, the file's last (feeds.yaml's
-    `feeds:`), its entries indented as the file's first one is."""
-    raw = path.read_bytes().decode("utf-8") if path.exists() else ""
+    `feeds:`), its entries indented as the file's first one is. `text`: the file's
+    text to start from, when it is not written yet."""
+    raw = text if text is not None else (  # given: the file as it is about to be
+        path.read_bytes().decode("utf-8") if path.exists() else "")  # fmt: skip
     lines = raw.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in raw else "\n"
     indent = _indent_of(lines, entries) if within else ""
@@ -169,14 +172,7 @@ def replace_entries(
     done = 0  # lines of the old text already placed
     for index in sorted(changes):
         entry = changes[index]
-        first = _dash_line(lines, entries.line_of_item(index) - 1)
-        last = (
-            _dash_line(lines, entries.line_of_item(index + 1) - 1)
-            if index + 1 < len(entries)
-            else len(lines)
-        )
-        while last > first + 1 and re.fullmatch(r"(#.*|\.\.\.)?\s*", lines[last - 1]):
-            last -= 1  # blank lines, comments and '...' at the margin after the entry stay
+        first, last = entry_span(lines, entries, index)
         dash = first < len(lines) and lines[first].lstrip("\ufeff").lstrip().startswith("-")
         one_line = re.match(r"\s*-\s*[{\[]", lines[first].lstrip("\ufeff")) if dash else None
         if not dash or first >= last or first < done or (entry is not None and one_line):
@@ -185,16 +181,23 @@ def replace_entries(
         pieces += lines[done:first]
         pieces.append(block(entry) if entry is not None else "")
         done = last
+    if added and within:
+        # A mapping's list (feeds.yaml): new entries right after its last one (or its
+        # key), before any comment block the file ends with; without blank lines.
+        at = max(done, _list_end(lines, entries, within))
+        pieces += lines[done:at]
+        if pieces and not pieces[-1].endswith("\n"):
+            pieces[-1] += newline
+        pieces += [block(entry) for entry in added]
+        done = at
     pieces += lines[done:]
     text = "".join(pieces)
-    if added:
+    if added and not within:
         if text and not text.endswith("\n"):
             text += newline
-        if text.strip() and not within:
+        if text.strip():
             text += newline
-        # a blank line between notes, as the editor writes them; a mapping's list
-        # (feeds.yaml) is written without
-        text += ("" if within else newline).join(block(entry) for entry in added)
+        text += newline.join(block(entry) for entry in added)  # a blank line between notes
     expected = [changes.get(i, e) for i, e in enumerate(entries)]
     written = {i for i, e in changes.items() if e is not None}
     kept = [(i in written, e) for i, e in enumerate(expected) if e is not None]
@@ -204,6 +207,42 @@ def replace_entries(
         raise _cannot_cut(path, first, what, hint)
     if write:
         write_atomically(path, text)
+
+
+def entry_span(lines: list[str], entries: Sequence, index: int) -> tuple[int, int]:
+    """The lines [first, last) of entry `index`: from its '-' line up to the next
+    entry's, less the blank and comment lines at its end (they belong to what
+    follows: a heading for the next entry, a block of old entries commented out)."""
+    first = _dash_line(lines, entries.line_of_item(index) - 1)
+    last = (
+        _dash_line(lines, entries.line_of_item(index + 1) - 1)
+        if index + 1 < len(entries)
+        else len(lines)
+    )
+    dash = len(lines[first]) - len(lines[first].lstrip("\ufeff").lstrip()) if lines else 0
+    while last > first + 1 and _outside_entry(lines[last - 1], dash):
+        last -= 1
+    return first, last
+
+
+def _outside_entry(line: str, dash: int) -> bool:
+    """A blank line, or a comment (or '...') no deeper than the entry's '-': text of a
+    '|' block is deeper, and is the entry's own, even where it starts with '#'."""
+    if not line.strip():
+        return True
+    depth = len(line) - len(line.lstrip(" \t"))
+    return depth <= dash and bool(re.fullmatch(r"(#.*|\.\.\.)\s*", line.lstrip(" \t")))
+
+
+def _list_end(lines: list[str], entries: Sequence, key: str) -> int:
+    """Where a new entry of the mapping's list `key` goes: after its last entry, or
+    after the key's line when it has none yet (the end of the file without one)."""
+    if entries:
+        return entry_span(lines, entries, len(entries) - 1)[1]
+    for number, line in enumerate(lines):
+        if re.match(rf"\ufeff?{re.escape(key)}\s*:", line):
+            return number + 1
+    return len(lines)
 
 
 def _cannot_cut(path: Path, first: int, what: str, hint: str) -> InputError:

@@ -259,6 +259,10 @@ def subjects(value: Any) -> list[str]:
     subjects; workspace/subjects.py)."""
     from newsletter.workspace.subjects import subjects as named
 
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+    ):
+        raise ValueError("expected a list of words, found a mapping or a nested list")
     found = named(words(value))
     if not found:
         raise ValueError("no subject given; write one like Math, ELA or Science")
