@@ -21,7 +21,11 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 def url(value: Any) -> str:
     text = one_line(value)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # 'http://[::1': a bracket left open
+        raise ValueError(f"'{text}' is not a web address; write it in full, like "
+                         "https://padlet.com") from None  # fmt: skip
     labels = (parts.hostname or "").rstrip(".").split(".")
     if parts.scheme not in ("http", "https") or not all(labels) or " " in text:
         raise ValueError(
