@@ -62,7 +62,7 @@ def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
         found.append(
             dataclasses.replace(
                 event,
-                title=f"{event.title}: {topic}" if topic else event.title,
+                title=titled(event.title, topic),
                 start=start,
                 end=start + length if length else None,
                 every="",
@@ -73,6 +73,100 @@ def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
             )
         )
     return found
+
+
+def titled(title: str, topic: str) -> str:
+    """'Tech Talk: Google Forms'; a topic that has a colon of its own gets a dash
+    ('Tech Talk – Kami: annotating PDFs'), never two colons in a row of words."""
+    if not topic:
+        return title
+    return f"{title} – {topic}" if ": " in topic else f"{title}: {topic}"
+
+
+@dataclasses.dataclass
+class SeriesBlock:
+    """A repeating event as an issue shows it: once, with the dates ahead in it."""
+
+    series: Event
+    dates: list[tuple[Event, str]]  # each date shown, and its topic ('' for none yet)
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.dates[0][0].start
+
+
+def event_blocks(events: Sequence[Event], series: Sequence[Event], zone_name: str) -> list[Any]:
+    """The issue's events in order, each date of a repeating one (a Tech Talk every
+    two weeks) gathered into one SeriesBlock of its series; the others as they are."""
+    zone = ZoneInfo(zone_name)
+    blocks: list[Any] = []
+    gathered: dict[int, SeriesBlock] = {}
+    of_series = {}
+    for number, repeating in enumerate(series):
+        for date in occurrences(repeating, zone):
+            of_series[(date.title, date.start)] = number
+    for event in events:
+        found = of_series.get((event.title, event.start))
+        if found is None:
+            blocks.append(event)
+            continue
+        repeating = series[found]
+        day = event.start.astimezone(zone).date().isoformat()
+        if found not in gathered:
+            gathered[found] = SeriesBlock(repeating, [])
+            blocks.append(gathered[found])
+        gathered[found].dates.append((event, repeating.topics.get(day, "")))
+    return blocks
+
+
+def series_when(block: SeriesBlock, zone_name: str) -> str:
+    """'Every 2 weeks on Wednesdays, 12:00 PM - 12:40 PM'."""
+    zone = ZoneInfo(zone_name)
+    first = block.dates[0][0]
+    start = first.start.astimezone(zone)
+    count, _, unit = block.series.every.rpartition(" ")
+    every = f"Every {block.series.every}" if count and count != "1" else f"Every {unit.rstrip('s')}"
+    day = f" on {start:%A}s" if unit.startswith("week") else ""
+    hours = _clock_range(first, zone)
+    return f"{every}{day}, {hours}"
+
+
+def _clock_range(event: Event, zone: ZoneInfo) -> str:
+    def clock(moment: dt.datetime) -> str:
+        hour = moment.hour % 12 or 12
+        return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+    start = event.start.astimezone(zone)
+    if not event.end:
+        return clock(start)
+    return f"{clock(start)} - {clock(event.end.astimezone(zone))}"
+
+
+def google_series_link(series: Event) -> str:
+    """Google Calendar's event template for every date of a series: its first date,
+    and the rule (RRULE and the dates it skips) in `recur`."""
+    assert series.until is not None
+    zone = series.start.tzinfo or dt.UTC
+    form = "%Y%m%dT%H%M%SZ"
+    freq, interval = repeat_rule(series)
+    until = dt.datetime.combine(series.until, dt.time(23, 59, 59), zone)
+    rule = f"RRULE:FREQ={freq};INTERVAL={interval};UNTIL={_utc(until, form)}"
+    closed = sorted({*series.skip, *(dt.date.fromisoformat(d) for d in series.breaks)})
+    start = series.start.astimezone(zone)
+    skipped = [_utc(dt.datetime.combine(day, start.time(), zone), form) for day in closed]
+    if skipped:
+        rule += "\nEXDATE:" + ",".join(skipped)
+    query = {
+        "action": "TEMPLATE",
+        "text": series.title,
+        "dates": f"{_utc(series.start, form)}/{_utc(end_of(series), form)}",
+        "details": _details(series),
+        "location": series.place,
+        "recur": rule,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(
+        _given(query), quote_via=quote
+    )
 
 
 def all_occurrences(events: Sequence[Event], zone: dt.tzinfo) -> list[Event]:
@@ -108,8 +202,15 @@ def event_uid(event: Event, domain: str) -> str:
     return f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}@{domain}"
 
 
-def calendar_file(events: Sequence[Event], zone_name: str, domain: str, now: dt.datetime) -> bytes:
-    """The events as one iCalendar file (METHOD:PUBLISH: to add, not an invitation)."""
+def calendar_file(
+    events: Sequence[Event],
+    zone_name: str,
+    domain: str,
+    now: dt.datetime,
+    organizer: tuple[str, str] | None = None,
+) -> bytes:
+    """The events as one iCalendar file (METHOD:PUBLISH: to add, not an invitation).
+    `organizer` (name, address): who publishes them, as RFC 5546 asks of PUBLISH."""
     import icalendar
 
     calendar = icalendar.Calendar()
@@ -118,11 +219,15 @@ def calendar_file(events: Sequence[Event], zone_name: str, domain: str, now: dt.
     calendar.add("method", "PUBLISH")
     for event in events:
         entry = _vevent(event, zone_name, event_uid(event, domain), now)
-        calendar.add_component(entry)
+        parts = [entry]
         if event.every:  # a repeating one: one VEVENT with its rule, and a topic's date
             _repeat(entry, event, zone_name)
-            for override in _with_topics(event, zone_name, domain, now):
-                calendar.add_component(override)
+            parts += _with_topics(event, zone_name, domain, now)
+        for part in parts:
+            if organizer:
+                part.add("organizer", f"mailto:{organizer[1]}", parameters={"cn": organizer[0]}
+                         if organizer[0] else {})  # fmt: skip
+            calendar.add_component(part)
     if events:  # the zone's rules for the years the events span, not since 1970
         first = min(e.start for e in events).date().replace(month=1, day=1)
         last = max(_last_end(e, zone_name) for e in events).date().replace(month=12, day=31)

@@ -253,6 +253,9 @@ class Masthead:
     logo_width: int = 0
     logo_height: int = 0  # 0: not given (the picture keeps its own proportions)
     colors: dict[str, str] = field(default_factory=dict)  # newsletter.yaml's, checked
+    logo_dark_url: str = ""  # the logo for dark mode, where clients ask for one
+    site_url: str = ""  # site.base_url: each email links to its page there
+    unsubscribe: str = ""  # send.unsubscribe, shown in the footer
 
 
 @dataclass(frozen=True, order=True)
@@ -282,6 +285,14 @@ class IssueKey:
 
     def __str__(self) -> str:
         return self.stem
+
+
+def web_page(issue: Issue) -> str:
+    """Where the public site has the issue ('Read it on the web'); '' without a site."""
+    site = issue.masthead.site_url
+    if not site:
+        return ""
+    return f"{site.rstrip('/')}/issues/{IssueKey(issue.date, issue.edition).stem}.html"
 
 
 _KEY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?")

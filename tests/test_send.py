@@ -1,6 +1,7 @@
 """newsletter send, against a real SMTP server (aiosmtpd) on loopback."""
 
 import fcntl
+import re
 import signal
 import subprocess
 import sys
@@ -35,8 +36,15 @@ def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
     assert message["List-Unsubscribe"].strip() == (  # long: folded after the colon
         "<mailto:techtidbits@maplevalley.example.org?subject=unsubscribe>"
     )
+    assert "List-Unsubscribe-Post" not in message  # a mailto: address takes no POST
+    # Out-of-office replies stay away.
+    assert message["Precedence"] == "bulk"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert message.get_content_type() == "multipart/alternative"
     text, html = message.iter_parts()
+    assert "Unsubscribe: <mailto:techtidbits@maplevalley.example.org?subject=unsubscribe>" in (
+        text.get_content()
+    )
     assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
     assert "Padlet <https://padlet.com>" in text.get_content()
     assert 'href="https://padlet.com"' in html.get_content()
@@ -50,6 +58,43 @@ def test_every_recipient_gets_one_proper_message(built, run, smtp, monkeypatch):
     assert again.exit_code == 0
     assert "already sent" in again.output or "Nothing to send" in again.output
     assert len(server.mailbox.received) == len(STAFF)
+
+
+def test_a_web_unsubscribe_is_one_click_and_the_calendar_names_its_organizer(
+    built, run, smtp, monkeypatch
+):
+    settings = built / "newsletter.yaml"
+    settings.write_text(
+        settings.read_text().replace(
+            "unsubscribe: mailto:techtidbits@maplevalley.example.org?subject=unsubscribe",
+            "unsubscribe: https://news.maplevalley.example.org/unsubscribe",
+        )
+        + "site:\n  base_url: https://news.maplevalley.example.org/tech/\n"
+    )
+    assert run("add-event", "PD day", "--when", "2026-12-04 08:30").exit_code == 0
+    assert run("build", "--date", "2026-11-27", "--force").exit_code == 0
+    server = smtp()
+    use(monkeypatch, server)
+    assert run("send", "--yes").exit_code == 0
+    message = server.mailbox.to(STAFF[0])[0].message
+    assert (
+        message["List-Unsubscribe"].strip() == "<https://news.maplevalley.example.org/unsubscribe>"
+    )
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
+    alternative, calendar = message.iter_parts()
+    text, html = alternative.iter_parts()
+    page = "https://news.maplevalley.example.org/tech/issues/2026-11-27.html"
+    assert re.search(f'href="{re.escape(page)}"[^>]*>Read it on the web</a>', html.get_content())
+    assert f"Read it on the web: <{page}>" in text.get_content()
+    assert re.search(
+        r'href="https://news\.maplevalley\.example\.org/unsubscribe"[^>]*>Unsubscribe</a>',
+        html.get_content(),
+    )
+    assert calendar.get_param("name") == "events.ics" and calendar.get_filename() == "events.ics"
+    ics = calendar.get_content()
+    ics = ics if isinstance(ics, str) else ics.decode()
+    assert 'ORGANIZER;CN="Tech Tidbits":mailto:techtidbits@maplevalley.example.org' in ics
+    assert "METHOD:PUBLISH" in ics
 
 
 def test_the_edition_is_rendered_once_for_everyone(built, run, smtp, monkeypatch):

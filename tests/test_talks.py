@@ -4,6 +4,7 @@ a topic per date, and times typed as people type them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -50,8 +51,11 @@ def test_a_repeating_talk_keeps_its_local_time_across_the_clock_change(workspace
     ]  # fmt: skip  (2027-04-08 skipped)
     assert run("build", "--offline", "--date", "2027-03-05").exit_code == 0
     email = (workspace / ".newsletter" / "out" / "2027-03-05.txt").read_text()
-    assert "Thursday, Mar 11, 12:00 PM - 12:40 PM" in email  # before the change (CST)
-    assert "Thursday, Mar 25, 12:00 PM - 12:40 PM" in email  # after it (CDT)
+    # One block for the series: noon, before the change of clocks (CST) and after (CDT).
+    assert "* Tech Talk\n  Every 2 weeks on Thursdays, 12:00 PM - 12:40 PM\n" in email
+    assert "  - Thu, Mar 11: topic to come\n  - Thu, Mar 25: topic to come\n" in email
+    assert email.count("Every date in Google Calendar:") == 1
+    assert "calendar.google.com" in email and "outlook.office.com" not in email
 
 
 def test_a_topic_for_one_date_shows_in_the_talks_the_email_and_the_calendar(workspace, run):
@@ -65,7 +69,7 @@ def test_a_topic_for_one_date_shows_in_the_talks_the_email_and_the_calendar(work
     )
     assert run("build", "--offline", "--date", "2027-03-05").exit_code == 0
     assert (
-        "* Tech Talk: Google Forms quizzes"
+        "  - Thu, Mar 11: Google Forms quizzes"
         in (workspace / ".newsletter" / "out" / "2027-03-05.txt").read_text()
     )
     # The .ics: one VEVENT with its rule, and the date with a topic by RECURRENCE-ID.
@@ -148,7 +152,7 @@ def test_the_issues_calendar_file_has_a_repeating_talk_once_with_its_rule(built,
     assert run("add-event", "PD day", "--when", "2026-12-04 08:30", "--force").exit_code == 0
     assert run("build", "--date", "2026-11-27").exit_code == 0
     text = (built / ".newsletter" / "out" / "2026-11-27.txt").read_text()
-    assert "* Tech Talk: Kami" in text and "* PD day" in text
+    assert "  - Thu, Dec 17: Kami" in text and "* PD day" in text
     server = smtp()
     use(monkeypatch, server)
     assert run("send", "--yes").exit_code == 0
@@ -301,3 +305,31 @@ def test_a_skip_on_no_talk_date_names_the_dates_near_it(workspace, run):
         assert says in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1
     assert events.read_text() == before
+
+
+def test_a_series_reads_as_one_block_with_one_sign_up_and_one_calendar_link(workspace, run):
+    talk = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-03", "--until", "2027-03-25",
+            "--at", "12:00-12:40", "--place", "Library", "--signup", "https://forms.example.org/tt",
+            "--skip", "2026-12-31")  # fmt: skip
+    assert run("add-event", *talk).exit_code == 0
+    assert run("talk-topic", "2026-12-17", "Kami: annotating PDFs together").exit_code == 0
+    built = run("build", "--offline", "--date", "2026-12-04")
+    assert built.exit_code == 0, built.output
+    out = workspace / ".newsletter" / "out"
+    html, text = (out / "2026-12-04.html").read_text(), (out / "2026-12-04.txt").read_text()
+    assert html.count(">Tech Talk</h3>") == 1
+    assert "Every 2 weeks on Thursdays, 12:00 PM - 12:40 PM" in html
+    dates = re.findall(r"<li[^>]*><strong[^>]*>(\w+, \w+ \d+)</strong>: ([^<]+)</li>", html)
+    assert dates[:3] == [("Thu, Dec 17", "Kami: annotating PDFs together"),
+                         ("Thu, Jan 14", "topic to come"), ("Thu, Jan 28", "topic to come")]  # fmt: skip
+    assert "Thu, Dec 31" not in html  # skipped
+    assert html.count("https://forms.example.org/tt") == 1  # one sign-up
+    (link,) = re.findall(r'href="(https://calendar\.google\.com/[^"]+)"', html)
+    assert "recur=RRULE%3AFREQ%3DWEEKLY%3BINTERVAL%3D2" in link and "EXDATE" in link
+    assert "outlook.office.com" not in html
+    assert text.count("calendar.google.com") == 1 and "* Tech Talk\n" in text
+    assert "Tech Talk: Kami: annotating" not in html + text  # never two colons in a row
+    # The series' calendar file still has every date, the topic's title with a dash.
+    calendar = icalendar.Calendar.from_ical(run("calendar").stdout.encode())
+    titles = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    assert titles == {"Tech Talk", "Tech Talk – Kami: annotating PDFs together"}

@@ -60,11 +60,12 @@ def prepare_email(
     if issue.events:  # one file for all of them: one click adds them to a calendar
         zone = issue.masthead.time_zone
         events = issue_calendar(issue.events, issue.series, zone)
-        calendar = calendar_file(events, zone, _domain(address), clock.now())
+        calendar = calendar_file(events, zone, _domain(address), clock.now(), (name, address))
         body.add_attachment(calendar, maintype="text", subtype="calendar", filename="events.ics")
         for part in body.iter_attachments():
             part.set_param("charset", "utf-8")
             part.set_param("method", "PUBLISH")  # to add to a calendar, not to reply to
+            part.set_param("name", "events.ics")  # the name older clients look for
     slug = re.sub(r"[^a-z0-9]+", "-", settings.title.lower()).strip("-") or "newsletter"
     prepared = PreparedEmail(
         key=key or IssueKey(issue.date),
@@ -92,6 +93,12 @@ def _common_headers(prepared: PreparedEmail) -> bytes:
     headers["List-Id"] = prepared.list_id
     if prepared.unsubscribe:
         headers["List-Unsubscribe"] = f"<{prepared.unsubscribe}>"
+        if prepared.unsubscribe.startswith("https://"):  # RFC 8058: one click, no page
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # A newsletter to many: out-of-office and other automatic replies stay away
+    # (Precedence for most mail servers, X-Auto-Response-Suppress for Exchange).
+    headers["Precedence"] = "bulk"
+    headers["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     return headers.as_bytes()[: -len(b"\r\n")]  # as_bytes ends the headers with a blank line
 
 

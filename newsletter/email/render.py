@@ -23,9 +23,15 @@ import jinja2
 import jinja2.sandbox
 
 from newsletter.approvals.register import APPROVED
-from newsletter.calendar import google_link, outlook_link
+from newsletter.calendar import (
+    event_blocks,
+    google_link,
+    google_series_link,
+    outlook_link,
+    series_when,
+)
 from newsletter.errors import InputError, NewsletterError, shown
-from newsletter.model import Event, Issue
+from newsletter.model import Event, Issue, web_page
 from newsletter.text.markdown import (  # noqa: F401 - used by the templates, and re-exported
     TEXT_WIDTH,
     linkify,
@@ -139,6 +145,11 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         event_when=event_when,
         google_calendar=google_link,
         outlook_calendar=outlook_link,
+        event_blocks=event_blocks,  # a Tech Talk series once, with its dates
+        series_when=series_when,
+        google_series=google_series_link,
+        zone=ZoneInfo,
+        web_page=web_page,
     )
     return env
 

@@ -205,4 +205,7 @@ def masthead(settings: Settings) -> Masthead:
         logo_width=settings.logo_width,
         logo_height=settings.logo_height,
         colors=dict(settings.colors),
+        logo_dark_url=settings.logo_dark_url,
+        site_url=settings.site.base_url,
+        unsubscribe=settings.send.unsubscribe,
     )

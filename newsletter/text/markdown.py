@@ -30,14 +30,57 @@ def _markdown_to_html(text: str) -> Markup:
     converter = _converter()
     html = converter.reset().convert(text)
     return Markup(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=LINK_SCHEMES,
-            link_rel=None,
+        _addresses_linked(
+            nh3.clean(
+                html,
+                tags=ALLOWED_TAGS,
+                attributes=ALLOWED_ATTRIBUTES,
+                url_schemes=LINK_SCHEMES,
+                link_rel=None,
+            )
         )
     )
+
+
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def _addresses_linked(html: str) -> str:
+    """Every web address pasted into the text a link, and a link whose text is a long
+    address shown shortened: a long unbroken address would widen the email where
+    no client breaks it (Yahoo). Code stays as written."""
+    from newsletter.text.urls import LONG_ADDRESS, short_address
+
+    out: list[str] = []
+    inside_link = inside_code = 0
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+            tag = name[1].lower() if name else ""
+            step = -1 if piece.startswith("</") else 1
+            if tag == "a":
+                inside_link = max(inside_link + step, 0)
+            elif tag in ("code", "pre"):
+                inside_code = max(inside_code + step, 0)
+            out.append(piece)
+        elif inside_code:
+            out.append(piece)
+        elif inside_link:
+            text = piece.strip()
+            long = len(text) > LONG_ADDRESS and _URL_IN_TEXT.fullmatch(text.replace("&amp;", "&"))
+            out.append(str(escape(short_address(text.replace("&amp;", "&")))) if long else piece)
+        else:
+            out.append(_URL_IN_TEXT.sub(lambda m: _link(m[0].replace("&amp;", "&")), piece))
+    return "".join(out)
+
+
+def _link(url: str) -> str:
+    from newsletter.text.urls import short_address
+
+    trail = ""
+    while url and url[-1] in ".,;:!?":  # the sentence's, not the address's
+        url, trail = url[:-1], url[-1] + trail
+    return str(Markup('<a href="{0}">{1}</a>').format(url, short_address(url))) + trail
 
 
 @functools.cache

@@ -78,3 +78,19 @@ def normalize_url(url: str) -> str:
     path = parts.path.rstrip("/")
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit(("https", host, path, query, ""))
+
+
+LONG_ADDRESS = 40  # characters: an address longer than this is shown shortened
+
+
+def short_address(url: str) -> str:
+    """An address as a link's text where the address itself would be the text: whole
+    when short, else its host and its last part ('docs.google.com/…/edit'), so that
+    no unbroken run of characters widens an email (Yahoo breaks none)."""
+    parts = urlsplit(url)
+    whole = (parts.netloc + parts.path).rstrip("/") or url
+    if len(whole) <= LONG_ADDRESS:
+        return whole
+    host = parts.netloc.removeprefix("www.")
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1][:20]
+    return f"{host}/…/{last}" if last else host

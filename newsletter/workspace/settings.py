@@ -171,6 +171,7 @@ class Settings:
     logo_alt: str = ""
     logo_width: int = 0
     logo_height: int = 0
+    logo_dark_url: str = ""  # logo: {dark_url}: the picture for dark mode
     colors: dict[str, str] = field(default_factory=dict)  # over colors.DEFAULT_COLORS
 
     @property
@@ -311,11 +312,12 @@ def load_settings(path: Path) -> Settings:
 def _logo(f: Fields, settings: Settings) -> None:
     """logo: {url, alt, width}: hosted https only, with its alt text and a width that
     fits the column (the email is 600 px wide, 536 inside its margins)."""
-    f.only(("url", "alt", "width", "height"))
+    f.only(("url", "alt", "width", "height", "dark_url"))
     settings.logo_url = f.checked("url", validate.image_url, required=True) or ""
     settings.logo_alt = f.text("alt", required=True)
     settings.logo_width = f.number("width", 200, minimum=16, maximum=536)
     settings.logo_height = f.number("height", 0, minimum=0, maximum=2000)
+    settings.logo_dark_url = f.checked("dark_url", validate.image_url) or ""
 
 
 def _colors(f: Fields) -> dict[str, str]:
