@@ -151,7 +151,8 @@ def test_every_button_is_a_link_all_over(browser, email):
         for width in (600, 375):
             page = open_page(browser, html, width)
             boxes = page.evaluate(
-                "[...document.querySelectorAll('td.button')].map(cell => [cell.getBoundingClientRect().toJSON(), "
+                "[...document.querySelectorAll('td.button')].map(cell => ["
+                "cell.getBoundingClientRect().toJSON(), "
                 "cell.querySelector('a').getBoundingClientRect().toJSON()])"
             )
             for cell, link in boxes:

@@ -320,8 +320,11 @@ def test_a_series_reads_as_one_block_with_one_sign_up_and_one_calendar_link(work
     assert html.count(">Tech Talk</h3>") == 1
     assert "Every 2 weeks on Thursdays, 12:00 PM - 12:40 PM" in html
     dates = re.findall(r"<li[^>]*><strong[^>]*>(\w+, \w+ \d+)</strong>: ([^<]+)</li>", html)
-    assert dates[:3] == [("Thu, Dec 17", "Kami: annotating PDFs together"),
-                         ("Thu, Jan 14", "topic to come"), ("Thu, Jan 28", "topic to come")]  # fmt: skip
+    assert dates[:3] == [
+        ("Thu, Dec 17", "Kami: annotating PDFs together"),
+        ("Thu, Jan 14", "topic to come"),
+        ("Thu, Jan 28", "topic to come"),
+    ]
     assert "Thu, Dec 31" not in html  # skipped
     assert html.count("https://forms.example.org/tt") == 1  # one sign-up
     (link,) = re.findall(r'href="(https://calendar\.google\.com/[^"]+)"', html)
