@@ -119,27 +119,24 @@ def event_blocks(events: Sequence[Event], series: Sequence[Event], zone_name: st
     return blocks
 
 
-def series_when(block: SeriesBlock, zone_name: str) -> str:
-    """'Every 2 weeks on Wednesdays, 12:00 PM - 12:40 PM'."""
+def series_when(block: SeriesBlock, zone_name: str, language: str = "en") -> str:
+    """'Every 2 weeks on Thursdays, 12:00 PM - 12:40 PM' (in another language, the
+    weekday and times in it: 'Every 2 weeks · jueves, 12:00 - 12:40')."""
+    from newsletter.text import dates
+
     zone = ZoneInfo(zone_name)
     first = block.dates[0][0]
     start = first.start.astimezone(zone)
     count, _, unit = block.series.every.rpartition(" ")
     every = f"Every {block.series.every}" if count and count != "1" else f"Every {unit.rstrip('s')}"
-    day = f" on {start:%A}s" if unit.startswith("week") else ""
-    hours = _clock_range(first, zone)
-    return f"{every}{day}, {hours}"
-
-
-def _clock_range(event: Event, zone: ZoneInfo) -> str:
-    def clock(moment: dt.datetime) -> str:
-        hour = moment.hour % 12 or 12
-        return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
-
-    start = event.start.astimezone(zone)
-    if not event.end:
-        return clock(start)
-    return f"{clock(start)} - {clock(event.end.astimezone(zone))}"
+    hours = dates.clock(start, language)
+    if first.end:
+        hours += f" - {dates.clock(first.end.astimezone(zone), language)}"
+    if not unit.startswith("week"):
+        return f"{every}, {hours}"
+    if dates.is_english(language):
+        return f"{every} on {dates.weekday(start, language)}s, {hours}"
+    return f"{every} · {dates.weekday(start, language)}, {hours}"
 
 
 def google_series_link(series: Event) -> str:

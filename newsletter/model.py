@@ -256,6 +256,8 @@ class Masthead:
     logo_dark_url: str = ""  # the logo for dark mode, where clients ask for one
     site_url: str = ""  # site.base_url: each email links to its page there
     unsubscribe: str = ""  # send.unsubscribe, shown in the footer
+    language: str = "en"  # newsletter.yaml's language: lang, and how dates are written
+    section_titles: dict[str, str] = field(default_factory=dict)  # the headings' own words
 
 
 @dataclass(frozen=True, order=True)

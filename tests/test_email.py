@@ -545,3 +545,61 @@ def test_a_colour_without_quotes_is_named(workspace, run):
     result = run("check")
     assert result.exit_code == 2
     assert "colors field 'accent': has no value: in YAML, # starts a comment." in result.output
+
+
+def test_the_email_speaks_the_newsletters_language(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + """
+language: es
+section_titles:
+  tools: Herramientas de la semana
+  events: Charlas y formación
+site:
+  base_url: https://noticias.example.org/
+""")  # fmt: skip
+    assert (
+        run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "Un muro.").exit_code
+        == 0
+    )
+    assert run("add-event", "Charla", "--when", "2026-12-10 12:00", "--end", "12:40").exit_code == 0
+    built = run("build", "--offline", "--date", "2026-12-04")
+    assert built.exit_code == 0, built.output
+    out = workspace / ".newsletter" / "out"
+    html, text = (out / "2026-12-04.html").read_text(), (out / "2026-12-04.txt").read_text()
+    assert '<html lang="es" dir="ltr"' in html and 'lang="es" dir="ltr">' in html
+    assert "4 de diciembre de 2026" in html and "4 de diciembre de 2026" in text
+    assert "jueves, 10 de diciembre, 12:00 - 12:40" in html
+    assert "Herramientas de la semana" in html and "HERRAMIENTAS DE LA SEMANA" in text
+    assert "Charlas y formación" in html
+    subject = re.search(r"<title>([^<]+)</title>", html)[1]
+    assert subject.endswith("#1 - 4 dic 2026"), subject
+    # A tag Babel does not know is one line, with how to write one.
+    settings.write_text(settings.read_text().replace("language: es", "language: klingon-x"))
+    result = run("check")
+    assert result.exit_code == 2
+    assert "field 'language': 'klingon-x' is not a language tag Babel knows" in result.output
+
+
+def test_a_dark_mode_logo_where_clients_ask_for_one(workspace, run):
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text() + """
+logo:
+  url: https://www.maplevalley.example.org/logo.png
+  dark_url: https://www.maplevalley.example.org/logo-dark.png
+  alt: Maple Valley Schools
+  width: 180
+""")  # fmt: skip
+    assert (
+        run("add-tool", "Padlet", "--url", "https://padlet.com", "--summary", "A wall.").exit_code
+        == 0
+    )
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    html = (workspace / ".newsletter" / "out" / "2026-12-04.html").read_text()
+    light = [a for t, a in tags(html) if t == "img" and a.get("class") == "logo-light"]
+    dark = re.search(r'<img class="logo-dark" src="https://www\.maplevalley\.example\.org/'
+                     r'logo-dark\.png"[^>]*style="display:none', html)  # fmt: skip
+    assert light and dark
+    assert re.search(
+        r"@media \(prefers-color-scheme: dark\) \{ \.logo-light \{ display: none", html
+    )
+    assert '<!--[if !mso]><!--><img class="logo-dark"' in html  # never in Outlook for Windows

@@ -32,6 +32,7 @@ from newsletter.calendar import (
 )
 from newsletter.errors import InputError, NewsletterError, shown
 from newsletter.model import Event, Issue, web_page
+from newsletter.text import dates
 from newsletter.text.markdown import (  # noqa: F401 - used by the templates, and re-exported
     TEXT_WIDTH,
     linkify,
@@ -72,28 +73,56 @@ class RenderedEmail:
     text: str
 
 
-def event_when(event: Event, zone_name: str) -> str:
+def event_when(event: Event, zone_name: str, language: str = dates.ENGLISH) -> str:
     """'Thursday, Dec 3, 12:00 PM - 12:45 PM' in the workspace time zone."""
     zone = ZoneInfo(zone_name)
     start = event.start.astimezone(zone)
-    text = f"{start:%A}, {start:%b} {start.day}, {_clock(start)}"
+    text = f"{dates.day_and_date(start, language)}, {dates.clock(start, language)}"
     if event.end:
         end = event.end.astimezone(zone)
         text += (
-            f" - {_clock(end)}"
+            f" - {dates.clock(end, language)}"
             if end.date() == start.date()
-            else f" - {end:%b} {end.day}, {_clock(end)}"
+            else f" - {dates.month_day(end, language)}, {dates.clock(end, language)}"
         )
     return text
 
 
-def _clock(moment: dt.datetime) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+def long_date(date: dt.date, language: str = dates.ENGLISH) -> str:
+    return dates.long_date(date, language)
 
 
-def long_date(date: dt.date) -> str:
-    return f"{date:%B} {date.day}, {date.year}"
+def _language(context: Any) -> str:
+    """The language the template is rendered in: the issue's, or the site's."""
+    language = context.get("language")
+    if not language and context.get("issue") is not None:
+        language = getattr(context["issue"].masthead, "language", "")
+    return str(language or dates.ENGLISH)
+
+
+@jinja2.pass_context
+def _long_date(context: Any, date: dt.date) -> str:
+    return dates.long_date(date, _language(context))
+
+
+@jinja2.pass_context
+def _event_when(context: Any, event: Event, zone_name: str) -> str:
+    return event_when(event, zone_name, _language(context))
+
+
+@jinja2.pass_context
+def _short_day(context: Any, moment: dt.datetime) -> str:
+    return dates.short_day(moment, _language(context))
+
+
+@jinja2.pass_context
+def _month_day(context: Any, moment: dt.datetime) -> str:
+    return dates.month_day(moment, _language(context))
+
+
+@jinja2.pass_context
+def _series_when(context: Any, block: Any, zone_name: str) -> str:
+    return series_when(block, zone_name, _language(context))
 
 
 def _autoescape(name: str | None) -> bool:
@@ -132,7 +161,9 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         markdown=markdown_to_html,
         plain=markdown_to_text,
         wrap=wrap,
-        long_date=long_date,
+        long_date=_long_date,
+        short_day=_short_day,  # 'Thu, Dec 3'
+        month_day=_month_day,  # 'Dec 3'
         md=markdown_escaped,
         md_url=markdown_url,
         linkify=linkify,
@@ -142,14 +173,16 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         cost_labels=COST_LABELS,
         approved_statuses=APPROVED,  # a tool the district approves (approvals.yaml)
         section_titles=SECTION_TITLES,
-        event_when=event_when,
+        event_when=_event_when,
+        long_date=_long_date,
         google_calendar=google_link,
         outlook_calendar=outlook_link,
         event_blocks=event_blocks,  # a Tech Talk series once, with its dates
-        series_when=series_when,
+        series_when=_series_when,
         google_series=google_series_link,
         zone=ZoneInfo,
         web_page=web_page,
+        text_direction=dates.text_direction,
     )
     return env
 
@@ -267,10 +300,12 @@ def render_email(issue: Issue, workspace_templates: Path | None) -> RenderedEmai
 
     env = template_environment(workspace_templates)
     colors = issue.masthead.colors
+    titles = {**SECTION_TITLES, **issue.masthead.section_titles}  # newsletter.yaml's own
     html = render_template(
-        env, HTML_TEMPLATE, issue=issue, palette=palette(colors), box_colours=box_colors(colors)
-    )
-    text = render_template(env, TEXT_TEMPLATE, issue=issue)
+        env, HTML_TEMPLATE, issue=issue, palette=palette(colors), box_colours=box_colors(colors),
+        section_titles=titles,
+    )  # fmt: skip
+    text = render_template(env, TEXT_TEMPLATE, issue=issue, section_titles=titles)
     for name, rendered in ((HTML_TEMPLATE, html), (TEXT_TEMPLATE, text)):
         if not rendered.strip():
             raise InputError(

@@ -50,9 +50,12 @@ def feed_window_start(
     return dt.datetime.combine(start, dt.time(), settings.zone)
 
 
-def date_label(date: dt.date) -> str:
-    """'Nov 27, 2026': no leading zero, the same on every platform."""
-    return f"{date:%b} {date.day}, {date.year}"
+def date_label(date: dt.date, language: str = "en") -> str:
+    """'Nov 27, 2026': no leading zero, the same on every platform (in another
+    language, its own way: '27 nov 2026')."""
+    from newsletter.text.dates import date_label as in_language
+
+    return in_language(date, language)
 
 
 def assemble_issue(
@@ -82,7 +85,7 @@ def assemble_issue(
     issue = Issue(
         number=number,
         date=date,
-        subject=subject_for(settings, number, date_label(date)),
+        subject=subject_for(settings, number, date_label(date, settings.language)),
         masthead=masthead(settings),
         sections=list(settings.sections),
         intro=intro,
@@ -208,4 +211,6 @@ def masthead(settings: Settings) -> Masthead:
         logo_dark_url=settings.logo_dark_url,
         site_url=settings.site.base_url,
         unsubscribe=settings.send.unsubscribe,
+        language=settings.language,
+        section_titles=dict(settings.section_titles),
     )

@@ -154,7 +154,7 @@ def _pages(
     """The pages of `todo`, rendered."""
     if not todo - {"feed.xml", "events.ics"}:
         return {}
-    from newsletter.email.render import long_date, render_template, template_environment
+    from newsletter.email.render import SECTION_TITLES, render_template, template_environment
     from newsletter.workspace.colors import BOXES, palette
 
     env = template_environment(workspace.templates_dir)
@@ -162,7 +162,9 @@ def _pages(
     common = {
         "site_title": settings.title,
         "tagline": settings.tagline,
-        "long_date": long_date,
+        "index_date": index_date,
+        "language": settings.language,  # lang, and the dates' language (long_date)
+        "section_titles": {**SECTION_TITLES, **settings.section_titles},
         "bundles": bundles,
         # A section left off the site has no page, nor a link to one on every page.
         "links_tools": plan.shows("tools"),
@@ -178,7 +180,6 @@ def _pages(
         pages["index.html"] = render_template(
             env, "site/index.html.j2", **common, root="", indexed=False, page_title="Issues",
             issues=plan.entries[::-1], search_box=True, blogs=blogs,
-            index_date=index_date,
         )  # fmt: skip
     for entry in plan.entries:
         name = f"issues/{entry.key.stem}.html"
@@ -280,16 +281,16 @@ def _unstamped(text: str) -> str:
     return re.sub(r"^DTSTAMP:.*$", "", text, flags=re.MULTILINE)
 
 
-def index_date(entry: Any) -> str:
-    """The date the index gives after an issue's subject, unless the subject says it
+def index_date(entry: Any, language: str = "en") -> str:
+    """The date a page gives after an issue's subject, unless the subject says it
     already (the default 'Tech Tidbits #12 - Dec 4, 2026' does)."""
-    from newsletter.email.render import long_date
+    from newsletter.text.dates import date_label, long_date
 
     said = entry.subject.casefold()
     day = entry.date
-    if str(day.year) in said and (f"{day:%b}".casefold() in said or str(day) in said):
+    if date_label(day, language).casefold() in said or str(day) in said:
         return ""
-    return long_date(day)
+    return long_date(day, language)
 
 
 def _remove_stale(out: Path, pages: set[str]) -> None:

@@ -173,6 +173,8 @@ class Settings:
     logo_height: int = 0
     logo_dark_url: str = ""  # logo: {dark_url}: the picture for dark mode
     colors: dict[str, str] = field(default_factory=dict)  # over colors.DEFAULT_COLORS
+    language: str = "en"  # lang of the email and site, and how their dates are written
+    section_titles: dict[str, str] = field(default_factory=dict)  # headings, in its words
 
     @property
     def zone(self) -> ZoneInfo:
@@ -202,6 +204,8 @@ TOP_FIELDS = (
     "editions",
     "logo",
     "colors",
+    "language",
+    "section_titles",
 )
 
 
@@ -303,6 +307,16 @@ def load_settings(path: Path) -> Settings:
         _logo(Fields(data["logo"], path, "logo", data.line_of("logo")), settings)
     if data.get("colors") is not None:
         settings.colors = _colors(Fields(data["colors"], path, "colors", data.line_of("colors")))
+    from newsletter.text.dates import language_tag
+
+    settings.language = top.checked("language", language_tag) or "en"
+    if data.get("section_titles") is not None:
+        titles = Fields(data["section_titles"], path, "section_titles",
+                        data.line_of("section_titles"))  # fmt: skip
+        titles.only(SECTIONS)
+        settings.section_titles = {
+            name: text for name in SECTIONS if (text := titles.checked(name, validate.one_line))
+        }
     if "editions" in data:  # present but empty (every edition commented out) is a mistake
         line = data.line_of("editions")
         settings.editions = read_editions(data["editions"] or {}, path, line, settings.title)
