@@ -218,6 +218,8 @@ def test_discard_throws_away_the_newest_draft_only(two_issues, run):
         sent.output
     )
     assert "only a draft can be discarded" in sent.output
+    asked = run("discard", "1")  # said before any question, at a terminal or not
+    assert asked.exit_code == 2 and "only a draft can be discarded" in asked.output
     unattended = run("discard", "2")
     assert unattended.exit_code == 2 and "say --yes" in unattended.output
     assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0  # #3, a draft
@@ -257,7 +259,11 @@ def test_an_edited_draft_is_what_preview_and_send_give(workspace, run, smtp, mon
     )
     assert run("build", "--offline", "--date", "2026-11-27").exit_code == 0
     path = workspace / "issues" / "2026-11-27.md"
-    path.write_text(path.read_text().replace("PDFs.", "Mark up PDFs with the class."))
+    # The front matter only (the first place the summary is written): the issue itself.
+    path.write_text(path.read_text().replace("PDFs.", "Mark up PDFs with the class.", 1))
+    shown_md = run("show", "2026-11-27")
+    assert "Mark up PDFs with the class." in shown_md.stdout  # show, as a person reads it
+    assert "edited by hand" not in shown_md.output
     text_file = workspace / run("preview", "--print", "--text").stdout.strip().removeprefix("ws/")
     assert "Mark up PDFs with the class." in text_file.read_text()  # preview: the edit
     assert "Mark up PDFs with the class." in run("show", "2026-11-27", "--format", "text").stdout
@@ -274,3 +280,8 @@ def test_an_edited_draft_is_what_preview_and_send_give(workspace, run, smtp, mon
     path.write_text(body_only[:fence] + body_only[fence:].replace("Kami", "Kami (new)"))
     said = run("preview", "--print")
     assert "was edited by hand, but the email is the same as built" in said.output
+    shown_md = run("show", "2026-11-27")
+    assert "Kami (new)" not in shown_md.stdout  # what the email and the site give
+    assert "the markdown below the front matter of ws/issues/2026-11-27.md was edited" in (
+        shown_md.stderr
+    )

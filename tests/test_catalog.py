@@ -730,5 +730,5 @@ def test_an_event_found_says_when_it_is(workspace, run):
     talk = ("Tech Talk: Desmos", "--when", "2026-12-10 12:00", "--place", "Library")
     assert run("add-event", *talk).exit_code == 0
     (hit,) = hits(run, "desmos")
-    assert hit["kind"] == "event" and hit["when"] == "Thu Dec 10, 2026 12:00"
-    assert "on Thu Dec 10, 2026 12:00; in your notes" in run("search", "desmos").stdout
+    assert hit["kind"] == "event" and hit["when"] == "Thu Dec 10, 2026 12:00 CST"
+    assert "on Thu Dec 10, 2026 12:00 CST; in your notes" in run("search", "desmos").stdout

@@ -95,6 +95,12 @@ def test_build_for_a_day_without_an_issue_says_why_and_wants_force(school, run):
     snow = run("build", "--offline", "--date", "2027-01-15")
     assert snow.exit_code == 2 and "Snow day, Jan 15" in snow.output
     assert run("build", "--offline", "--date", "2026-12-25", "--force").exit_code == 0
+    # With Jan 8 gone out already, the hint from the break is the issue after it.
+    assert run("build", "--offline", "--date", "2027-01-08").exit_code == 0
+    sent_jan = next(e for e in load_archive(Workspace(school)) if e.date == dt.date(2027, 1, 8))
+    record_reach(sent_jan, len(STAFF), len(STAFF), dt.datetime(2027, 1, 8, 14, tzinfo=dt.UTC))
+    again = run("build", "--offline", "--date", "2027-01-01")
+    assert again.exit_code == 2 and "--date 2027-01-22" in again.output, again.output
     summer = run("build", "--offline", "--date", "2027-06-11")
     assert summer.exit_code == 2 and "after the school year, which ended Jun 4, 2027" in (
         summer.output
@@ -124,7 +130,7 @@ def test_the_last_issue_before_the_break_says_when_the_next_comes(school):
 def test_a_tech_talk_skips_the_break_in_talks_the_issue_and_the_calendar(school, run, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_NOW", "2026-12-14T10:00:00-06:00")
     talks = run("talks").stdout.splitlines()
-    assert "Thu 2026-12-24 12:00-12:40  Tech Talk (Library)  (Winter break: no talk)" in talks
+    assert "Thu 2026-12-24 12:00-12:40 CST  Tech Talk (Library)  (Winter break: no talk)" in talks
     assert any(line.startswith("Thu 2027-01-07") and "no talk" not in line for line in talks)
     (issue,) = [e.issue for e in load_archive(Workspace(school)) if e.date == dt.date(2026, 12, 18)]
     days = [event.start.date() for event in issue.events]

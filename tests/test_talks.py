@@ -39,7 +39,7 @@ def test_a_repeating_talk_keeps_its_local_time_across_the_clock_change(workspace
     text = (workspace / "notes" / "events.yaml").read_text()
     assert "every: 2 weeks" in text and "until: 2027-06-10" in text and "skip: [2027-04-08]" in text
     listed = run("talks").stdout.splitlines()
-    assert listed[0] == "Thu 2027-02-25 12:00-12:40  Tech Talk (Library)"
+    assert listed[0] == "Thu 2027-02-25 12:00-12:40 CST  Tech Talk (Library)"
     assert [line[4:14] for line in listed] == [
         "2027-02-25",
         "2027-03-11",
@@ -64,7 +64,7 @@ def test_a_topic_for_one_date_shows_in_the_talks_the_email_and_the_calendar(work
     assert result.exit_code == 0, result.output
     assert "Tech Talk: Google Forms quizzes" in result.stdout
     assert "2027-03-11: Google Forms quizzes" in (workspace / "notes" / "events.yaml").read_text()
-    assert "Thu 2027-03-11 12:00-12:40  Tech Talk: Google Forms quizzes (Library)" in (
+    assert "Thu 2027-03-11 12:00-12:40 CST  Tech Talk: Google Forms quizzes (Library)" in (
         run("talks").stdout
     )
     assert run("build", "--offline", "--date", "2027-03-05").exit_code == 0

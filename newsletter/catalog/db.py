@@ -223,6 +223,11 @@ class Catalog:
 
     # --- bringing it up to date ------------------------------------------------------
 
+    @property
+    def zone(self) -> dt.tzinfo | None:
+        """The workspace's zone, once the catalog was brought up to date in it."""
+        return self._zone
+
     def update(self, zone: dt.tzinfo | None = None, thorough: bool = False) -> None:
         """Read what changed in the archive (and, given the workspace's zone, in the
         notes) since the last command. `thorough` also reads the whole file for damage

@@ -320,7 +320,10 @@ def _hit(catalog: Catalog, match: str, filters: Filters, kind: str, key: str, id
     if kind == "event":  # its key holds its start, in the workspace's zone: model.Event.key
         try:
             start = dt.datetime.fromisoformat(key.rpartition("@")[2])
-            hit.when = f"{start:%a %b} {start.day}, {start:%Y %H:%M}"
+            zone = catalog.zone  # the workspace's: the time says its zone ('CST')
+            start = start.astimezone(zone) if zone and start.tzinfo else start
+            named = f" {start:%Z}" if zone and start.tzinfo else ""
+            hit.when = f"{start:%a %b} {start.day}, {start:%Y %H:%M}{named}"
         except ValueError:
             pass
     where, params = filters.where()

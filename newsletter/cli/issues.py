@@ -156,7 +156,16 @@ def show(ctx: click.Context, issue: str, form: str) -> None:
     if form == "file":
         text = read_text(entry.path)
     elif form == "markdown":
-        text = archive_body(entry.path)
+        # What the email and the site give: made from the front matter, as they are.
+        from newsletter.email.render import render_archive_body
+
+        text = render_archive_body(entry.issue, workspace.templates_dir)
+        if text.strip() != archive_body(entry.path).strip() and _email_as_built(workspace, entry):
+            # edited by hand, yet the email is as built: the body alone was changed
+            warn([f"the markdown below the front matter of {shown(entry.path)} was edited by "
+                  "hand; the email and the site are made from the front matter, so this is "
+                  "what they show. Edit the front matter (or the notes, and build again "
+                  "with --force) to change them."])  # fmt: skip
     else:
         email = rendered_email(workspace, entry)
         text = email.text if form == "text" else email.html
@@ -281,6 +290,14 @@ def _report_one(result: Any, zone_name: str) -> None:
         click.echo(shown(path))
 
 
+def _email_as_built(workspace: Any, entry: Any) -> bool:
+    from newsletter.archive.record import email_fingerprint
+    from newsletter.email.rendered import rendered_email
+
+    email = rendered_email(workspace, entry)
+    return bool(entry.rendered) and email_fingerprint(email.html, email.text) == entry.rendered
+
+
 @click.command()
 @click.argument("issue")
 @click.option("--yes", is_flag=True, help="Do not ask first.")
@@ -294,6 +311,8 @@ def discard(ctx: click.Context, issue: str, yes: bool) -> None:
     from newsletter.issue.discard import discard_drafts, discarded_line
 
     here = context(ctx)
+    if not yes:  # an issue that may not go is said before any question
+        discard_drafts(here.workspace, issue, here.settings.time_zone, remove=False)
     if not yes and not interactive():
         raise BadInput(f"discard {issue}: say --yes to discard without a terminal.")
     if not yes:

@@ -257,7 +257,8 @@ def talks(ctx: click.Context, everything: bool) -> None:
         end = f"-{talk.end.astimezone(zone):%H:%M}" if talk.end else ""
         place = f" ({talk.place})" if talk.place else ""
         said = f"  ({closed}: no talk)" if closed else ""
-        click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end}  {talk.title}{place}{said}"))
+        click.echo(printable(f"{start:%a %Y-%m-%d %H:%M}{end} {start:%Z}  {talk.title}{place}"
+                             f"{said}"))  # fmt: skip
     if not shown:
         click.echo(
             'No repeating events. Add one with: newsletter add-event "Tech Talk" '

@@ -78,7 +78,11 @@ class BuildResult:
 
 
 def issue_date(
-    settings: Settings, date: dt.date | None, now: dt.datetime, force: bool = False
+    settings: Settings,
+    date: dt.date | None,
+    now: dt.datetime,
+    force: bool = False,
+    after_sent: dt.date | None = None,
 ) -> tuple[dt.date, str]:
     """The date to build, and what to say of it. Given (--date), a date in a break or
     outside the school year is refused without --force. Not given, it is the next
@@ -88,6 +92,8 @@ def issue_date(
         closed = year.no_issue(date) if year else ""
         if year and closed and not force:
             following = year.next_issue_day(date, settings.issue_weekday)
+            if following and after_sent and following < after_sent:
+                following = after_sent  # never an issue day that has gone out already
             nxt = f"Build the next issue with --date {following}, or add" if following else "Add"
             raise InputError(
                 f"no issue on {date}: {closed} (newsletter.yaml's school_year).",
@@ -138,12 +144,12 @@ def build_issues(
     editions = settings.editions
     if editions:
         check_editions(workspace, settings, notes)
-    date, said = issue_date(settings, date, now, force)
-    keys = issue_keys(editions, date)
     # A first look, so that no feed is fetched for issues that will not be built.
     first_look = load_archive(workspace)
-    stops = _not_rebuilt(workspace, first_look, keys, force)
     following = next_after_sent(settings, first_look)
+    date, said = issue_date(settings, date, now, force, following)
+    keys = issue_keys(editions, date)
+    stops = _not_rebuilt(workspace, first_look, keys, force)
     for stop in stops:
         if stop is not None:
             stop.next_date = following

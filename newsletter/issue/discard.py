@@ -13,9 +13,12 @@ from newsletter.workspace.folder import Workspace
 from newsletter.workspace.lock import workspace_lock
 
 
-def discard_drafts(workspace: Workspace, ref: str, zone_name: str) -> list[ArchivedIssue]:
+def discard_drafts(
+    workspace: Workspace, ref: str, zone_name: str, remove: bool = True
+) -> list[ArchivedIssue]:
     """Remove the draft `ref` names (each of its editions, or the one named); returns
-    what was removed. Under the workspace lock: no build or send runs meanwhile."""
+    what was removed. Under the workspace lock: no build or send runs meanwhile.
+    Without `remove`, only whether it may go is found (before the editor is asked)."""
     with workspace_lock(workspace.state_dir, "discard"), open_catalog(workspace) as catalog:
         archive = catalog.archive().all_or_raise()
         drafts = find_issues(archive, ref)
@@ -34,7 +37,7 @@ def discard_drafts(workspace: Workspace, ref: str, zone_name: str) -> list[Archi
                 hint=f"Discard #{later.number} first, or build #{drafts[0].number} again "
                 "with --force.",
             )
-        for entry in drafts:
+        for entry in drafts if remove else []:
             for path in (entry.path, *rendered_paths(workspace, entry.key)):
                 path.unlink(missing_ok=True)
     return drafts

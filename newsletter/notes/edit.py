@@ -89,7 +89,7 @@ def describe(note: Any) -> str:
         parts.insert(0, note.id)
     start = getattr(note, "start", None)
     if start is not None:
-        parts.append(f"{start:%a %b %d %H:%M}" + (f", every {note.every}" if note.every else ""))
+        parts.append(f"{start:%a %b %d %H:%M %Z}" + (f", every {note.every}" if note.every else ""))
     if getattr(note, "url", ""):
         parts.append(note.url)
     if getattr(note, "grades", None):
