@@ -99,18 +99,25 @@ def _the_event(
     skipped: bool = False,
 ) -> tuple[int, Any]:
     """The repeating event held on `date` (with `skipped`: one that skips it)."""
-    found, near = [], set()
+    found, near, skips = [], set(), []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("every"):
             continue
         event = read_note(EVENTS, entry, path, zone)
         held = {o.start.astimezone(zone).date() for o in occurrences(event, zone)}
+        if not skipped and date in event.skip:
+            skips.append(event.title)
         days = set(event.skip) - held if skipped else held
         if title is not None and event.title.casefold() != title.strip().casefold():
             continue
         if date in days:
             found.append((index, event))
         near |= {d for d in days if abs((d - date).days) <= 21}
+    if not found and skips:
+        raise InputError(
+            f"'{skips[0]}' skips {date} already ({shown(path)}).",
+            hint=f"'newsletter talk-skip {date} --undo' holds it again.",
+        )
     if not found:
         raise _no_such_talk(date, path, sorted(near), skipped)
     if len(found) > 1:
