@@ -163,6 +163,28 @@ def test_every_button_is_a_link_all_over(browser, email):
     assert "button" not in email.html or boxes  # the test saw the buttons it checks
 
 
+def test_no_fluid_picture_has_a_height_and_no_two_headings_read_alike(email):
+    for attrs in (a for tag, a in tags(email.html) if tag == "img"):
+        assert "height" not in attrs, attrs  # Yahoo squashes it (Outlook has its own copy)
+    headings = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h3[^>]*>(.*?)</h3>",
+                email.html, flags=re.S)]  # fmt: skip
+    labels = re.findall(r'aria-label="([^"]+)"', email.html)
+    assert len(set(labels)) == len(labels), labels  # each calendar link says its date
+    assert headings
+
+
+def test_two_talks_of_one_title_say_their_dates(workspace, run):
+    for when in ("2026-12-10 12:00", "2026-12-17 12:00"):
+        assert run("add-event", "Tech Talk", "--when", when, "--signup",
+                   "https://forms.example.org/tt").exit_code == 0  # fmt: skip
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    html = (workspace / ".newsletter" / "out" / "2026-12-04.html").read_text()
+    headings = re.findall(r"<h3[^>]*>(Tech Talk[^<]*)</h3>", html)
+    assert headings == ["Tech Talk – Dec 10", "Tech Talk – Dec 17"], headings
+    assert 'aria-label="Sign up for Tech Talk on Dec 10"' in html
+    assert 'aria-label="Add Tech Talk on Dec 17 to Google Calendar"' in html
+
+
 def test_apple_outlook_and_yahoo_are_told_what_they_need(email):
     html = email.html
     assert '<meta name="format-detection" content="telephone=no, date=no, address=no' in html
