@@ -210,13 +210,7 @@ def remove(ctx: click.Context, which: str, yes: bool) -> None:
 @click.pass_context
 def pause(ctx: click.Context, which: str) -> None:
     """Stop fetching a feed; it stays in the list ('paused: true' in feeds.yaml)."""
-    from newsletter.feeds.edit import set_paused
-
-    source, changed = set_paused(context(ctx).workspace, which, True)
-    if changed:
-        _done(f"Paused the feed '{source.name}': it is not fetched until 'feeds resume'.")
-    else:
-        click.echo(f"The feed '{source.name}' is paused already.", err=True)
+    _set_paused(ctx, which, True)
 
 
 @feeds.command("resume")
@@ -224,13 +218,20 @@ def pause(ctx: click.Context, which: str) -> None:
 @click.pass_context
 def resume(ctx: click.Context, which: str) -> None:
     """Fetch a paused feed again."""
+    _set_paused(ctx, which, False)
+
+
+def _set_paused(ctx: click.Context, which: str, paused: bool) -> None:
     from newsletter.feeds.edit import set_paused
 
-    source, changed = set_paused(context(ctx).workspace, which, False)
-    if changed:
-        _done(f"Resumed the feed '{source.name}': the next build fetches it.")
+    source, changed = set_paused(context(ctx).workspace, which, paused)
+    if not changed:
+        click.echo(f"The feed '{source.name}' is {'paused already' if paused else 'not paused'}.",
+                   err=True)  # fmt: skip
+    elif paused:
+        _done(f"Paused the feed '{source.name}': it is not fetched until 'feeds resume'.")
     else:
-        click.echo(f"The feed '{source.name}' is not paused.", err=True)
+        _done(f"Resumed the feed '{source.name}': the next build fetches it.")
 
 
 @feeds.command("import")

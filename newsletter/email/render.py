@@ -13,6 +13,7 @@ import functools
 import logging
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -100,24 +101,24 @@ def _language(context: Any) -> str:
     return str(language or dates.ENGLISH)
 
 
-@jinja2.pass_context
-def _long_date(context: Any, date: dt.date) -> str:
-    return dates.long_date(date, _language(context))
+def _in_language(write: Callable[[Any, str], str]) -> Callable[..., str]:
+    """A date filter that writes in the language of the template's context."""
+
+    @jinja2.pass_context
+    def in_language(context: Any, moment: Any) -> str:
+        return write(moment, _language(context))
+
+    return in_language
+
+
+_long_date = _in_language(dates.long_date)
+_short_day = _in_language(dates.short_day)  # 'Thu, Dec 3'
+_month_day = _in_language(dates.month_day)  # 'Dec 3'
 
 
 @jinja2.pass_context
 def _event_when(context: Any, event: Event, zone_name: str) -> str:
     return event_when(event, zone_name, _language(context))
-
-
-@jinja2.pass_context
-def _short_day(context: Any, moment: dt.datetime) -> str:
-    return dates.short_day(moment, _language(context))
-
-
-@jinja2.pass_context
-def _month_day(context: Any, moment: dt.datetime) -> str:
-    return dates.month_day(moment, _language(context))
 
 
 @jinja2.pass_context
