@@ -151,7 +151,7 @@ FLOORS = [
     {"model"},
     {"feeds", "calendar", "archive", "approvals"},
     {"notes", "email"},
-    {"catalog"},
+    {"catalog", "pd"},
     {"issue"},
     {"check", "site", "send"},
     {"cli"},

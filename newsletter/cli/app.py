@@ -133,6 +133,12 @@ COMMANDS = [
     ("talk-skip", "notes", "talk_skip",
      "Skip a repeating event on DATE (a holiday, a talk called off), or hold it again with "
      "--undo."),
+    ("attendance", "pd", "attendance",
+     "Record who came to the talk on DATE from its sign-in sheet (a form's responses as CSV)."),
+    ("attended", "pd", "attended", "Record by hand that EMAIL... came to the talk on DATE."),
+    ("pd", "pd", "pd",
+     "List the PD hours each person earned at the talks, this school year (or --from/--to), "
+     "with each talk."),
     ("citizenship", "notes", "citizenship",
      "Show the year's digital citizenship plan: each topic, what has gone out already and "
      "what comes next."),

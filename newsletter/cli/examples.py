@@ -67,6 +67,12 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
     ],
     "talk-skip": ["newsletter talk-skip 2027-01-14", "newsletter talk-skip 2027-01-14 --undo"],
+    "attendance": [
+        "newsletter attendance 2026-12-10 'Tech Talk sign-in (Responses).csv'",
+        "newsletter attendance 2026-12-10 signin.csv --column 'School email=email'",
+    ],
+    "attended": ["newsletter attended 2026-12-10 mlopez@your-district.org"],
+    "pd": ["newsletter pd", "newsletter pd --format csv > pd-hours.csv"],
     "citizenship": ["newsletter citizenship", "newsletter citizenship --coverage"],
     "school-year": [
         "newsletter school-year",

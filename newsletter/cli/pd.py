@@ -1,0 +1,160 @@
+"""The Tech Talks as PD: `attendance` (a sign-in sheet), `attended` (by hand) and
+`pd` (the hours)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from newsletter.cli.group import BadInput, checked, context, paint, table_format
+from newsletter.cli.terminal import warn
+from newsletter.errors import shown
+
+
+def _talk_of(here: Any, date: Any, title: str | None) -> Any:
+    from newsletter.pd.talks import talk_on
+
+    return talk_on(here.workspace, here.settings, date, title)
+
+
+def _say(recorded: Any, talk: Any, dry_run: bool = False) -> None:
+    from newsletter.text.plain import printable
+
+    for person in recorded.added:
+        who = f"{person.name} <{person.email}>" if person.name else person.email
+        click.echo(printable(f"{'would record' if dry_run else 'recorded'}: {who}"))
+    hours = f"{talk.minutes // 60}:{talk.minutes % 60:02d} h"
+    done = "would be recorded" if dry_run else "recorded in attendance.yaml"
+    again = f"; {len(recorded.already)} recorded already" if recorded.already else ""
+    click.echo(paint(printable(f"{talk.date} '{talk.title}' ({hours}): "
+                               f"{_people(len(recorded.added))} {done}{again}."),
+                     "green"))  # fmt: skip
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+@click.command("attendance")
+@click.argument("date", callback=checked("day", "DATE"))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--title", help="Which event, when more than one is on DATE.")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="A column the form names otherwise: its header, and email or name.",
+)
+@click.option("--dry-run", is_flag=True, help="Say who would be recorded, and write nothing.")
+@click.pass_context
+def attendance(ctx: click.Context, date: Any, file: str, title: str | None,
+               columns: tuple[str, ...], dry_run: bool) -> None:  # fmt: skip
+    """Record who came to the talk on DATE from its sign-in sheet (a form's
+    responses as CSV).
+
+    Columns are found by their headers (an address, a name); each row is matched to
+    staff.csv by its address, then by its name, and a row that matches nobody is
+    named. Importing the same sheet twice changes nothing."""
+    from pathlib import Path
+
+    from newsletter.pd.attendance import record
+    from newsletter.pd.signin import read_sign_in
+    from newsletter.workspace.staff import read_staff_list
+
+    mapping = {}
+    for given in columns:
+        header, _, field_name = given.rpartition("=")
+        if not header or field_name.strip().lower() not in ("email", "name"):
+            raise BadInput(f"--column {given!r}: write it as HEADER=email or HEADER=name.")
+        mapping[header.strip()] = field_name.strip().lower()
+    here = context(ctx)
+    talk = _talk_of(here, date, title)
+    staff = here.workspace.root / here.settings.send.staff_list
+    known = read_staff_list(staff).recipients if staff.is_file() else []
+    signed = read_sign_in(Path(file), known, mapping)
+    warn(signed.unknown)
+    if signed.repeated:
+        click.echo(f"{signed.repeated} row(s) of someone signed in above: counted once.", err=True)
+    _say(record(here.workspace, talk, signed.people, write=not dry_run), talk, dry_run)
+
+
+@click.command("attended")
+@click.argument("date", callback=checked("day", "DATE"))
+@click.argument("emails", nargs=-1, required=True, metavar="EMAIL...")
+@click.option("--title", help="Which event, when more than one is on DATE.")
+@click.pass_context
+def attended(ctx: click.Context, date: Any, emails: tuple[str, ...], title: str | None) -> None:
+    """Record by hand that EMAIL... came to the talk on DATE."""
+    from newsletter.pd.attendance import record
+    from newsletter.workspace import validate
+    from newsletter.workspace.staff import read_staff_list
+
+    here = context(ctx)
+    talk = _talk_of(here, date, title)
+    staff = here.workspace.root / here.settings.send.staff_list
+    names = (
+        {r.email.lower(): r for r in read_staff_list(staff).recipients} if staff.is_file() else {}
+    )
+    people = []
+    for email in emails:
+        try:
+            address = validate.address(email)
+        except ValueError as err:
+            raise BadInput(f"EMAIL {email!r}: {err}. Nothing was recorded.") from None
+        person = names.get(address.lower())
+        if person is None:
+            warn([f"{address} is not in {shown(staff)}; recorded as given."])
+        people.append((person.email if person else address, person.name if person else ""))
+    _say(record(here.workspace, talk, people), talk)
+
+
+@click.command("pd")
+@click.option("--person", metavar="EMAIL", help="Only this person's talks.")
+@click.option("--from", "start", callback=checked("day", "--from"), help="From this day on.")
+@click.option("--to", "end", callback=checked("day", "--to"), help="Up to this day.")
+@table_format("csv: one row per person and talk, for the district's PD office; json: scripts.")
+@click.pass_context
+def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) -> None:
+    """List the PD hours each person earned at the talks, this school year (or
+    --from/--to), with each talk."""
+    from newsletter.pd.attendance import load_attendance
+    from newsletter.pd.hours import hours_by_person
+    from newsletter.text.plain import printable, spreadsheet_cell
+
+    here = context(ctx)
+    year = here.settings.school_year
+    start = start or (year.first_day if year else None)
+    end = end or (year.last_day if year else None)
+    rows = hours_by_person(load_attendance(here.workspace), start, end, person or "")
+    if form == "json":
+        import json
+
+        data = [{"email": p.email, "name": p.name, "hours": p.hours,
+                 "talks": [{"date": t.talk.isoformat(), "title": t.title, "minutes": t.minutes}
+                           for t in p.talks]} for p in rows]  # fmt: skip
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if form == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["email", "name", "date", "title", "minutes", "hours"])
+        for p in rows:
+            for t in p.talks:
+                writer.writerow([spreadsheet_cell(v) for v in (p.email, p.name, t.talk.isoformat(),
+                                 t.title, str(t.minutes), f"{t.minutes / 60:.2f}")])  # fmt: skip
+        click.echo(out.getvalue(), nl=False)
+        return
+    if not rows:
+        who = f" for {person}" if person else ""
+        click.echo(f"No attendance recorded{who} in that time. Record a talk's with "
+                   "'newsletter attendance DATE FILE.csv'.", err=True)  # fmt: skip
+        return
+    for p in rows:
+        click.echo(printable(f"{p.name or p.email} <{p.email}>: {p.hours:g} h"))
+        for t in p.talks:
+            click.echo(printable(f"  {t.talk}  {t.title}  ({t.minutes} min)"))

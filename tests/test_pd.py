@@ -1,0 +1,131 @@
+"""Tech Talks as PD: a sign-in sheet recorded (as Google Forms exports one), hours
+across the change of clocks, and none of it on the public site."""
+
+import json
+
+import yaml
+
+from tests.conftest import write
+
+STAFF = """\
+email,name,groups
+mlopez@maplevalley.example.org,Maria Lopez,3-5
+jchen@maplevalley.example.org,"Chen, Jamie",K-2
+pkim@maplevalley.example.org,Pat Kim,6-8
+"""
+# A Google Forms export: a byte-order mark, a quoted comma, a repeated row, an address
+# in capitals, a name nobody in staff.csv has, someone new with an address.
+SIGN_IN = (
+    "\ufeffTimestamp,Email Address,Your name,What will you try?\r\n"
+    "12/10/2026 12:41:03,MLOPEZ@maplevalley.example.org,Maria Lopez,"
+    '"Quizzes, then exit tickets"\r\n'
+    '12/10/2026 12:41:30,,"Chen, Jamie",Forms\r\n'
+    "12/10/2026 12:42:11,mlopez@maplevalley.example.org,Maria Lopez,again\r\n"
+    "12/10/2026 12:43:00,,Sam Nobody,?\r\n"
+    "12/10/2026 12:44:00,new.teacher@maplevalley.example.org,New Teacher,hello\r\n"
+)
+TALK = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-10", "--until", "2027-03-25",
+        "--at", "12:00-12:40", "--place", "Library", "--force")  # fmt: skip
+
+
+def ready(workspace, run):
+    (workspace / "staff.csv").write_text(STAFF)
+    assert run("add-event", *TALK).exit_code == 0
+
+
+def test_a_sign_in_sheet_is_recorded_once_matched_to_staff(workspace, run, tmp_path):
+    ready(workspace, run)
+    sheet = tmp_path / "Tech Talk sign-in (Responses).csv"
+    sheet.write_bytes(SIGN_IN.encode("utf-8"))
+    result = run("attendance", "2026-12-10", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "2026-12-10 'Tech Talk' (0:40 h): 3 people recorded in attendance.yaml." in (
+        result.stdout
+    )
+    assert "'Sam Nobody' matches nobody in staff.csv and gives no address" in result.stderr
+    assert "new.teacher@maplevalley.example.org is not in staff.csv; recorded as given" in (
+        result.stderr
+    )
+    assert "1 row(s) of someone signed in above: counted once." in result.stderr
+    recorded = yaml.safe_load((workspace / "attendance.yaml").read_text())
+    assert sorted(e["email"] for e in recorded) == [
+        "jchen@maplevalley.example.org",  # by name alone
+        "mlopez@maplevalley.example.org",  # as staff.csv writes it, not in capitals
+        "new.teacher@maplevalley.example.org",
+    ]
+    assert all(e["minutes"] == 40 and str(e["talk"]) == "2026-12-10" for e in recorded)
+    before = (workspace / "attendance.yaml").read_text()
+    again = run("attendance", "2026-12-10", str(sheet))
+    assert again.exit_code == 0 and "0 people recorded" in again.stdout
+    assert "3 recorded already" in again.stdout
+    assert (workspace / "attendance.yaml").read_text() == before
+    assert run("check").exit_code == 0
+
+
+def test_bad_input_is_one_line_and_nothing_is_written(workspace, run, tmp_path):
+    ready(workspace, run)
+    sheet = write(tmp_path / "signin.csv", "Email Address,Name\nmlopez@maplevalley.example.org,M\n")
+    cases = [
+        (("2026-12-11", str(sheet)),
+         "no talk or other event in notes/events.yaml is on 2026-12-11 (near it: 2026-12-10, "
+         "2026-12-24"),
+        (("2026-12-10", str(write(tmp_path / "odd.csv", "Time,Answer\n12:00,yes\n"))),
+         "no column of an address or a name (the headers: 'Time', 'Answer')"),
+        (("2026-12-10", str(tmp_path / "book.xlsx")), "not a CSV file (it is binary"),
+        (("2026-12-10", str(tmp_path / "missing.csv")), "cannot be read"),
+    ]  # fmt: skip
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04\x00\x00binary\x00")
+    for args, says in cases:
+        result = run("attendance", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert says in result.output, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not (workspace / "attendance.yaml").exists()
+    mapped = write(tmp_path / "mapped.csv", "School mail,Who\nPKIM@maplevalley.example.org,Pat\n")
+    result = run("attendance", "2026-12-24", str(mapped), "--column", "School mail=email")
+    assert result.exit_code == 0 and "1 person recorded" in result.output, result.output
+
+
+def test_hours_per_person_across_the_change_of_clocks(workspace, run, tmp_path):
+    ready(workspace, run)
+    # The night the clocks go forward (Mar 14, 2027 in Chicago): 4 hours on the wall
+    # clock from 23:30 to 03:30, 3 hours that pass.
+    night = ("Overnight PD: coding", "--when", "2027-03-13 23:30", "--end", "2027-03-14 03:30",
+             "--force")  # fmt: skip
+    assert run("add-event", *night).exit_code == 0, run("add-event", *night).output
+    for date in ("2026-12-10", "2027-03-04", "2027-03-18"):  # before and after the change
+        assert run("attended", date, "mlopez@maplevalley.example.org").exit_code == 0
+    result = run("attended", "2027-03-13", "mlopez@maplevalley.example.org",
+                 "pkim@maplevalley.example.org")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "(3:00 h)" in result.stdout
+    listed = json.loads(run("pd", "--format", "json").stdout)
+    maria = next(p for p in listed if p["email"] == "mlopez@maplevalley.example.org")
+    assert [t["minutes"] for t in maria["talks"]] == [40, 40, 180, 40]
+    assert maria["hours"] == 5.0  # 40 + 40 + 180 + 40 minutes
+    assert maria["name"] == "Maria Lopez"
+    csv_text = run("pd", "--format", "csv", "--person", "PKIM@maplevalley.example.org").stdout
+    assert csv_text.splitlines() == [
+        "email,name,date,title,minutes,hours",
+        "pkim@maplevalley.example.org,Pat Kim,2027-03-13,Overnight PD: coding,180,3.00",
+    ]
+    spring = run("pd", "--from", "2027-03-12")
+    assert "Maria Lopez <mlopez@maplevalley.example.org>: 3.67 h" in spring.stdout
+    assert "2026-12-10" not in spring.stdout
+    bad = run("attended", "2026-12-10", "not-an-address")
+    assert bad.exit_code == 2 and "Nothing was recorded" in bad.output
+
+
+def test_nothing_of_attendance_reaches_the_site(workspace, run, tmp_path):
+    ready(workspace, run)
+    assert run("attended", "2026-12-10", "mlopez@maplevalley.example.org").exit_code == 0
+    assert run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "x").exit_code == 0
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    from tests.test_requests import sent
+
+    sent(workspace, "2026-12-04")
+    assert run("site").exit_code == 0
+    for path in (workspace / "site").rglob("*"):
+        if path.is_file() and "pagefind" not in path.parts:
+            text = path.read_text(errors="replace")
+            assert "mlopez" not in text and "Maria Lopez" not in text, path
