@@ -6,6 +6,7 @@ import json
 import yaml
 
 from tests.conftest import write
+from tests.test_email import browser  # noqa: F401 - the module's Chromium fixture
 
 STAFF = """\
 email,name,groups
@@ -129,3 +130,37 @@ def test_nothing_of_attendance_reaches_the_site(workspace, run, tmp_path):
         if path.is_file() and "pagefind" not in path.parts:
             text = path.read_text(errors="replace")
             assert "mlopez" not in text and "Maria Lopez" not in text, path
+
+
+def test_a_certificate_is_a_page_to_print_and_a_one_page_pdf(workspace, run, browser):  # noqa: F811
+    import shutil
+
+    from tests.test_site import read_in_chromium, serving
+
+    ready(workspace, run)
+    settings = workspace / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace(
+        "editor:\n", "editor:\n  title: Technology Integration Specialist\n", 1))  # fmt: skip
+    for date in ("2026-12-10", "2026-12-24", "2027-01-07", "2027-01-21", "2027-02-04"):
+        assert run("attended", date, "mlopez@maplevalley.example.org").exit_code == 0
+    result = run("pd", "certificate", "mlopez@maplevalley.example.org")
+    assert result.exit_code == 0, result.output
+    page = workspace / "certificates" / "pd-mlopez.html"
+    html = page.read_text()
+    assert "Maria Lopez" in html and "3.33" in html  # five talks of 40 minutes
+    assert "Technology Integration Specialist" in html and "@page" in html
+    with serving(page.parent) as address:
+        text = read_in_chromium(browser, address + page.name)  # axe finds nothing
+    assert "December 10, 2026" in text and "Total" in text
+    if shutil.which("chromium"):
+        pdf = (workspace / "certificates" / "pd-mlopez.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF")
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one page
+    nobody = run("pd", "certificate", "pkim@maplevalley.example.org")
+    assert nobody.exit_code == 2
+    assert "no attendance is recorded for pkim@maplevalley.example.org" in nobody.output
+    assert len(nobody.output.strip().splitlines()) == 1
+    assert not (workspace / "certificates" / "pd-pkim.html").exists()
+    assert run("attended", "2026-12-10", "pkim@maplevalley.example.org").exit_code == 0
+    everyone = run("pd", "certificate", "--all")
+    assert everyone.exit_code == 0 and "Pat Kim: 0.67 h" in everyone.output

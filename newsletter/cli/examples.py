@@ -72,7 +72,11 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter attendance 2026-12-10 signin.csv --column 'School email=email'",
     ],
     "attended": ["newsletter attended 2026-12-10 mlopez@your-district.org"],
-    "pd": ["newsletter pd", "newsletter pd --format csv > pd-hours.csv"],
+    "pd": [
+        "newsletter pd",
+        "newsletter pd --format csv > pd-hours.csv",
+        "newsletter pd certificate mlopez@your-district.org",
+    ],
     "citizenship": ["newsletter citizenship", "newsletter citizenship --coverage"],
     "school-year": [
         "newsletter school-year",

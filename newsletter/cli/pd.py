@@ -110,7 +110,13 @@ def attended(ctx: click.Context, date: Any, emails: tuple[str, ...], title: str 
     _say(record(here.workspace, talk, people), talk)
 
 
-@click.command("pd")
+def _span(here: Any, start: Any, end: Any) -> tuple[Any, Any]:
+    """--from and --to, or the school year's first and last day."""
+    year = here.settings.school_year
+    return start or (year.first_day if year else None), end or (year.last_day if year else None)
+
+
+@click.group("pd", invoke_without_command=True)
 @click.option("--person", metavar="EMAIL", help="Only this person's talks.")
 @click.option("--from", "start", callback=checked("day", "--from"), help="From this day on.")
 @click.option("--to", "end", callback=checked("day", "--to"), help="Up to this day.")
@@ -118,15 +124,17 @@ def attended(ctx: click.Context, date: Any, emails: tuple[str, ...], title: str 
 @click.pass_context
 def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) -> None:
     """List the PD hours each person earned at the talks, this school year (or
-    --from/--to), with each talk."""
+    --from/--to), with each talk.
+
+    'newsletter pd certificate EMAIL' writes a person's summary to print."""
+    if ctx.invoked_subcommand:
+        return
     from newsletter.pd.attendance import load_attendance
     from newsletter.pd.hours import hours_by_person
     from newsletter.text.plain import printable, spreadsheet_cell
 
     here = context(ctx)
-    year = here.settings.school_year
-    start = start or (year.first_day if year else None)
-    end = end or (year.last_day if year else None)
+    start, end = _span(here, start, end)
     rows = hours_by_person(load_attendance(here.workspace), start, end, person or "")
     if form == "json":
         import json
@@ -158,3 +166,52 @@ def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) 
         click.echo(printable(f"{p.name or p.email} <{p.email}>: {p.hours:g} h"))
         for t in p.talks:
             click.echo(printable(f"  {t.talk}  {t.title}  ({t.minutes} min)"))
+
+
+@pd.command("certificate")
+@click.argument("email", required=False)
+@click.option("--all", "everyone", is_flag=True, help="One for everyone who attended.")
+@click.option("--from", "start", callback=checked("day", "--from"), help="From this day on.")
+@click.option("--to", "end", callback=checked("day", "--to"), help="Up to this day.")
+@click.option(
+    "--out",
+    default="certificates",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write them into (relative to the workspace).",
+)
+@click.pass_context
+def certificate(ctx: click.Context, email: str | None, everyone: bool, start: Any, end: Any,
+                out: str) -> None:  # fmt: skip
+    """Write a person's PD summary (their talks, dates, topics and hours, signed with
+    newsletter.yaml's editor) as a page to print, and as a PDF.
+
+    The school year's, unless --from/--to; --all makes one for everyone who came."""
+    from pathlib import Path
+
+    from newsletter.pd.attendance import load_attendance
+    from newsletter.pd.certificate import certificate_html, file_stem, write_certificate
+    from newsletter.pd.hours import hours_by_person
+    from newsletter.text.dates import long_date
+
+    if bool(email) == everyone:
+        raise BadInput("give one EMAIL, or --all for everyone who attended.")
+    here = context(ctx)
+    start, end = _span(here, start, end)
+    people = hours_by_person(load_attendance(here.workspace), start, end, email or "")
+    when = " to ".join(long_date(d, here.settings.language) for d in (start, end) if d)
+    if not people:
+        within = f" between {when}" if when else ""
+        raise BadInput(f"no attendance is recorded for {email or 'anyone'}{within}; no "
+                       "certificate written. Hint: 'newsletter pd' lists who came.")  # fmt: skip
+    folder = Path(out) if Path(out).is_absolute() else here.workspace.root / out
+    missing_pdf = False
+    for person in people:
+        html = certificate_html(person, here.settings, when, here.today)
+        page, pdf = write_certificate(html, folder, file_stem(person, when))
+        missing_pdf = missing_pdf or pdf is None
+        made = f"{shown(page)}" + (f" and {shown(pdf)}" if pdf else "")
+        click.echo(f"{person.name or person.email}: {person.hours:g} h, {made}")
+    if missing_pdf:
+        warn(["no Chromium to print PDFs with (Debian: apt-get install chromium); the pages "
+              "print from any browser: File, Print, Save as PDF."])  # fmt: skip

@@ -151,6 +151,7 @@ class Settings:
     organization: str = ""
     editor_name: str = ""
     editor_email: str = ""
+    editor_title: str = ""  # editor: {title}: on PD certificates
     sender: str = ""
     reply_to: str = ""
     issue_weekday: int = 4  # Friday
@@ -222,9 +223,10 @@ def load_settings(path: Path) -> Settings:
     settings.footer = top.text("footer")
     if data.get("editor") is not None:
         editor = Fields(data["editor"], path, "editor", line=data.line_of("editor"))
-        editor.only(("name", "email"))
+        editor.only(("name", "email", "title"))
         settings.editor_name = editor.text("name")
         settings.editor_email = editor.checked("email", validate.address) or ""
+        settings.editor_title = editor.checked("title", validate.one_line) or ""
     weekday = top.checked("issue_day", validate.weekday)
     if weekday is not None:
         settings.issue_weekday = weekday
