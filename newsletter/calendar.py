@@ -69,6 +69,10 @@ def occurrences(event: Event, zone: dt.tzinfo) -> list[Event]:
                 until=None,
                 skip=[],
                 topics={},
+                slides={k: v for k, v in event.slides.items() if k == when.date().isoformat()},
+                recordings={
+                    k: v for k, v in event.recordings.items() if k == when.date().isoformat()
+                },
                 breaks={},
             )
         )

@@ -131,6 +131,9 @@ class Event:
     until: dt.date | None = None
     skip: list[dt.date] = field(default_factory=list)  # days it does not happen
     topics: dict[str, str] = field(default_factory=dict)  # '2026-12-17': that talk's topic
+    exit_slip: str = ""  # a form for those who came, linked after each date
+    slides: dict[str, str] = field(default_factory=dict)  # '2026-12-17': its slides' address
+    recordings: dict[str, str] = field(default_factory=dict)  # and its recording's
     editions: list[str] = field(default_factory=list)  # only these editions (default: all)
     # The dates of its rule inside a break of the school year ('2026-12-24': 'Winter
     # break'): skipped, as `skip` is (made from newsletter.yaml, never read from notes).
@@ -301,6 +304,18 @@ _KEY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?")
 
 
 @dataclass
+class AfterTalk:
+    """A talk since the last issue, as the next one recalls it: for those who missed
+    it, its slides and recording; for those who came, its exit slip."""
+
+    title: str
+    date: dt.date
+    slides: str = ""
+    recording: str = ""
+    exit_slip: str = ""
+
+
+@dataclass
 class Issue:
     """One issue: everything needed to render its email, and nothing else."""
 
@@ -325,6 +340,7 @@ class Issue:
     # - Jan 1): the next comes Friday, January 8.'), from the school year.
     next_issue: str = ""
     lesson: CitizenshipTopic | None = None  # this month's digital citizenship topic
+    after_talks: list[AfterTalk] = field(default_factory=list)  # since the last issue
 
     @property
     def answered_already(self) -> list[Request]:

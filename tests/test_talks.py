@@ -336,3 +336,41 @@ def test_a_series_reads_as_one_block_with_one_sign_up_and_one_calendar_link(work
     calendar = icalendar.Calendar.from_ical(run("calendar").stdout.encode())
     titles = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
     assert titles == {"Tech Talk", "Tech Talk – Kami: annotating PDFs together"}
+
+
+def test_after_a_talk_the_next_issue_has_its_materials_and_exit_slip(workspace, run):
+    talk = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-03", "--until", "2027-03-25",
+            "--at", "12:00-12:40", "--exit-slip", "https://forms.example.org/exit",
+            "--force")  # fmt: skip
+    assert run("add-event", *talk).exit_code == 0
+    assert run("talk-topic", "2026-12-03", "Kami").exit_code == 0
+    result = run("talk-materials", "2026-12-03", "--slides", "https://slides.example.org/kami",
+                 "--recording", "https://video.example.org/kami")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2026-12-03: the slides and recording of 'Tech Talk'" in result.output
+    assert run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "x").exit_code == 0
+    assert run("build", "--offline", "--date", "2026-12-04").exit_code == 0
+    out = workspace / ".newsletter" / "out"
+    html, text = (out / "2026-12-04.html").read_text(), (out / "2026-12-04.txt").read_text()
+    assert "Tech Talk: Kami – Dec 3" in html
+    assert re.search(r"Missed it\?</strong> <a href=\"https://slides\.example\.org/kami\"", html)
+    assert 'href="https://video.example.org/kami"' in html
+    assert "Were you there on Thursday?</strong> Two minutes:" in html
+    assert "Missed it? The slides: <https://slides.example.org/kami>" in text
+    assert "<https://forms.example.org/exit>" in text
+    archived = (workspace / "issues" / "2026-12-04.md").read_text()
+    assert "[The slides](https://slides.example.org/kami)" in archived
+    # Only the first issue after the talk: the next one does not say it again.
+    from tests.test_requests import sent
+
+    sent(workspace, "2026-12-04")
+    assert run("build", "--offline", "--date", "2026-12-11").exit_code == 0
+    assert "slides.example.org" not in (out / "2026-12-11.html").read_text()
+    # The site keeps them with the issue.
+    assert run("site").exit_code == 0
+    page = (workspace / "site" / "issues" / "2026-12-04.html").read_text()
+    assert 'href="https://slides.example.org/kami"' in page
+    refused = run("talk-materials", "2026-12-04", "--slides", "https://x.example.org/s")
+    assert refused.exit_code == 2 and "near it: 2026-12-03" in refused.output
+    assert run("talk-materials", "2026-12-03").exit_code == 2  # nothing given
+    assert run("check").exit_code == 0

@@ -130,6 +130,8 @@ COMMANDS = [
      "List the dates of every repeating event (the Tech Talks) with their topics."),
     ("talk-topic", "notes", "talk_topic",
      "Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC')."),
+    ("talk-materials", "notes", "talk_materials",
+     "Record what the talk on DATE left behind: its slides and its recording."),
     ("talk-skip", "notes", "talk_skip",
      "Skip a repeating event on DATE (a holiday, a talk called off), or hold it again with "
      "--undo."),

@@ -66,6 +66,10 @@ EXAMPLES: dict[str, list[str]] = {
         "newsletter approvals --status approved --format csv > approved-tools.csv",
         "newsletter approvals import learnplatform-export.csv --column='Product Title=name'",
     ],
+    "talk-materials": [
+        "newsletter talk-materials 2026-12-17 --slides https://docs.google.com/presentation/d/abc "
+        "--recording https://drive.google.com/file/d/xyz",
+    ],
     "talk-skip": ["newsletter talk-skip 2027-01-14", "newsletter talk-skip 2027-01-14 --undo"],
     "attendance": [
         "newsletter attendance 2026-12-10 'Tech Talk sign-in (Responses).csv'",

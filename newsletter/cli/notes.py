@@ -284,6 +284,31 @@ def talk_topic(ctx: click.Context, date: Any, topic: str, title: str | None) -> 
     click.echo(f"{date}: {said}, in {path}:{line}")
 
 
+@click.command("talk-materials")
+@click.argument("date", callback=checked("day", "DATE"))
+@click.option("--slides", metavar="URL", callback=checked("url", "--slides"), help="The slides.")
+@click.option(
+    "--recording", metavar="URL", callback=checked("url", "--recording"), help="The recording."
+)
+@click.option("--title", help="Which event, when more than one falls on DATE.")
+@click.pass_context
+def talk_materials(ctx: click.Context, date: Any, slides: str | None, recording: str | None,
+                   title: str | None) -> None:  # fmt: skip
+    """Record what the talk on DATE left behind: its slides and its recording.
+
+    The first issue after the talk says 'Missed it?' with them, and the public site
+    keeps them with the issue."""
+    from newsletter.notes.events import set_materials
+
+    if slides is None and recording is None:
+        raise BadInput("give --slides URL, --recording URL, or both.")
+    here = context(ctx)
+    path, line, event_title = set_materials(here.workspace, here.settings.zone, date, title,
+                                            slides, recording)  # fmt: skip
+    given = " and ".join(n for n, v in (("slides", slides), ("recording", recording)) if v)
+    click.echo(f"{date}: the {given} of '{event_title}', in {path}:{line}.")
+
+
 @click.command("talk-skip")
 @click.argument("date", callback=checked("day", "DATE"))
 @click.option("--title", help="Which repeating event, when more than one falls on DATE.")

@@ -114,6 +114,7 @@ def _in_language(write: Callable[[Any, str], str]) -> Callable[..., str]:
 _long_date = _in_language(dates.long_date)
 _short_day = _in_language(dates.short_day)  # 'Thu, Dec 3'
 _month_day = _in_language(dates.month_day)  # 'Dec 3'
+_weekday = _in_language(dates.weekday)  # 'Thursday'
 
 
 @jinja2.pass_context
@@ -165,6 +166,7 @@ def _environment(workspace_templates: str, signature: tuple[Any, ...]) -> jinja2
         long_date=_long_date,
         short_day=_short_day,  # 'Thu, Dec 3'
         month_day=_month_day,  # 'Dec 3'
+        weekday=_weekday,
         md=markdown_escaped,
         md_url=markdown_url,
         linkify=linkify,

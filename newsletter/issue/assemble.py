@@ -14,7 +14,7 @@ from newsletter.archive.record import ArchivedIssue
 from newsletter.calendar import all_occurrences, occurrences
 from newsletter.feeds.collect import FeedOutcome
 from newsletter.issue.editions import goes_to
-from newsletter.model import FeedItem, Issue, Masthead, cleaned_issue, intro_key
+from newsletter.model import AfterTalk, FeedItem, Issue, Masthead, cleaned_issue, intro_key
 from newsletter.notes.read import Notes
 from newsletter.notes.requests import answered_already, answered_here
 from newsletter.text.plain import shorten
@@ -82,6 +82,15 @@ def assemble_issue(
         e for e in all_occurrences(notes.events, settings.zone) if day_start <= e.start < horizon
     ]
     intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
+    # The talks since the issue before this one: what they left, and their exit slip.
+    earlier = [e.date for e in archive if e.date < date]
+    since = dt.datetime.combine(max(earlier) if earlier else date - dt.timedelta(days=7),
+                                dt.time(23, 59, 59), settings.zone)  # fmt: skip
+    after_talks = [
+        after_talk(e, settings.zone)
+        for e in all_occurrences(notes.events, settings.zone)
+        if since < e.start < day_start and (e.slides or e.recordings or e.exit_slip)
+    ]
     issue = Issue(
         number=number,
         date=date,
@@ -94,6 +103,7 @@ def assemble_issue(
         tips=[t for t in notes.tips if fresh(t)],
         citizenship=[c for c in notes.citizenship if fresh(c)],
         links=[link for link in notes.links if fresh(link)],
+        after_talks=after_talks,
         feed_items=feed_items,
     )
     issue.requests = answered_here(notes.requests, issue.tools)  # "You asked, we found"
@@ -137,6 +147,15 @@ def with_decisions(issue: Issue, register: Register, edition: Edition | None) ->
         if why:
             problems.append(why)
     return problems
+
+
+def after_talk(event: Any, zone: dt.tzinfo) -> AfterTalk:
+    """One date of a talk as the next issue recalls it (occurrences carry only their
+    own date's slides and recording)."""
+    day = event.start.astimezone(zone).date()
+    iso = day.isoformat()
+    return AfterTalk(event.title, day, event.slides.get(iso, ""), event.recordings.get(iso, ""),
+                     event.exit_slip)  # fmt: skip
 
 
 def is_empty(issue: Issue) -> bool:

@@ -85,6 +85,37 @@ def skip_date(
     return Skipped(shown(path), line, event.title, topic)
 
 
+def set_materials(
+    workspace: Workspace,
+    zone: dt.tzinfo,
+    date: dt.date,
+    title: str | None,
+    slides: str | None,
+    recording: str | None,
+) -> tuple[str, int, str]:
+    """Record what the event held on `date` left behind (its slides, its recording;
+    '' takes one away); returns the file, the entry's line and the event's title."""
+    path = workspace.notes_dir / EVENTS.file
+    with entries_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        if not isinstance(entries, Sequence):
+            raise _no_such_talk(date, path)
+        index, event = _the_event(entries, path, zone, date, title, series_only=False)
+        entry = as_written(entries[index])
+        for name, address in (("slides", slides), ("recordings", recording)):
+            if address is None:
+                continue
+            links = {str(k): v for k, v in dict(entry.get(name) or {}).items()}
+            links.pop(date.isoformat(), None)
+            if address:
+                links[date.isoformat()] = address
+            entry[name] = {dt.date.fromisoformat(k): v for k, v in sorted(links.items())} or None
+        kept = {k: v for k, v in entry.items() if v is not None}
+        line = entries.line_of_item(index)
+        replace_entry(path, entries, index, kept, "its materials cannot be added")
+    return shown(path), line, event.title
+
+
 def _days(value: Any) -> list[dt.date]:
     items = value if isinstance(value, list) else [value] if value else []
     return [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in items]
@@ -97,11 +128,13 @@ def _the_event(
     date: dt.date,
     title: str | None,
     skipped: bool = False,
+    series_only: bool = True,
 ) -> tuple[int, Any]:
-    """The repeating event held on `date` (with `skipped`: one that skips it)."""
+    """The repeating event held on `date` (with `skipped`: one that skips it; without
+    `series_only`, a single event of that day too)."""
     found, near, skips = [], set(), []
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not entry.get("every"):
+        if not isinstance(entry, dict) or (series_only and not entry.get("every")):
             continue
         event = read_note(EVENTS, entry, path, zone)
         held = {o.start.astimezone(zone).date() for o in occurrences(event, zone)}

@@ -33,6 +33,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS, IMAGE 
     "image",
 )
 SUBJECTS = "subjects"  # words, each as the one vocabulary of subjects names it
+DATED_URLS = "dated_urls"  # an address per date of an event (its slides, its recording)
 
 
 class NoteField(NamedTuple):
@@ -234,6 +235,13 @@ EVENTS = NoteKind(
         NoteField(
             "topics", "Each date's topic (talk-topic sets one).", read=TOPICS, no_option=True
         ),
+        NoteField(
+            "exit_slip",
+            "An exit-slip form: the first issue after each date links it for those who came.",
+            read=URL,
+        ),
+        NoteField("slides", "Each date's slides.", read=DATED_URLS, no_option=True),
+        NoteField("recordings", "Each date's recording.", read=DATED_URLS, no_option=True),
         EDITIONS,
     ),
 )

@@ -18,6 +18,7 @@ from newsletter.errors import InputError, shown
 from newsletter.model import Event, Link, Request, ShortNote, Tool, cleaned
 from newsletter.notes.kinds import (
     COST,
+    DATED_URLS,
     DAY,
     DAYS,
     EVERY,
@@ -80,6 +81,7 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
         IMAGE: validate.image_url,
         GRADES: validate.grades,
         SUBJECTS: validate.subjects,
+        DATED_URLS: validate.dated_urls,
         COST: validate.cost,
         DAY: validate.day,
         EVERY: validate.every,

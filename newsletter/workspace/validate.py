@@ -432,6 +432,13 @@ def days(value: Any) -> list[dt.date]:
     return sorted({day(item) for item in items if str(item).strip()})
 
 
+def dated_urls(value: Any) -> dict[str, str]:
+    """An address for each date of an event: '2026-12-17: https://...' (slides, a recording)."""
+    if not isinstance(value, dict):
+        raise ValueError("expected one 'YYYY-MM-DD: https://...' line per date")
+    return {day(key).isoformat(): url(address) for key, address in value.items()}
+
+
 def topics(value: Any) -> dict[str, str]:
     """Each date's topic of a repeating event: '2026-12-17: Google Forms quizzes'."""
     if not isinstance(value, dict):
