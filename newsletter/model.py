@@ -97,6 +97,7 @@ class Request:
     grades: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     asked: dt.date | None = None
+    talk: bool = False  # asks for a Tech Talk on it, rather than a tool
     # The district's answer without a new tool (`newsletter answer`): a tool it already
     # approves that does it ("We already have X"), or why it is declined.
     already: str = ""
@@ -426,6 +427,12 @@ def _field_converters(cls: type) -> tuple[tuple[str, Convert], ...]:
     return tuple((item.name, _converter(hints[item.name])) for item in fields(cls))
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, found {_kind(value)}")
+    return value
+
+
 @functools.cache
 def _converter(kind: Any) -> Convert:
     """The function that turns a plain value into the type `kind` (str, int, a date
@@ -443,6 +450,7 @@ def _converter(kind: Any) -> Convert:
         return _mapping
     simple: dict[Any, Convert] = {
         str: _text,
+        bool: _flag,
         int: _whole_number,
         dt.datetime: moment_with_offset,
         dt.date: _date,

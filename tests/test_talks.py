@@ -374,3 +374,23 @@ def test_after_a_talk_the_next_issue_has_its_materials_and_exit_slip(workspace, 
     assert refused.exit_code == 2 and "near it: 2026-12-03" in refused.output
     assert run("talk-materials", "2026-12-03").exit_code == 2  # nothing given
     assert run("check").exit_code == 0
+
+
+def test_requests_for_a_talk_are_listed_beside_the_dates_without_a_topic(workspace, run):
+    assert run("add-event", *TALK).exit_code == 0
+    assert run("talk-topic", "2027-02-25", "Forms").exit_code == 0
+    asked = run("request", "I want to learn how to make screencasts", "--talk", "--from", "Ms. Lee")
+    assert asked.exit_code == 0, asked.output
+    assert run("request", "An app for fractions").exit_code == 0  # a tool, not a talk
+    import yaml
+
+    requests = yaml.safe_load((workspace / "notes" / "requests.yaml").read_text())
+    assert [r.get("talk") for r in requests] == [True, None]  # never written 'false'
+    listed = run("talks").stdout
+    assert "Talks teachers asked for (1), for the dates without a topic (Thu 2027-03-11," in listed
+    assert "Thu 2027-02-25" not in listed.split("Talks teachers")[1]  # it has a topic
+    assert "  R1  I want to learn how to make screencasts (Ms. Lee)" in listed
+    assert "fractions" not in listed
+    assert run("answer", "R1", "--decline", "Covered in PD day").exit_code == 0
+    assert "Talks teachers asked for" not in run("talks").stdout
+    assert run("check").exit_code == 0

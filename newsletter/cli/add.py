@@ -18,6 +18,7 @@ from newsletter.notes.kinds import (
     DAY,
     DAYS,
     EVERY,
+    FLAG,
     GRADES,
     IMAGE,
     KINDS,
@@ -122,6 +123,9 @@ def _event_times(values: dict[str, Any]) -> None:
 def _parameter(field: NoteField) -> click.Parameter:
     if field.argument:
         return click.Argument([field.name])
+    if field.read == FLAG:  # given or not: never written as 'false'
+        return click.Option([field.option, field.name], is_flag=True, default=None,
+                            help=field.help)  # fmt: skip
     check = _CHECKS.get(field.read)
     return click.Option(
         [field.option, field.name],

@@ -73,7 +73,7 @@ EXAMPLES: dict[str, list[str]] = {
     "talk-skip": ["newsletter talk-skip 2027-01-14", "newsletter talk-skip 2027-01-14 --undo"],
     "attendance": [
         "newsletter attendance 2026-12-10 'Tech Talk sign-in (Responses).csv'",
-        "newsletter attendance 2026-12-10 signin.csv --column 'School email=email'",
+        "newsletter attendance 2026-12-10 signin.csv --column='School email=email'",
     ],
     "attended": ["newsletter attended 2026-12-10 mlopez@your-district.org"],
     "pd": [

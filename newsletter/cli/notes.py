@@ -265,6 +265,35 @@ def talks(ctx: click.Context, everything: bool) -> None:
             '--every "2 weeks" --from DATE --until DATE --at 12:00-12:40',
             err=True,
         )
+    plain = {e.title for e in series}  # a date without a topic has the series' own title
+    _talks_asked_for(here, [o for o, why in shown
+                            if not why and o.start >= here.now and o.title in plain])  # fmt: skip
+
+
+def _talks_asked_for(here: Any, ahead: list[Any]) -> None:
+    """The teachers' requests for a talk still open, beside the dates still without a
+    topic: what to put on them."""
+    from newsletter.catalog.db import open_catalog
+    from newsletter.notes.kinds import REQUESTS
+    from newsletter.notes.read import read_kind
+    from newsletter.notes.requests import is_open, request_states
+    from newsletter.text.plain import printable
+
+    asked = [r for r in read_kind(here.workspace, REQUESTS, here.settings.zone, None) if r.talk]
+    if not asked:
+        return
+    with open_catalog(here.workspace) as catalog:
+        waiting = [s.request for s in request_states(asked, catalog) if is_open(s)]
+    if not waiting:
+        return
+    zone = here.settings.zone
+    free = [f"{o.start.astimezone(zone):%a %Y-%m-%d}" for o in ahead]
+    click.echo("")
+    click.echo(printable(f"Talks teachers asked for ({len(waiting)}), for the dates without a "
+                         f"topic ({', '.join(free[:6]) or 'none ahead'}):"))  # fmt: skip
+    for request in waiting:
+        by = f" ({request.asked_by})" if request.asked_by else ""
+        click.echo(printable(f"  {request.id}  {request.text}{by}"))
 
 
 @click.command("talk-topic")

@@ -34,6 +34,7 @@ TEXT, WORDS, URL, GRADES, COST, DAY, MOMENT, NUMBER, EVERY, DAYS, TOPICS, IMAGE 
 )
 SUBJECTS = "subjects"  # words, each as the one vocabulary of subjects names it
 DATED_URLS = "dated_urls"  # an address per date of an event (its slides, its recording)
+FLAG = "flag"  # true or false (given as an option alone: --talk)
 
 
 class NoteField(NamedTuple):
@@ -328,6 +329,12 @@ REQUESTS = NoteKind(
         ),
         NoteField(
             "asked", "The day it was asked (default: today).", read=DAY, option_name="--date"
+        ),
+        NoteField(
+            "talk",
+            "It asks for a Tech Talk ('I want to learn how to ...'): 'talks' lists it beside "
+            "the dates still without a topic.",
+            read=FLAG,
         ),
         NoteField(
             "already",

@@ -22,6 +22,7 @@ from newsletter.notes.kinds import (
     DAY,
     DAYS,
     EVERY,
+    FLAG,
     GRADES,
     IMAGE,
     KINDS,
@@ -72,6 +73,8 @@ def read_value(f: Fields, field: NoteField, zone: dt.tzinfo) -> Any:
         return f.text(field.name, required=field.required) or None
     if field.read == WORDS:
         return f.text_list(field.name) or None
+    if field.read == FLAG:
+        return f.flag(field.name, False) or None
     if field.read == NUMBER:
         return f.number(field.name, 0, maximum=field.most) or None
     if field.read == TOPICS:
@@ -200,7 +203,7 @@ def note_from_values(
             raise InputError(f"{field.option}: {err}.") from None
         if field.argument and not value:
             raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
-        if value not in (None, "", [], ()):
+        if value not in (None, "", [], ()) and not (field.read == FLAG and value is False):
             given[field.name] = list(value) if isinstance(value, tuple) else value
     for day in {"added", "asked"} & {f.name for f in kind.fields}:  # today, unless given
         given.setdefault(day, today)

@@ -42,6 +42,8 @@ def entry_of(kind: NoteKind, note: Any) -> dict[str, Any]:
         value = getattr(note, field.name)
         if isinstance(value, dt.datetime):
             value = value.strftime("%Y-%m-%d %H:%M")  # in the workspace's zone, as typed
+        if value is False:
+            continue  # a flag not given is left out, as the editor would leave it
         entry[field.name] = value
     return entry
 
