@@ -4,6 +4,7 @@ a topic per date, and times typed as people type them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -338,7 +339,7 @@ def test_a_series_reads_as_one_block_with_one_sign_up_and_one_calendar_link(work
     assert titles == {"Tech Talk", "Tech Talk – Kami: annotating PDFs together"}
 
 
-def test_after_a_talk_the_next_issue_has_its_materials_and_exit_slip(workspace, run):
+def test_after_a_talk_the_next_issue_has_its_materials_and_exit_slip(workspace, run, monkeypatch):
     talk = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-03", "--until", "2027-03-25",
             "--at", "12:00-12:40", "--exit-slip", "https://forms.example.org/exit",
             "--force")  # fmt: skip
@@ -366,10 +367,20 @@ def test_after_a_talk_the_next_issue_has_its_materials_and_exit_slip(workspace, 
     sent(workspace, "2026-12-04")
     assert run("build", "--offline", "--date", "2026-12-11").exit_code == 0
     assert "slides.example.org" not in (out / "2026-12-11.html").read_text()
-    # The site keeps them with the issue.
+    # Search finds the talk by its topic, with what it left behind.
+    hits = json.loads(run("search", "kami", "--kind", "event", "--json").stdout)
+    talk = next(h for h in hits if h["url"] == "https://slides.example.org/kami")
+    assert talk["name"] == "Tech Talk: Kami" and talk["when"] == "Thu Dec 3, 2026"
+    assert "slides" in run("search", "kami slides").stdout
+    # The site keeps them with the issue, and lists the talk once it is over.
+    monkeypatch.setenv("NEWSLETTER_NOW", "2026-12-12T15:00:00+00:00")
     assert run("site").exit_code == 0
     page = (workspace / "site" / "issues" / "2026-12-04.html").read_text()
     assert 'href="https://slides.example.org/kami"' in page
+    past = (workspace / "site" / "talks.html").read_text()  # past talks, with materials
+    assert "December 3, 2026</strong>: Tech Talk: Kami" in past
+    assert '<a href="https://slides.example.org/kami">slides</a>' in past
+    assert 'href="talks.html"' in (workspace / "site" / "index.html").read_text()
     refused = run("talk-materials", "2026-12-04", "--slides", "https://x.example.org/s")
     assert refused.exit_code == 2 and "near it: 2026-12-03" in refused.output
     assert run("talk-materials", "2026-12-03").exit_code == 2  # nothing given

@@ -37,7 +37,7 @@ from newsletter.workspace.lock import waiting_lock
 from newsletter.workspace.validate import grade_mask
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 5  # raise it when the tables change: an older catalog is made again
+SCHEMA_VERSION = 6  # raise it when the tables change: an older catalog is made again
 PUBLISHED = (SENT, PARTLY_SENT)
 
 _SCHEMA = """

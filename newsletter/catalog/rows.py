@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from newsletter.archive.record import read_archived
 from newsletter.errors import InputError
-from newsletter.model import Event, FeedItem, Issue, Link, Request, ShortNote, Tool
+from newsletter.model import AfterTalk, Event, FeedItem, Issue, Link, Request, ShortNote, Tool
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.subjects import subjects as named_subjects
 
@@ -85,7 +85,19 @@ def issue_rows(issue: Issue) -> list[Row]:
         *issue.citizenship,
         *issue.requests,
     ]
-    return [rows_of(note) for note in notes]
+    return [rows_of(note) for note in notes] + [talk_row(t) for t in issue.after_talks]
+
+
+def talk_row(talk: AfterTalk) -> Row:
+    """A talk that is over, found by its topic with what it left behind (its slides
+    or recording the address; 'slides recording' among its words)."""
+    left = [word for word, address in (("slides", talk.slides), ("recording", talk.recording))
+            if address]  # fmt: skip
+    body = " ".join(["Tech Talk materials:", *left]) if left else "exit slip"
+    what = left[0] if left else "exit"  # in its key: what its address is
+    return Row("event", f"talk:{what}:{talk.title.casefold()}@{talk.date.isoformat()}",
+               talk.title, talk.slides or talk.recording or talk.exit_slip, body, " ".join(left),
+               day=talk.date.isoformat())  # fmt: skip
 
 
 class Examined(NamedTuple):

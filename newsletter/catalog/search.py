@@ -319,11 +319,16 @@ def _hit(catalog: Catalog, match: str, filters: Filters, kind: str, key: str, id
     hit = Hit(kind, name, url, grades, subjects, cost, context or _marked(name), rank)
     if kind == "event":  # its key holds its start, in the workspace's zone: model.Event.key
         try:
-            start = dt.datetime.fromisoformat(key.rpartition("@")[2])
-            zone = catalog.zone  # the workspace's: the time says its zone ('CST')
-            start = start.astimezone(zone) if zone and start.tzinfo else start
-            named = f" {start:%Z}" if zone and start.tzinfo else ""
-            hit.when = f"{start:%a %b} {start.day}, {start:%Y %H:%M}{named}"
+            when = key.rpartition("@")[2]
+            if len(when) == 10:  # a talk that is over, by its day: 'Thu Dec 3, 2026'
+                day = dt.date.fromisoformat(when)
+                hit.when = f"{day:%a %b} {day.day}, {day.year}"
+            else:
+                start = dt.datetime.fromisoformat(when)
+                zone = catalog.zone  # the workspace's: the time says its zone ('CST')
+                start = start.astimezone(zone) if zone and start.tzinfo else start
+                named = f" {start:%Z}" if zone and start.tzinfo else ""
+                hit.when = f"{start:%a %b} {start.day}, {start:%Y %H:%M}{named}"
         except ValueError:
             pass
     where, params = filters.where()
@@ -461,6 +466,38 @@ def featured_tools(catalog: Catalog, filters: Filters, sort: str = "name") -> li
     if sort == "date":
         return sorted(lines, key=lambda t: (t.last_date, t.name.casefold()), reverse=True)
     return sorted(lines, key=lambda t: (t.name.casefold(), t.last_date))
+
+
+@dataclass
+class PastTalk:
+    day: str
+    title: str
+    slides: str = ""  # or a recording: what it left behind, when the editor said
+    left: str = ""  # 'slides recording': which
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromisoformat(self.day)
+
+
+def past_talks(catalog: Catalog, before: dt.date) -> list[PastTalk]:
+    """The events of the issues someone got that were over before `before`, newest
+    first, each once, with the materials a later issue recalled them with."""
+    rows = catalog.db.execute(
+        "SELECT DISTINCT e.key, e.name, e.url, e.day FROM entries e "
+        "JOIN issues i ON i.source = e.source "
+        f"WHERE i.status IN {PUBLISHED} AND e.kind = 'event' AND e.day < ? ORDER BY e.day",
+        (before.isoformat(),),
+    ).fetchall()
+    talks: dict[tuple[str, str], PastTalk] = {}
+    for key, name, url, day in rows:
+        one = (day, name.casefold())
+        if key.startswith("talk:"):  # recalled after it: its materials ('talk:slides:...')
+            what = key.split(":")[1]
+            talks[one] = PastTalk(day, name, url if what != "exit" else "", what)
+        elif one not in talks:
+            talks[one] = PastTalk(day, name)
+    return sorted(talks.values(), key=lambda t: (t.day, t.title), reverse=True)
 
 
 class _Same:

@@ -304,12 +304,17 @@ def _talks_asked_for(here: Any, ahead: list[Any]) -> None:
 def talk_topic(ctx: click.Context, date: Any, topic: str, title: str | None) -> None:
     """Set the topic of a repeating event on DATE (shown as 'Tech Talk: TOPIC').
 
+    A topic with a colon of its own is joined with a dash: 'Tech Talk – Kami: notes'.
+
     An empty TOPIC ("") takes the topic away."""
     from newsletter.notes.events import set_topic
 
     here = context(ctx)
     path, line, event_title = set_topic(here.workspace, here.settings.zone, date, topic, title)
-    said = f"'{event_title}: {topic}'" if topic.strip() else f"no topic for '{event_title}'"
+    from newsletter.calendar import titled
+
+    said = f"'{titled(event_title, topic.strip())}'" if topic.strip() else (
+        f"no topic for '{event_title}'")  # fmt: skip
     click.echo(f"{date}: {said}, in {path}:{line}")
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from newsletter.approvals.register import load_register
 from newsletter.calendar import calendar_domain, calendar_file
 from newsletter.catalog.db import open_catalog
+from newsletter.catalog.search import past_talks
 from newsletter.errors import shown
 from newsletter.feeds.opml import opml_text
 from newsletter.feeds.sources import load_feed_sources
@@ -67,6 +68,7 @@ def _build_site(
     with open_catalog(workspace) as catalog:
         archive = catalog.archive()
         digests = catalog.digests()
+        talks = past_talks(catalog, now.astimezone(settings.zone).date())
     result.warnings += [archive.unreadable_line()] if archive.unreadable else []
     if not settings.site.base_url:
         result.warnings.append(
@@ -98,13 +100,18 @@ def _build_site(
         listed = [(b.name, b.url, b.section) for b in blogs]
         inputs["blogs.opml"] = digest(plan.signature, listed)
         inputs["index.html"] = digest(inputs["index.html"], "blogs.opml")
+    if talks and plan.shows("events"):  # past Tech Talks: topics and materials, never who came
+        inputs["talks.html"] = digest(plan.signature, [vars(t) for t in talks])
+        inputs["index.html"] = digest(inputs["index.html"], "talks.html")
+    else:
+        talks = []
     todo = {name for name, made in inputs.items() if plan.made.get(name) != made}
     todo |= set(inputs) - _files_in(out)
     # Recorded before anything is written: a run stopped halfway leaves a record that
     # says these pages and bundles are still to be made, not that they are done.
     if todo or dirty:
         plan.begin(out, todo, dirty)
-    pages = _pages(workspace, plan, todo, bundle_paths(search), bool(blogs))
+    pages = _pages(workspace, plan, todo, bundle_paths(search), bool(blogs), talks)
     if "blogs.opml" in todo:
         pages["blogs.opml"] = opml_text(blogs, f"{settings.title}: the blogs we read", now)
     if "feed.xml" in todo:
@@ -149,7 +156,12 @@ def _template_files(workspace: Workspace) -> list[Path]:
 
 
 def _pages(
-    workspace: Workspace, plan: SitePlan, todo: set[str], bundles: list[str], blogs: bool
+    workspace: Workspace,
+    plan: SitePlan,
+    todo: set[str],
+    bundles: list[str],
+    blogs: bool,
+    talks: list[Any],
 ) -> dict[str, str]:
     """The pages of `todo`, rendered."""
     if not todo - {"feed.xml", "events.ics"}:
@@ -179,7 +191,7 @@ def _pages(
     if "index.html" in todo:
         pages["index.html"] = render_template(
             env, "site/index.html.j2", **common, root="", indexed=False, page_title="Issues",
-            issues=plan.entries[::-1], search_box=True, blogs=blogs,
+            issues=plan.entries[::-1], search_box=True, blogs=blogs, talks=bool(talks),
         )  # fmt: skip
     for entry in plan.entries:
         name = f"issues/{entry.key.stem}.html"
@@ -199,6 +211,11 @@ def _pages(
                 page_title=tool.name, tool=tool, featured=page.featured[::-1],
                 decision=plan.decision(page),
             )  # fmt: skip
+    if "talks.html" in todo:
+        pages["talks.html"] = render_template(
+            env, "site/talks.html.j2", **common, root="", indexed=True,
+            page_title="Past Tech Talks", talks=talks,
+        )  # fmt: skip
     if "tools.html" in todo:
         lines = sorted(
             (t.line for t in plan.tools.values()), key=lambda line: line["name"].casefold()
@@ -296,7 +313,7 @@ def index_date(entry: Any, language: str = "en") -> str:
 def _remove_stale(out: Path, pages: set[str]) -> None:
     """An issue or tool page this build does not make (a draft since, say) goes, and
     so do the tools page and the calendar of a section now left off the site."""
-    for name in ("tools.html", "events.ics", "approved.html", "blogs.opml"):
+    for name in ("tools.html", "events.ics", "approved.html", "blogs.opml", "talks.html"):
         if name not in pages:
             (out / name).unlink(missing_ok=True)
     for folder in ("issues", "tools"):

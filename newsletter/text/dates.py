@@ -26,10 +26,10 @@ def _locale(language: str) -> Any:
 def language_tag(value: Any) -> str:
     """A language as newsletter.yaml gives it ('es', 'fr-CA'), checked with Babel;
     ValueError says how to write one."""
-    text = str(value).strip()
+    text = str(value).strip().replace("_", "-")  # 'es_ES' is Babel's; HTML's lang is es-ES
     try:
         _locale(text)
-    except (ValueError, TypeError, LookupError):
+    except Exception:  # noqa: BLE001 - Babel's UnknownLocaleError is none of the usual ones
         raise ValueError(
             f"'{text}' is not a language tag Babel knows; write one like en, es, fr-CA"
         ) from None

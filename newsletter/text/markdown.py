@@ -165,7 +165,10 @@ def linkify(text: str) -> Markup:
         url = match.group(0)
         if url.count("(") > url.count(")") and text[match.end() : match.end() + 1] == ")":
             url += ")"  # wiki/Foo_(bar): the closing bracket is the address's own
-        out += [escape(text[last : match.start()]), Markup('<a href="{0}">{0}</a>').format(url)]
+        from newsletter.text.urls import short_address
+
+        link = Markup('<a href="{0}">{1}</a>').format(url, short_address(url))  # never too wide
+        out += [escape(text[last : match.start()]), link]
         last = match.start() + len(url)
     out.append(escape(text[last:]))
     return Markup("").join(out)
