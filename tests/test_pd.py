@@ -164,3 +164,38 @@ def test_a_certificate_is_a_page_to_print_and_a_one_page_pdf(workspace, run, bro
     assert run("attended", "2026-12-10", "pkim@maplevalley.example.org").exit_code == 0
     everyone = run("pd", "certificate", "--all")
     assert everyone.exit_code == 0 and "Pat Kim: 0.67 h" in everyone.output
+
+
+def test_the_readmes_pd_commands_work_on_the_example_workspace(tmp_path, run):
+    """README: 'Tech Talks as PD', on a copy of the repository's example workspace."""
+    import shutil
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "example"
+    root.mkdir()
+    for name in ("newsletter.yaml", "staff.csv", "feeds.yaml", "approvals.yaml"):
+        shutil.copy(repo / name, root / name)
+    for folder in ("notes", "issues", "templates"):
+        shutil.copytree(repo / folder, root / folder)
+    sheet = str(repo / "tests" / "data" / "tech-talk-signin.csv")
+    result = run("attendance", "2026-12-10", sheet, root=root)
+    assert result.exit_code == 0, result.output
+    assert "3 people recorded" in result.stdout and "'Sub Teacher' matches nobody" in result.output
+    assert (
+        run("attended", "2026-12-10", "jrivera@maplevalley.example.org", root=root).exit_code == 0
+    )
+    listed = run("pd", root=root).stdout
+    assert "Maria Alvarez <malvarez@maplevalley.example.org>: 0.67 h" in listed
+    made = run("pd", "certificate", "--all", root=root)
+    assert made.exit_code == 0, made.output
+    assert (root / "certificates" / "pd-malvarez-2026-27.html").is_file()
+    slides = run("talk-materials", "2026-12-10", "--slides",
+                 "https://docs.google.com/presentation/d/abc", root=root)  # fmt: skip
+    assert slides.exit_code == 0, slides.output
+    assert (
+        run("request", "I want to learn how to make screencasts", "--talk", root=root).exit_code
+        == 0
+    )
+    checked = run("check", root=root)
+    assert checked.exit_code == 0, checked.output

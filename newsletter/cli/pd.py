@@ -208,7 +208,7 @@ def certificate(ctx: click.Context, email: str | None, everyone: bool, start: An
     missing_pdf = False
     for person in people:
         html = certificate_html(person, here.settings, when, here.today)
-        page, pdf = write_certificate(html, folder, file_stem(person, when))
+        page, pdf = write_certificate(html, folder, file_stem(person, start, end))
         missing_pdf = missing_pdf or pdf is None
         made = f"{shown(page)}" + (f" and {shown(pdf)}" if pdf else "")
         click.echo(f"{person.name or person.email}: {person.hours:g} h, {made}")

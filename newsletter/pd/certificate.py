@@ -34,11 +34,13 @@ def certificate_html(person: PersonHours, settings: Settings, span: str, today: 
     )  # fmt: skip
 
 
-def file_stem(person: PersonHours, span: str) -> str:
+def file_stem(person: PersonHours, start: dt.date | None, end: dt.date | None) -> str:
+    """'pd-mlopez-2026-27': the person, and the school year the summary covers."""
     local = re.sub(r"[^a-z0-9]+", "-", person.email.lower().partition("@")[0]).strip("-")
-    return f"pd-{local or 'person'}" + (
-        f"-{re.sub(r'[^0-9]+', '-', span).strip('-')}" if span else ""
-    )
+    years = ""
+    if start and end:
+        years = f"-{start.year}" + (f"-{end.year % 100:02d}" if end.year != start.year else "")
+    return f"pd-{local or 'person'}{years}"
 
 
 def browser() -> str | None:
