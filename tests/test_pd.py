@@ -199,3 +199,9 @@ def test_the_readmes_pd_commands_work_on_the_example_workspace(tmp_path, run):
     )
     checked = run("check", root=root)
     assert checked.exit_code == 0, checked.output
+    # A mistake typed into the record is named by check, with its line.
+    record = root / "attendance.yaml"
+    record.write_text(record.read_text().replace("minutes: 40", "minutes: forty", 1))
+    broken = run("check", root=root)
+    assert broken.exit_code == 2 and "attendance.yaml:" in broken.output
+    assert "attendance field 'minutes'" in broken.output

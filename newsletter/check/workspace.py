@@ -20,6 +20,7 @@ from newsletter.model import FeedItem
 from newsletter.notes.events import with_breaks
 from newsletter.notes.plan import coverage_warnings, load_plan
 from newsletter.notes.read import Notes, load_notes
+from newsletter.pd.attendance import load_attendance
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.schoolyear import year_warnings
 from newsletter.workspace.settings import Settings, require_settings
@@ -41,6 +42,7 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     zone = settings.zone if settings else dt.UTC
     today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
+    collecting(problems, load_attendance, workspace, problems)  # the PD record
     notes = load_notes(workspace, zone, problems)
     if settings:
         notes.events = with_breaks(notes.events, settings)
