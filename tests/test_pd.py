@@ -3,6 +3,7 @@ across the change of clocks, and none of it on the public site."""
 
 import json
 
+import pytest
 import yaml
 
 from tests.conftest import write
@@ -27,6 +28,13 @@ SIGN_IN = (
 )
 TALK = ("Tech Talk", "--every", "2 weeks", "--from", "2026-12-10", "--until", "2027-03-25",
         "--at", "12:00-12:40", "--place", "Library", "--force")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def after_the_talks(monkeypatch):
+    """A day after every talk these tests record (attendance of a talk still to come
+    is refused): the end of March 2027."""
+    monkeypatch.setenv("NEWSLETTER_NOW", "2027-03-31T15:00:00+00:00")
 
 
 def ready(workspace, run):
@@ -145,7 +153,7 @@ def test_a_certificate_is_a_page_to_print_and_a_one_page_pdf(workspace, run, bro
         assert run("attended", date, "mlopez@maplevalley.example.org").exit_code == 0
     result = run("pd", "certificate", "mlopez@maplevalley.example.org")
     assert result.exit_code == 0, result.output
-    page = workspace / "certificates" / "pd-mlopez.html"
+    page = workspace / "certificates" / "pd-mlopez-maplevalley.html"
     html = page.read_text()
     assert "Maria Lopez" in html and "3.33" in html  # five talks of 40 minutes
     assert "Technology Integration Specialist" in html and "@page" in html
@@ -153,14 +161,14 @@ def test_a_certificate_is_a_page_to_print_and_a_one_page_pdf(workspace, run, bro
         text = read_in_chromium(browser, address + page.name)  # axe finds nothing
     assert "December 10, 2026" in text and "Total" in text
     if shutil.which("chromium"):
-        pdf = (workspace / "certificates" / "pd-mlopez.pdf").read_bytes()
+        pdf = (workspace / "certificates" / "pd-mlopez-maplevalley.pdf").read_bytes()
         assert pdf.startswith(b"%PDF")
         assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one page
     nobody = run("pd", "certificate", "pkim@maplevalley.example.org")
     assert nobody.exit_code == 2
     assert "no attendance is recorded for pkim@maplevalley.example.org" in nobody.output
     assert len(nobody.output.strip().splitlines()) == 1
-    assert not (workspace / "certificates" / "pd-pkim.html").exists()
+    assert not (workspace / "certificates" / "pd-pkim-maplevalley.html").exists()
     assert run("attended", "2026-12-10", "pkim@maplevalley.example.org").exit_code == 0
     everyone = run("pd", "certificate", "--all")
     assert everyone.exit_code == 0 and "Pat Kim: 0.67 h" in everyone.output
@@ -189,7 +197,7 @@ def test_the_readmes_pd_commands_work_on_the_example_workspace(tmp_path, run):
     assert "Maria Alvarez <malvarez@maplevalley.example.org>: 0.67 h" in listed
     made = run("pd", "certificate", "--all", root=root)
     assert made.exit_code == 0, made.output
-    assert (root / "certificates" / "pd-malvarez-2026-27.html").is_file()
+    assert (root / "certificates" / "pd-malvarez-maplevalley-2026-27.html").is_file()
     slides = run("talk-materials", "2026-12-10", "--slides",
                  "https://docs.google.com/presentation/d/abc", root=root)  # fmt: skip
     assert slides.exit_code == 0, slides.output
@@ -205,3 +213,76 @@ def test_the_readmes_pd_commands_work_on_the_example_workspace(tmp_path, run):
     broken = run("check", root=root)
     assert broken.exit_code == 2 and "attendance.yaml:" in broken.output
     assert "attendance field 'minutes'" in broken.output
+
+
+def test_what_a_review_of_the_pd_record_found(workspace, run, tmp_path, monkeypatch):
+    ready(workspace, run)
+    staff = workspace / "staff.csv"
+    staff.write_text(staff.read_text() + "pkim2@maplevalley.example.org,Pat Kim,K-2\n")
+    # Two events on one day are two records for one person.
+    assert run("add-event", "PD: Seesaw", "--when", "2026-12-10 15:30", "--end", "16:30",
+               "--force").exit_code == 0  # fmt: skip
+    for title in ("Tech Talk", "PD: Seesaw"):
+        done = run("attended", "2026-12-10", "mlopez@maplevalley.example.org", "--title", title)
+        assert done.exit_code == 0 and "1 person recorded" in done.stdout, done.output
+    hours = json.loads(run("pd", "--format", "json").stdout)[0]
+    assert hours["hours"] == round(100 / 60, 2)
+    nope = run("attended", "2026-12-10", "mlopez@maplevalley.example.org", "--title", "Nope")
+    assert "no event titled 'Nope' on 2026-12-10; that day: 'Tech Talk', 'PD: Seesaw'" in (
+        nope.output
+    )
+    # A name two of the staff have is nobody's; a quote never closed stops the import.
+    sheet = write(tmp_path / "names.csv", "Name\nPat Kim\n")
+    result = run("attendance", "2026-12-24", str(sheet))
+    assert "'Pat Kim' is the name of 2 people in staff.csv" in result.output
+    assert "0 people recorded" in result.stdout
+    broken = write(tmp_path / "open.csv", 'Email,Name\nmlopez@maplevalley.example.org,"Maria\n'
+                   "pkim@maplevalley.example.org,Pat\n")  # fmt: skip
+    refused = run("attendance", "2027-01-07", str(broken))
+    assert refused.exit_code == 2 and "cannot be read as CSV" in refused.output
+    assert "never closed" in refused.output
+    # Excel's 'Unicode Text' (UTF-16) reads; a --column the sheet lacks is named.
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes("Email\tName\npkim@maplevalley.example.org\tPat Kim\n".encode("utf-16"))
+    assert "1 person recorded" in run("attendance", "2027-01-07", str(utf16)).stdout
+    missing = run("attendance", "2027-01-21", str(utf16), "--column", "School mail=email")
+    assert missing.exit_code == 2 and "--column 'School mail': the sheet has no such" in (
+        missing.output
+    )
+    # A talk still to come, and a span given backwards, are refused.
+    future = run("attended", "2027-04-08", "mlopez@maplevalley.example.org")
+    assert future.exit_code == 2 and "2027-04-08 has not come yet" in future.output
+    backwards = run("pd", "--from", "2027-01-01", "--to", "2026-12-01")
+    assert backwards.exit_code == 2 and "--from 2027-01-01 is after --to 2026-12-01" in (
+        backwards.output
+    )
+    # A record written twice by hand counts once, and check says so.
+    record = workspace / "attendance.yaml"
+    text = record.read_text()
+    record.write_text(text + "\n" + text.split("\n\n")[-1])
+    assert json.loads(run("pd", "--format", "json", "--person", "pkim@maplevalley.example.org")
+                      .stdout)[0]["hours"] == round(40 / 60, 2)  # fmt: skip
+    checked = run("check")
+    assert checked.exit_code == 2 and "is recorded twice for 2027-01-07" in checked.output
+
+
+def test_a_series_materials_reach_the_first_issue_even_with_none_the_week_before(
+    workspace, run, monkeypatch
+):
+    talk = ("Tech Talk", "--every", "week", "--from", "2026-12-03", "--until", "2027-03-25",
+            "--at", "12:00-12:40", "--force")  # fmt: skip
+    assert run("add-event", *talk).exit_code == 0
+    assert run("talk-topic", "2026-12-10", "Kami").exit_code == 0
+    assert run("talk-materials", "2026-12-10", "--slides", "https://s.example.org/k",
+               "--recording", "https://v.example.org/k").exit_code == 0  # fmt: skip
+    assert run("add-tool", "Kami", "--url", "https://kamiapp.com", "--summary", "x").exit_code == 0
+    assert run("build", "--offline", "--date", "2026-12-18").exit_code == 0  # none before it
+    html = (workspace / ".newsletter" / "out" / "2026-12-18.html").read_text()
+    assert 'href="https://s.example.org/k"' in html and 'href="https://v.example.org/k"' in html
+    from tests.test_requests import sent
+
+    sent(workspace, "2026-12-18")
+    assert run("site").exit_code == 0
+    past = (workspace / "site" / "talks.html").read_text()
+    assert '<a href="https://s.example.org/k">slides</a>' in past
+    assert '<a href="https://v.example.org/k">recording</a>' in past  # both, not one

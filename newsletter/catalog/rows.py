@@ -85,19 +85,30 @@ def issue_rows(issue: Issue) -> list[Row]:
         *issue.citizenship,
         *issue.requests,
     ]
-    return [rows_of(note) for note in notes] + [talk_row(t) for t in issue.after_talks]
+    return [rows_of(note) for note in notes] + [
+        row for talk in issue.after_talks for row in talk_rows(talk)
+    ]
 
 
-def talk_row(talk: AfterTalk) -> Row:
-    """A talk that is over, found by its topic with what it left behind (its slides
-    or recording the address; 'slides recording' among its words)."""
-    left = [word for word, address in (("slides", talk.slides), ("recording", talk.recording))
-            if address]  # fmt: skip
-    body = " ".join(["Tech Talk materials:", *left]) if left else "exit slip"
-    what = left[0] if left else "exit"  # in its key: what its address is
-    return Row("event", f"talk:{what}:{talk.title.casefold()}@{talk.date.isoformat()}",
-               talk.title, talk.slides or talk.recording or talk.exit_slip, body, " ".join(left),
-               day=talk.date.isoformat())  # fmt: skip
+def talk_rows(talk: AfterTalk) -> list[Row]:
+    """A talk that is over, found by its topic with what it left behind: a row for its
+    slides and one for its recording (what the address is, in the key), or one for its
+    exit slip alone."""
+    left = [(what, address) for what, address in
+            (("slides", talk.slides), ("recording", talk.recording)) if address]  # fmt: skip
+    day = talk.date.isoformat()
+    return [
+        Row(
+            "event",
+            f"talk:{what}:{talk.title.casefold()}@{day}",
+            talk.title,
+            address,
+            f"Tech Talk materials: {what}",
+            what,
+            day=day,
+        )  # fmt: skip
+        for what, address in left or [("exit", talk.exit_slip)]
+    ]
 
 
 class Examined(NamedTuple):

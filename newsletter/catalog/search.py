@@ -472,8 +472,8 @@ def featured_tools(catalog: Catalog, filters: Filters, sort: str = "name") -> li
 class PastTalk:
     day: str
     title: str
-    slides: str = ""  # or a recording: what it left behind, when the editor said
-    left: str = ""  # 'slides recording': which
+    slides: str = ""  # what it left behind, when the editor said
+    recording: str = ""
 
     @property
     def date(self) -> dt.date:
@@ -492,11 +492,12 @@ def past_talks(catalog: Catalog, before: dt.date) -> list[PastTalk]:
     talks: dict[tuple[str, str], PastTalk] = {}
     for key, name, url, day in rows:
         one = (day, name.casefold())
-        if key.startswith("talk:"):  # recalled after it: its materials ('talk:slides:...')
-            what = key.split(":")[1]
-            talks[one] = PastTalk(day, name, url if what != "exit" else "", what)
-        elif one not in talks:
-            talks[one] = PastTalk(day, name)
+        talk = talks.setdefault(one, PastTalk(day, name))
+        what = key.split(":")[1] if key.startswith("talk:") else ""  # 'talk:slides:...'
+        if what == "slides":
+            talk.slides = url
+        elif what == "recording":
+            talk.recording = url
     return sorted(talks.values(), key=lambda t: (t.day, t.title), reverse=True)
 
 

@@ -20,7 +20,7 @@ from newsletter.model import FeedItem
 from newsletter.notes.events import with_breaks
 from newsletter.notes.plan import coverage_warnings, load_plan
 from newsletter.notes.read import Notes, load_notes
-from newsletter.pd.attendance import load_attendance
+from newsletter.pd.attendance import duplicates, load_attendance
 from newsletter.workspace.folder import Workspace
 from newsletter.workspace.schoolyear import year_warnings
 from newsletter.workspace.settings import Settings, require_settings
@@ -42,7 +42,15 @@ def check_workspace(workspace: Workspace, now: dt.datetime) -> Findings:
     zone = settings.zone if settings else dt.UTC
     today = now.astimezone(zone).date()  # the workspace's today, as every command's
     collecting(problems, load_feed_sources, workspace.feeds_file, problems)
-    collecting(problems, load_attendance, workspace, problems)  # the PD record
+    attended = collecting(problems, load_attendance, workspace, problems) or []  # PD record
+    problems += [
+        InputError(
+            f"attendance.yaml: {a.email} is recorded twice for {a.talk} '{a.title}'; it "
+            "counts once.",
+            hint="Remove one of the two entries.",
+        )
+        for a in duplicates(attended)
+    ]
     notes = load_notes(workspace, zone, problems)
     if settings:
         notes.events = with_breaks(notes.events, settings)

@@ -15,7 +15,7 @@ from newsletter.errors import shown
 def _talk_of(here: Any, date: Any, title: str | None) -> Any:
     from newsletter.pd.talks import talk_on
 
-    return talk_on(here.workspace, here.settings, date, title)
+    return talk_on(here.workspace, here.settings, date, title, here.today)
 
 
 def _say(recorded: Any, talk: Any, dry_run: bool = False) -> None:
@@ -112,14 +112,24 @@ def attended(ctx: click.Context, date: Any, emails: tuple[str, ...], title: str 
 
 def _span(here: Any, start: Any, end: Any) -> tuple[Any, Any]:
     """--from and --to, or the school year's first and last day."""
+    if start and end and start > end:
+        raise BadInput(f"--from {start} is after --to {end}; give the earlier day first.")
     year = here.settings.school_year
     return start or (year.first_day if year else None), end or (year.last_day if year else None)
 
 
 @click.group("pd", invoke_without_command=True)
 @click.option("--person", metavar="EMAIL", help="Only this person's talks.")
-@click.option("--from", "start", callback=checked("day", "--from"), help="From this day on.")
-@click.option("--to", "end", callback=checked("day", "--to"), help="Up to this day.")
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM-DD",
+    callback=checked("day", "--from"),
+    help="From this day on.",
+)
+@click.option(
+    "--to", "end", metavar="YYYY-MM-DD", callback=checked("day", "--to"), help="Up to this day."
+)
 @table_format("csv: one row per person and talk, for the district's PD office; json: scripts.")
 @click.pass_context
 def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) -> None:
@@ -171,8 +181,16 @@ def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) 
 @pd.command("certificate")
 @click.argument("email", required=False)
 @click.option("--all", "everyone", is_flag=True, help="One for everyone who attended.")
-@click.option("--from", "start", callback=checked("day", "--from"), help="From this day on.")
-@click.option("--to", "end", callback=checked("day", "--to"), help="Up to this day.")
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM-DD",
+    callback=checked("day", "--from"),
+    help="From this day on.",
+)
+@click.option(
+    "--to", "end", metavar="YYYY-MM-DD", callback=checked("day", "--to"), help="Up to this day."
+)
 @click.option(
     "--out",
     default="certificates",

@@ -84,8 +84,9 @@ def assemble_issue(
     intro = notes.intro if notes.intro and intro_key(notes.intro) not in featured else ""
     # The talks since the issue before this one: what they left, and their exit slip.
     earlier = [e.date for e in archive if e.date < date]
-    since = dt.datetime.combine(max(earlier) if earlier else date - dt.timedelta(days=7),
-                                dt.time(23, 59, 59), settings.zone)  # fmt: skip
+    first = date - dt.timedelta(days=28)  # no issue before it: the talks of four weeks
+    since = dt.datetime.combine(max(earlier) if earlier else first, dt.time(23, 59, 59),
+                                settings.zone)  # fmt: skip
     after_talks = [
         after_talk(e, settings.zone)
         for e in all_occurrences(notes.events, settings.zone)

@@ -63,19 +63,36 @@ def _read(entry: Any, path: Path) -> Attended:
     )
 
 
+def record_key(entry: Attended) -> tuple[dt.date, str, str]:
+    """One person at one event: two events on one day are two records."""
+    return entry.talk, entry.title.casefold(), entry.email.lower()
+
+
+def duplicates(entries: list[Attended]) -> list[Attended]:
+    """The entries written a second time (by hand): counted once by nobody."""
+    seen: set[tuple[dt.date, str, str]] = set()
+    again = []
+    for entry in entries:
+        key = record_key(entry)
+        if key in seen:
+            again.append(entry)
+        seen.add(key)
+    return again
+
+
 def record(
     workspace: Workspace, talk: Talk, people: list[tuple[str, str]], write: bool = True
 ) -> Recorded:
     """Record each (email, name) as at `talk`, under the file's lock; those recorded
-    for that date already stay as they are."""
+    for that event already stay as they are."""
     path = attendance_file(workspace)
     with entries_lock(workspace.state_dir, path.name):
         before = load_attendance(workspace)
-        seen = {(a.talk, a.email.lower()) for a in before}
+        seen = {record_key(a) for a in before}
         result = Recorded()
         for email, name in people:
             person = Attended(talk.date, talk.title, email, name, talk.minutes)
-            key = (talk.date, email.lower())
+            key = record_key(person)
             (result.already if key in seen else result.added).append(person)
             seen.add(key)
         if result.added and write:

@@ -35,8 +35,10 @@ def certificate_html(person: PersonHours, settings: Settings, span: str, today: 
 
 
 def file_stem(person: PersonHours, start: dt.date | None, end: dt.date | None) -> str:
-    """'pd-mlopez-2026-27': the person, and the school year the summary covers."""
-    local = re.sub(r"[^a-z0-9]+", "-", person.email.lower().partition("@")[0]).strip("-")
+    """'pd-mlopez-maplevalley-2026-27': the person (by address: two of one name at two
+    schools are two files), and the school year the summary covers."""
+    name, _, domain = person.email.lower().partition("@")
+    local = re.sub(r"[^a-z0-9]+", "-", f"{name}-{domain.split('.')[0]}").strip("-")
     years = ""
     if start and end:
         years = f"-{start.year}" + (f"-{end.year % 100:02d}" if end.year != start.year else "")

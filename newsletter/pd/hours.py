@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.pd.attendance import Attended
+from newsletter.pd.attendance import Attended, record_key
 
 
 @dataclass
@@ -32,7 +32,11 @@ def hours_by_person(
 ) -> list[PersonHours]:
     """Each person's talks between `start` and `end` (both included), by name."""
     people: dict[str, PersonHours] = {}
+    counted: set[tuple[dt.date, str, str]] = set()
     for entry in sorted(attendance, key=lambda a: (a.talk, a.title)):
+        if record_key(entry) in counted:  # written twice by hand: one talk, counted once
+            continue
+        counted.add(record_key(entry))
         if (start and entry.talk < start) or (end and entry.talk > end):
             continue
         if person and entry.email.lower() != person.strip().lower():

@@ -46,19 +46,24 @@ def read_sign_in(path: Path, staff: list[Recipient], columns: dict[str, str]) ->
     text = _text(path)
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error, not the rest of the file in one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         rows = list(reader)
-    except csv.Error as err:
+    except csv.Error as err:  # a quote never closed, say
         raise InputError(
-            f"{shown(path)}:{reader.line_num}: not a CSV file ({err}).",
-            hint="Export the form's responses as CSV (.csv), and give that.",
+            f"{shown(path)}:{reader.line_num}: cannot be read as CSV ({err}); nothing was "
+            "recorded.",
+            hint='Look for a quote (") that is never closed, or export the responses again.',
         ) from None
     if not rows or len(rows[0]) < 1:
         raise InputError(f"{shown(path)}: empty; there is no sign-in in it.")
     where = _columns(rows[0], columns, path)
     by_email = {r.email.lower(): r for r in staff}
-    by_name = {squash(r.name): r for r in staff if r.name}
+    by_name: dict[str, list[Recipient]] = {}
+    for r in staff:
+        if r.name:
+            by_name.setdefault(squash(r.name), []).append(r)
     result = SignIns()
     seen: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):
@@ -71,7 +76,16 @@ def read_sign_in(path: Path, staff: list[Recipient], columns: dict[str, str]) ->
         name = cell("name") or " ".join(p for p in (cell("first"), cell("last")) if p)
         if not email and not name:
             continue  # a blank line
-        person = by_email.get(email.lower()) or (by_name.get(squash(name)) if name else None)
+        person = by_email.get(email.lower())
+        alike = by_name.get(squash(name), []) if name and person is None else []
+        if len(alike) > 1:  # two of the staff have that name: which one came is not known
+            result.unknown.append(
+                f"{shown(path)}:{number}: '{name}' is the name of {len(alike)} people in "
+                f"staff.csv ({', '.join(r.email for r in alike)}); not recorded. Add the "
+                "right one with 'newsletter attended DATE EMAIL'."
+            )
+            continue
+        person = person or (alike[0] if alike else None)
         if person is None and email:
             try:
                 email = validate.address(email)
@@ -101,9 +115,19 @@ def _text(path: Path) -> str:
         raw = path.read_bytes()[: MAX_BYTES + 1]
     except OSError as err:
         raise InputError(f"{shown(path)}: cannot be read ({err.strerror or err}).") from None
-    if len(raw) > MAX_BYTES or b"\0" in raw[:4096]:
+    if len(raw) > MAX_BYTES:
         raise InputError(
-            f"{shown(path)}: not a CSV file (it is binary or over 5 MB).",
+            f"{shown(path)}: over {MAX_BYTES // 2**20} MB; no sign-in sheet is that long.",
+            hint="Export one talk's responses, as CSV (.csv).",
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\0" in raw[:4096]:
+        raise InputError(
+            f"{shown(path)}: not a CSV file (it is binary: a spreadsheet or a picture?).",
             hint="Export the form's responses as CSV (.csv), not as a spreadsheet (.xlsx).",
         )
     try:
@@ -115,6 +139,14 @@ def _text(path: Path) -> str:
 def _columns(header: list[str], given: dict[str, str], path: Path) -> dict[str, int]:
     """Each field's column number, by the headers' names (and `given` first)."""
     named = {_key(given_header): field for given_header, field in given.items()}
+    missing = [h for h in given if _key(h) not in {_key(title) for title in header}]
+    if missing:
+        shown_headers = ", ".join(repr(h) for h in header[:12])
+        raise InputError(
+            f"{shown(path)}:1: --column '{missing[0]}': the sheet has no such header (its "
+            f"headers: {shown_headers}).",
+            hint="Give a header as the sheet's first line writes it.",
+        )
     where: dict[str, int] = {}
     for number, title in enumerate(header):
         key = _key(title)

@@ -33,15 +33,30 @@ def minutes_of(event: Event) -> int:
     return max(int(length.total_seconds() // 60), 0)
 
 
-def talk_on(workspace: Workspace, settings: Settings, date: dt.date, title: str | None) -> Talk:
+def talk_on(
+    workspace: Workspace,
+    settings: Settings,
+    date: dt.date,
+    title: str | None,
+    today: dt.date | None = None,
+) -> Talk:
     """The one event held on `date` (named by `title` when several are); a date with
-    none names the event dates near it."""
+    none names the event dates near it. One after `today` has had nobody yet."""
+    if today and date > today:
+        raise InputError(
+            f"{date} has not come yet (today is {today}): nobody has attended it.",
+            hint="Record a talk's attendance on its day or after.",
+        )
     zone = settings.zone
     events = with_breaks(read_kind(workspace, EVENTS, zone, None), settings)
     held = [o for e in events for o in occurrences(e, zone)]
     on_day = [o for o in held if o.start.astimezone(zone).date() == date]
     if title:
+        that_day = on_day
         on_day = [o for o in on_day if o.title.casefold().startswith(title.strip().casefold())]
+        if that_day and not on_day:
+            names = ", ".join(f"'{o.title}'" for o in that_day)
+            raise InputError(f"no event titled '{title}' on {date}; that day: {names}.")
     if len(on_day) == 1:
         event = on_day[0]
         return Talk(date, event.title, minutes_of(event))
