@@ -110,6 +110,20 @@ def attended(ctx: click.Context, date: Any, emails: tuple[str, ...], title: str 
     _say(record(here.workspace, talk, people), talk)
 
 
+def _span_options(command: Any) -> Any:
+    """--from and --to, the same for the hours and the certificates."""
+    command = click.option("--to", "end", metavar="YYYY-MM-DD", callback=checked("day", "--to"),
+                           help="Up to this day.")(command)  # fmt: skip
+    starting = click.option(
+        "--from",
+        "start",
+        metavar="YYYY-MM-DD",
+        callback=checked("day", "--from"),
+        help="From this day on.",
+    )
+    return starting(command)
+
+
 def _span(here: Any, start: Any, end: Any) -> tuple[Any, Any]:
     """--from and --to, or the school year's first and last day."""
     if start and end and start > end:
@@ -120,16 +134,7 @@ def _span(here: Any, start: Any, end: Any) -> tuple[Any, Any]:
 
 @click.group("pd", invoke_without_command=True)
 @click.option("--person", metavar="EMAIL", help="Only this person's talks.")
-@click.option(
-    "--from",
-    "start",
-    metavar="YYYY-MM-DD",
-    callback=checked("day", "--from"),
-    help="From this day on.",
-)
-@click.option(
-    "--to", "end", metavar="YYYY-MM-DD", callback=checked("day", "--to"), help="Up to this day."
-)
+@_span_options
 @table_format("csv: one row per person and talk, for the district's PD office; json: scripts.")
 @click.pass_context
 def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) -> None:
@@ -181,16 +186,7 @@ def pd(ctx: click.Context, person: str | None, start: Any, end: Any, form: str) 
 @pd.command("certificate")
 @click.argument("email", required=False)
 @click.option("--all", "everyone", is_flag=True, help="One for everyone who attended.")
-@click.option(
-    "--from",
-    "start",
-    metavar="YYYY-MM-DD",
-    callback=checked("day", "--from"),
-    help="From this day on.",
-)
-@click.option(
-    "--to", "end", metavar="YYYY-MM-DD", callback=checked("day", "--to"), help="Up to this day."
-)
+@_span_options
 @click.option(
     "--out",
     default="certificates",
