@@ -8,7 +8,6 @@ templates autoescape, and only markdown the editor wrote is marked safe.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import re
@@ -87,10 +86,6 @@ def event_when(event: Event, zone_name: str, language: str = dates.ENGLISH) -> s
             else f" - {dates.month_day(end, language)}, {dates.clock(end, language)}"
         )
     return text
-
-
-def long_date(date: dt.date, language: str = dates.ENGLISH) -> str:
-    return dates.long_date(date, language)
 
 
 def _language(context: Any) -> str:

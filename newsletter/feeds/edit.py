@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.errors import InputError, shown
-from newsletter.feeds.sources import FeedSource, address_key, load_feed_sources, read_feed_source
+from newsletter.feeds.sources import FeedSource, address_key, feed_sources, read_feed_source
 from newsletter.workspace.entries import entries_lock, entry_span, regular_file, replace_entries
 from newsletter.workspace.files import write_atomically
 from newsletter.workspace.folder import Workspace
@@ -163,17 +163,15 @@ def _current(path: Path, text: str | None = None) -> tuple[Sequence, list[FeedSo
         if not regular_file(path):
             return Sequence(), []
         text = path.read_bytes().decode("utf-8", "replace")
-    sources = load_feed_sources(path) if regular_file(path) else []
-    data = parse_yaml(text, path)
+    data = parse_yaml(text, path)  # once: the entries to write and the feeds they are
+    sources = feed_sources(data, path)
     entries = data.get("feeds") if isinstance(data, dict) else None
     return (entries if isinstance(entries, Sequence) else Sequence()), sources
 
 
 def _read_list(text: str, path: Path) -> list[FeedSource] | None:
     try:
-        data = parse_yaml(text, path)
-        entries = data.get("feeds") if isinstance(data, dict) else None
-        return [read_feed_source(entry, path) for entry in entries or []]
+        return feed_sources(parse_yaml(text, path), path)
     except InputError:
         return None
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from newsletter.errors import InputError, shown
 from newsletter.feeds.sources import FEED_SECTIONS, FeedSource
@@ -127,7 +127,7 @@ def opml_text(sources: list[FeedSource], title: str, now: dt.datetime) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
         "  <head>",
-        f"    <title>{_escaped(title)}</title>",
+        f"    <title>{escape(title)}</title>",
         f"    <dateCreated>{format_datetime(now.astimezone(dt.UTC), usegmt=True)}</dateCreated>",
         "  </head>",
         "  <body>",
@@ -141,7 +141,3 @@ def opml_text(sources: list[FeedSource], title: str, now: dt.datetime) -> str:
             lines.append("    </outline>")
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
-
-
-def _escaped(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -53,7 +53,13 @@ def load_feed_sources(path: Path, problems: list[InputError] | None = None) -> l
     raised."""
     if not regular_file(path):  # a folder or a broken link in its place is said
         return []
-    data = load_yaml(path)
+    return feed_sources(load_yaml(path), path, problems)
+
+
+def feed_sources(
+    data: Any, path: Path, problems: list[InputError] | None = None
+) -> list[FeedSource]:
+    """The feeds of feeds.yaml's parsed text (as load_feed_sources reads them)."""
     if data is None:
         return []
     top = Fields(data, path, "feeds.yaml", line=1)

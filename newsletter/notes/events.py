@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +35,16 @@ def set_topic(
         raise InputError(f"TOPIC: {err}.") from None
     if len(topic) > 200:
         raise InputError(f"TOPIC: {len(topic)} characters; a topic is a title, at most 200.")
-    path = workspace.notes_dir / EVENTS.file
-    with entries_lock(workspace.state_dir, path.name):
-        entries = load_yaml(path) if path.is_file() else None
-        if not isinstance(entries, Sequence):
-            raise _no_such_talk(date, path)
-        index, event = _the_event(entries, path, zone, date, title)
-        entry = as_written(entries[index])
+
+    def change(entry: dict[str, Any]) -> None:
         topics = dict(entry.get("topics") or {})
         topics.pop(date, None)
         if topic:
             topics[date] = topic
         entry["topics"] = dict(sorted(topics.items())) or None
-        line = entries.line_of_item(index)
-        kept = {k: v for k, v in entry.items() if v is not None}
-        replace_entry(path, entries, index, kept, "its topic cannot be added")
-    return shown(path), line, event.title
+
+    changed = _change_event(workspace, zone, date, title, change, "its topic cannot be added")
+    return changed.path, changed.line, changed.title
 
 
 @dataclasses.dataclass
@@ -65,24 +60,20 @@ def skip_date(
 ) -> Skipped:
     """Add `date` to the skipped days of the repeating event that falls on it (a
     holiday, a talk called off), or with `undo` hold it again."""
-    path = workspace.notes_dir / EVENTS.file
-    with entries_lock(workspace.state_dir, path.name):
-        entries = load_yaml(path) if path.is_file() else None
-        if not isinstance(entries, Sequence):
-            raise _no_such_talk(date, path)
-        index, event = _the_event(entries, path, zone, date, title, skipped=undo)
-        entry = as_written(entries[index])
+    taken = []
+
+    def change(entry: dict[str, Any]) -> None:
         skips = {d for d in _days(entry.get("skip")) if d != date}
         if not undo:
             skips.add(date)
         entry["skip"] = sorted(skips) or None
         topics = dict(entry.get("topics") or {})
-        topic = str(topics.pop(date, "") or topics.pop(date.isoformat(), "") or "")
+        taken.append(str(topics.pop(date, "") or topics.pop(date.isoformat(), "") or ""))
         entry["topics"] = topics or None
-        kept = {k: v for k, v in entry.items() if v is not None}
-        line = entries.line_of_item(index)
-        replace_entry(path, entries, index, kept, "the day cannot be skipped here")
-    return Skipped(shown(path), line, event.title, topic)
+
+    changed = _change_event(workspace, zone, date, title, change, "the day cannot be skipped here",
+                            skipped=undo)  # fmt: skip
+    return Skipped(changed.path, changed.line, changed.title, taken[0])
 
 
 def set_materials(
@@ -95,13 +86,8 @@ def set_materials(
 ) -> tuple[str, int, str]:
     """Record what the event held on `date` left behind (its slides, its recording;
     '' takes one away); returns the file, the entry's line and the event's title."""
-    path = workspace.notes_dir / EVENTS.file
-    with entries_lock(workspace.state_dir, path.name):
-        entries = load_yaml(path) if path.is_file() else None
-        if not isinstance(entries, Sequence):
-            raise _no_such_talk(date, path)
-        index, event = _the_event(entries, path, zone, date, title, series_only=False)
-        entry = as_written(entries[index])
+
+    def change(entry: dict[str, Any]) -> None:
         for name, address in (("slides", slides), ("recordings", recording)):
             if address is None:
                 continue
@@ -110,10 +96,44 @@ def set_materials(
             if address:
                 links[date.isoformat()] = address
             entry[name] = {dt.date.fromisoformat(k): v for k, v in sorted(links.items())} or None
+
+    changed = _change_event(workspace, zone, date, title, change,
+                            "its materials cannot be added", series_only=False)  # fmt: skip
+    return changed.path, changed.line, changed.title
+
+
+@dataclasses.dataclass
+class _Changed:
+    path: str
+    line: int
+    title: str
+
+
+def _change_event(
+    workspace: Workspace,
+    zone: dt.tzinfo,
+    date: dt.date,
+    title: str | None,
+    change: Callable[[dict[str, Any]], None],
+    what: str,
+    skipped: bool = False,
+    series_only: bool = True,
+) -> _Changed:
+    """Change, under the file's lock, the entry of the event held on `date` (as
+    _the_event finds it): `change` edits the entry as written, which is then written
+    again in place; `what` says what cannot be done if it cannot be."""
+    path = workspace.notes_dir / EVENTS.file
+    with entries_lock(workspace.state_dir, path.name):
+        entries = load_yaml(path) if path.is_file() else None
+        if not isinstance(entries, Sequence):
+            raise _no_such_talk(date, path)
+        index, event = _the_event(entries, path, zone, date, title, skipped, series_only)
+        entry = as_written(entries[index])
+        change(entry)
         kept = {k: v for k, v in entry.items() if v is not None}
         line = entries.line_of_item(index)
-        replace_entry(path, entries, index, kept, "its materials cannot be added")
-    return shown(path), line, event.title
+        replace_entry(path, entries, index, kept, what)
+    return _Changed(shown(path), line, event.title)
 
 
 def _days(value: Any) -> list[dt.date]:

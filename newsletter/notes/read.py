@@ -203,7 +203,7 @@ def note_from_values(
             raise InputError(f"{field.option}: {err}.") from None
         if field.argument and not value:
             raise InputError(f"{field.option} is empty.", hint=f"Give the {field.name} in quotes.")
-        if value not in (None, "", [], ()) and not (field.read == FLAG and value is False):
+        if value not in (None, "", [], ()):
             given[field.name] = list(value) if isinstance(value, tuple) else value
     for day in {"added", "asked"} & {f.name for f in kind.fields}:  # today, unless given
         given.setdefault(day, today)

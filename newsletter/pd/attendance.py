@@ -15,7 +15,7 @@ from newsletter.pd.talks import Talk
 from newsletter.workspace import validate
 from newsletter.workspace.entries import entries_lock, file_entries, replace_entries
 from newsletter.workspace.folder import Workspace
-from newsletter.workspace.yamlfile import Fields, Sequence, collecting, load_yaml
+from newsletter.workspace.yamlfile import Fields, Sequence, collecting
 
 FILE = "attendance.yaml"
 NEW_FILE = (
@@ -87,8 +87,8 @@ def record(
     for that event already stay as they are."""
     path = attendance_file(workspace)
     with entries_lock(workspace.state_dir, path.name):
-        before = load_attendance(workspace)
-        seen = {record_key(a) for a in before}
+        raw = file_entries(path)  # read once: to match, and to write after
+        seen = {record_key(_read(entry, path)) for entry in raw}
         result = Recorded()
         for email, name in people:
             person = Attended(talk.date, talk.title, email, name, talk.minutes)
@@ -96,9 +96,7 @@ def record(
             (result.already if key in seen else result.added).append(person)
             seen.add(key)
         if result.added and write:
-            raw = load_yaml(path) if path.is_file() else None
             entries = raw if isinstance(raw, Sequence) else Sequence()
-            entries.item_lines = getattr(raw, "item_lines", [])
             text = None if path.is_file() else NEW_FILE
             new = [_entry(a) for a in result.added]
             replace_entries(path, entries, {}, new, "the attendance cannot be added",

@@ -65,10 +65,11 @@ def _build_site(
     workspace: Workspace, settings: Settings, out: Path, now: dt.datetime
 ) -> SiteResult:
     result = SiteResult()
+    today = now.astimezone(settings.zone).date()
     with open_catalog(workspace) as catalog:
         archive = catalog.archive()
         digests = catalog.digests()
-        talks = past_talks(catalog, now.astimezone(settings.zone).date())
+        talks = past_talks(catalog, today)
     result.warnings += [archive.unreadable_line()] if archive.unreadable else []
     if not settings.site.base_url:
         result.warnings.append(
@@ -86,8 +87,7 @@ def _build_site(
         if entry.key.edition and not entry.an_edition
     ]
     plan = plan_site(settings, sorted(published, key=lambda e: e.key), digests, out,
-                     _template_files(workspace), load_register(workspace),
-                     now.astimezone(settings.zone).date())  # fmt: skip
+                     _template_files(workspace), load_register(workspace), today)  # fmt: skip
     search, dirty = bundles_for(plan.searched(), plan.search)
     dirty |= unindexed(out, search)
     inputs = plan.inputs()

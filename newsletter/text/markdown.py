@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from newsletter.text.cleaned import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES
+from newsletter.text.urls import LONG_ADDRESS, short_address
 
 TEXT_WIDTH = 76
 
@@ -49,8 +50,6 @@ def _addresses_linked(html: str) -> str:
     """Every web address pasted into the text a link, and a link whose text is a long
     address shown shortened: a long unbroken address would widen the email where
     no client breaks it (Yahoo). Code stays as written."""
-    from newsletter.text.urls import LONG_ADDRESS, short_address
-
     out: list[str] = []
     inside_link = inside_code = 0
     for piece in _TAG.split(html):
@@ -75,8 +74,6 @@ def _addresses_linked(html: str) -> str:
 
 
 def _link(url: str) -> str:
-    from newsletter.text.urls import short_address
-
     trail = ""
     while url and url[-1] in ".,;:!?":  # the sentence's, not the address's
         url, trail = url[:-1], url[-1] + trail
@@ -165,8 +162,6 @@ def linkify(text: str) -> Markup:
         url = match.group(0)
         if url.count("(") > url.count(")") and text[match.end() : match.end() + 1] == ")":
             url += ")"  # wiki/Foo_(bar): the closing bracket is the address's own
-        from newsletter.text.urls import short_address
-
         link = Markup('<a href="{0}">{1}</a>').format(url, short_address(url))  # never too wide
         out += [escape(text[last : match.start()]), link]
         last = match.start() + len(url)
